@@ -1,0 +1,99 @@
+// swift-tools-version: 6.1
+// Myna — an open implementation of Japan's My Number system.
+// Module layout follows docs/architecture.md: value types at the bottom (MynaCore),
+// storage and the registry in the middle, the HTTP server and the CLI on top.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Myna",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "myna", targets: ["myna"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Value types and rules, no I/O.
+        .target(name: "MynaCore", swiftSettings: swiftSettings),
+        // Number issuance: keyed permutation of an internal sequence.
+        .target(name: "MynaNumbering", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
+        // SQLite and PostgreSQL behind one query layer; migrations; encrypted number vault.
+        .target(
+            name: "MynaStore",
+            dependencies: [
+                "MynaCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Residents, their history, staff, sign-in, procedures and access records.
+        .target(
+            name: "MynaRegistry",
+            dependencies: [
+                "MynaCore", "MynaNumbering", "MynaStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The Hummingbird application.
+        .target(
+            name: "MynaServer",
+            dependencies: [
+                "MynaCore", "MynaRegistry", "MynaStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/openapi.json")],
+            swiftSettings: swiftSettings
+        ),
+        // The command-line tool.
+        .executableTarget(
+            name: "myna",
+            dependencies: [
+                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "MynaCoreTests", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MynaNumberingTests", dependencies: ["MynaNumbering"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MynaRegistryTests",
+            dependencies: ["MynaRegistry", "MynaStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MynaServerTests",
+            dependencies: [
+                "MynaServer", "MynaRegistry", "MynaStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

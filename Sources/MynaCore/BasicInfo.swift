@@ -1,0 +1,85 @@
+/// 基本4情報 — the four basic facts that identify a resident: name, address, date of
+/// birth and sex. The kana reading of the name is kept beside them because matching
+/// kanji against kana was one root cause of the 2023 mis-linkings (domain.md §8).
+public struct BasicInfo: Sendable, Hashable, Codable {
+    /// 氏名 in the script of the resident record (usually kanji), family name first.
+    public var name: String
+    /// フリガナ, katakana or hiragana.
+    public var nameKana: String
+    public var address: Address
+    public var birthDate: CalendarDate
+    public var sex: Sex
+
+    public init(name: String, nameKana: String, address: Address, birthDate: CalendarDate, sex: Sex)
+        throws(FactError)
+    {
+        try Self.checkText(name, field: .name, limit: Self.maximumNameLength)
+        try Self.checkText(nameKana, field: .nameKana, limit: Self.maximumNameLength)
+        guard JapaneseText.isKana(nameKana) else { throw FactError(.notKana) }
+        self.name = name
+        self.nameKana = nameKana
+        self.address = address
+        self.birthDate = birthDate
+        self.sex = sex
+    }
+
+    public static let maximumNameLength = 100
+    public static let maximumAddressLength = 200
+
+    /// Rejects empty, oversized or control-character text. Limits are in characters
+    /// (grapheme clusters), which is how staff count them on a form.
+    static func checkText(_ text: String, field: FactError.Field, limit: Int) throws(FactError) {
+        let trimmed = text.trimmingWhitespace
+        guard !trimmed.isEmpty else { throw FactError(.empty, field: field) }
+        guard text.count <= limit, text.utf8.count <= limit * 8 else {
+            throw FactError(.tooLong, field: field)
+        }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw FactError(.controlCharacters, field: field)
+        }
+    }
+
+    /// Which of the four facts agree with `other` after normalisation.
+    public func matchingFacts(with other: BasicInfo) -> Set<Fact> {
+        var facts: Set<Fact> = []
+        if JapaneseText.normalizedName(name) == JapaneseText.normalizedName(other.name) { facts.insert(.name) }
+        if address.normalized == other.address.normalized { facts.insert(.address) }
+        if birthDate == other.birthDate { facts.insert(.birthDate) }
+        if sex == other.sex { facts.insert(.sex) }
+        return facts
+    }
+
+    /// The four facts, for reporting which of them matched.
+    public enum Fact: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+        case name, address, birthDate, sex
+
+        public static func < (lhs: Fact, rhs: Fact) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+}
+
+/// 住所 — an address in a municipality. The municipality is kept as a code so moves and
+/// statistics never depend on parsing text.
+public struct Address: Sendable, Hashable, Codable {
+    public var municipality: MunicipalityCode
+    /// The full address as written on the resident record, prefecture first.
+    public var text: String
+
+    public init(municipality: MunicipalityCode, text: String) throws(FactError) {
+        try BasicInfo.checkText(text, field: .address, limit: BasicInfo.maximumAddressLength)
+        self.municipality = municipality
+        self.text = text
+    }
+
+    public var normalized: String { municipality.digits + ":" + JapaneseText.normalizedAddress(text) }
+}
+
+extension String {
+    var trimmingWhitespace: Substring {
+        let isSpace: (Character) -> Bool = { $0.isWhitespace }
+        guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = lastIndex(where: { !isSpace($0) })!
+        return self[first...last]
+    }
+}

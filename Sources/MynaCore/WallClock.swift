@@ -1,0 +1,15 @@
+public import Foundation
+
+/// The source of "now". Services take one instead of calling `Date()` so that tests can
+/// move time (TOTP steps, session and procedure time-outs) without sleeping.
+public struct WallClock: Sendable {
+    private let read: @Sendable () -> Date
+
+    public init(_ read: @escaping @Sendable () -> Date) { self.read = read }
+
+    public static let system = WallClock { Date() }
+
+    public var now: Date { read() }
+    public var milliseconds: Int64 { Int64((now.timeIntervalSince1970 * 1000).rounded(.down)) }
+    public var today: CalendarDate { CalendarDate(inJapanAt: now) }
+}

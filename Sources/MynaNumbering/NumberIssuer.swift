@@ -1,0 +1,21 @@
+public import MynaCore
+
+/// Turns the registry's internal sequence (0, 1, 2, …) into individual numbers.
+///
+/// 番号法 第8条 asks that a number differ from every other, retired ones included, and
+/// show no regularity from which its source could be recovered. A keyed permutation of
+/// the sequence gives both: distinct inputs give distinct outputs by construction, and
+/// without the key the outputs look random. The check digit is appended per 総務省令
+/// 第85号 第5条. The database's unique key on issued numbers remains the last guard.
+public struct NumberIssuer: Sendable {
+    private let permutation: FeistelPermutation
+
+    /// `key` holds at least 16 bytes (the data directory's `numbering.key`).
+    public init(key: [UInt8]) throws(FeistelPermutation.KeyError) {
+        permutation = try FeistelPermutation(key: key)
+    }
+
+    public func number(forSequence sequence: UInt64) -> IndividualNumber {
+        IndividualNumber(base: permutation.permute(sequence))
+    }
+}

@@ -1,0 +1,71 @@
+public import Foundation
+public import MynaStore
+
+/// 閲覧記録 — what was done with a resident's data, by whom, for what, under which
+/// procedure. Written in the same transaction as the read or change it describes, so a
+/// change without its record cannot exist. Later components show these to the resident
+/// and append them to the tamper-evident log; this table is the one stream they read.
+public struct AccessRecord: Sendable, Hashable, Codable {
+    public let id: Int
+    public let residentID: String
+    public let actorKind: String
+    public let actorID: String
+    public let action: AccessAction
+    public let purpose: String
+    public let procedureID: String?
+    public let occurredAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, residentID = "residentId", actorKind, actorID = "actorId", action, purpose
+        case procedureID = "procedureId", occurredAt
+    }
+}
+
+public enum AccessAction: String, Sendable, Hashable, Codable, CaseIterable {
+    case register
+    case readFacts = "read-facts"
+    case readNumber = "read-number"
+    case readHistory = "read-history"
+    case readAccessRecords = "read-access-records"
+    case searchMatch = "search-match"
+    case openProcedure = "open-procedure"
+    case changeFacts = "change-facts"
+    case moveOut = "move-out"
+    case moveIn = "move-in"
+    case recordDeath = "record-death"
+    case changeNumber = "change-number"
+}
+
+enum AccessLog {
+    static func record(
+        _ action: AccessAction, residentIDs: [String], by actor: RegistryActor, purpose: String,
+        at milliseconds: Int64, on connection: any SQLConnection
+    ) async throws {
+        try await connection.insertMany(
+            "INSERT INTO access_records (resident_id, actor_kind, actor_id, action, purpose, procedure_id, occurred_at)",
+            rows: residentIDs.map {
+                [.text($0), .text(actor.kind), .text(actor.id), .text(action.rawValue), .text(purpose),
+                 SQLValue(actor.procedureID), .integer(milliseconds)]
+            })
+    }
+
+    static func list(residentID: String, limit: Int, before: Int?, on connection: any SQLConnection) async throws -> [AccessRecord] {
+        let rows = try await connection.query(SQL(
+            """
+            SELECT id, resident_id, actor_kind, actor_id, action, purpose, procedure_id, occurred_at
+            FROM access_records WHERE resident_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+            """, [.text(residentID), .integer(Int64(before ?? Int.max)), .integer(Int64(limit))]))
+        return try rows.map { row in
+            AccessRecord(
+                id: try row.int("id"), residentID: try row.string("resident_id"),
+                actorKind: try row.string("actor_kind"), actorID: try row.string("actor_id"),
+                action: AccessAction(rawValue: try row.string("action")) ?? .readFacts,
+                purpose: try row.string("purpose"), procedureID: try row.optionalString("procedure_id"),
+                occurredAt: Date(milliseconds: try row.int("occurred_at")))
+        }
+    }
+}
+
+extension Date {
+    init(milliseconds: Int) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}

@@ -1,0 +1,30 @@
+/// Who did something: a signed-in staff member, or Myna itself on an operator's command
+/// (bulk import, demo seeding). Recorded with every change and every access.
+public enum RegistryActor: Sendable, Hashable {
+    case staff(id: String, procedureID: String?)
+    case system(String)
+
+    var kind: String {
+        switch self {
+        case .staff: "staff"
+        case .system: "system"
+        }
+    }
+
+    var id: String {
+        switch self {
+        case .staff(let id, _): id
+        case .system(let name): name
+        }
+    }
+
+    var procedureID: String? {
+        switch self {
+        case .staff(_, let procedure): procedure
+        case .system: nil
+        }
+    }
+
+    /// How the actor is written in history rows.
+    var label: String { "\(kind):\(id)" }
+}

@@ -1,0 +1,34 @@
+/// Every way the registry says no, each with a stable public code that is never reused
+/// (style.md, after Boulder). Messages are fixed texts: they never carry a number, a
+/// name or any other personal fact, so they are safe in logs and in responses.
+public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable {
+        case residentNotFound = "resident-not-found"
+        case unknownMunicipality = "unknown-municipality"
+        case invalidFacts = "invalid-facts"
+        case wrongStatus = "wrong-resident-status"
+        case outsideJurisdiction = "outside-jurisdiction"
+        case invalidCredentials = "invalid-credentials"
+        case accountLocked = "account-locked"
+        case sessionRequired = "session-required"
+        case roleNotPermitted = "role-not-permitted"
+        case procedureRequired = "procedure-required"
+        case procedureAlreadyOpen = "procedure-already-open"
+        case procedureForAnotherResident = "procedure-for-another-resident"
+        case usernameTaken = "username-taken"
+        case weakPassword = "weak-password"
+        case invalidRequest = "invalid-request"
+        case recordIntegrity = "record-integrity-failure"
+        case numberExhausted = "number-space-exhausted"
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,484 @@
+public import Foundation
+public import MynaCore
+import Crypto
+public import MynaNumbering
+public import MynaStore
+
+/// The resident registry (住民基本台帳): registration with a new individual number,
+/// changes of the basic facts, moves between municipalities, death, change of number on
+/// leak, history, and counter search. Every operation is one transaction that also writes
+/// its history row and its access record.
+public struct ResidentRegistry: Sendable {
+    let database: any Database
+    let vault: NumberVault
+    let issuer: NumberIssuer
+    let integrityKey: SymmetricKey
+    let clock: WallClock
+
+    public init(database: any Database, keys: KeyStore, clock: WallClock = .system) throws {
+        self.database = database
+        self.vault = try NumberVault(keys: keys)
+        self.issuer = try NumberIssuer(key: try keys.bytes(.numbering))
+        self.integrityKey = try keys.key(.recordIntegrity)
+        self.clock = clock
+    }
+
+    // MARK: Registration
+
+    /// Registers a new resident (出生 or 国外からの転入) and issues their number.
+    public func register(_ facts: BasicInfo, by actor: RegistryActor, reason: String) async throws -> RegisteredResident {
+        try await registerMany([facts], by: actor, reason: reason)[0]
+    }
+
+    /// Registers many residents in one transaction: the bulk path behind `myna resident
+    /// import`. Numbers come from consecutive sequence values, so the batch costs one
+    /// update of the numbering state.
+    public func registerMany(_ people: [BasicInfo], by actor: RegistryActor, reason: String) async throws -> [RegisteredResident] {
+        guard !people.isEmpty else { return [] }
+        let now = clock.milliseconds
+        return try await database.transaction { connection in
+            try await Self.requireKnownMunicipalities(Set(people.map(\.address.municipality)), on: connection)
+            let sequences = try await allocateSequences(people.count, on: connection)
+            let codes = try await freshResidentCodes(people.count, on: connection)
+            var residents: [RegisteredResident] = []
+            var residentRows: [[SQLValue]] = []
+            var numberRows: [[SQLValue]] = []
+            var historyRows: [[SQLValue]] = []
+            residents.reserveCapacity(people.count)
+            for (index, facts) in people.enumerated() {
+                let id = UUID().uuidString.lowercased()
+                let number = issuer.number(forSequence: sequences.lowerBound + UInt64(index))
+                let resident = Resident(
+                    id: id, residentCode: codes[index], facts: facts, status: .registered, version: 1,
+                    createdAt: Date(milliseconds: Int(now)), updatedAt: Date(milliseconds: Int(now)))
+                let hash = vault.lookupHash(number)
+                residentRows.append(try residentRow(resident, numberHash: hash, numberSealed: vault.seal(number, for: id), now: now))
+                numberRows.append([.blob(hash), .integer(Int64(sequences.lowerBound) + Int64(index)), .text(id), .integer(now)])
+                historyRows.append(try historyRow(resident, event: .registered, actor: actor, reason: reason, now: now))
+                residents.append(RegisteredResident(resident: resident, number: number))
+            }
+            try await connection.insertMany(
+                """
+                INSERT INTO residents (id, resident_code, number_hash, number_sealed, name, name_kana, name_key, kana_key,
+                    municipality_code, address, birth_date, sex, status, destination_code, status_date, version,
+                    record_mac, created_at, updated_at)
+                """, rows: residentRows)
+            try await connection.insertMany(
+                "INSERT INTO issued_numbers (number_hash, sequence, resident_id, issued_at)", rows: numberRows)
+            try await connection.insertMany(
+                "INSERT INTO resident_history (resident_id, version, event, facts, actor, reason, occurred_at)", rows: historyRows)
+            try await AccessLog.record(.register, residentIDs: residents.map(\.resident.id), by: actor, purpose: reason, at: now, on: connection)
+            return residents
+        }
+    }
+
+    // MARK: Reading
+
+    /// The resident's current record, recording the read.
+    public func resident(_ id: String, by actor: RegistryActor, purpose: String) async throws -> Resident {
+        try await database.transaction { connection in
+            let resident = try await load(id, on: connection)
+            try await AccessLog.record(.readFacts, residentIDs: [id], by: actor, purpose: purpose, at: clock.milliseconds, on: connection)
+            return resident
+        }
+    }
+
+    /// The resident's individual number, recording that it was shown.
+    public func number(of id: String, by actor: RegistryActor, purpose: String) async throws -> IndividualNumber {
+        try await database.transaction { connection in
+            guard let row = try await connection.first(SQL("SELECT id, number_sealed FROM residents WHERE id = ?", [.text(id)])) else {
+                throw RegistryError(.residentNotFound, "no such resident")
+            }
+            _ = try await load(id, on: connection)  // verifies the row's integrity
+            try await AccessLog.record(.readNumber, residentIDs: [id], by: actor, purpose: purpose, at: clock.milliseconds, on: connection)
+            return try vault.open(try row.bytes("number_sealed"), for: id)
+        }
+    }
+
+    /// Finds the resident holding `number` (current numbers only; a retired number finds
+    /// no one). Not recorded by itself: callers record the purpose of the lookup.
+    public func residentID(holding number: IndividualNumber) async throws -> String? {
+        try await database.read { connection in
+            try await connection.first(SQL("SELECT id FROM residents WHERE number_hash = ?", [.blob(vault.lookupHash(number))]))?.string("id")
+        }
+    }
+
+    /// Fetches the current record without recording an access — only for internal checks
+    /// that record their own purpose (jurisdiction, procedure opening).
+    func peek(_ id: String) async throws -> Resident {
+        try await database.read { try await load(id, on: $0) }
+    }
+
+    public func history(of id: String, by actor: RegistryActor, purpose: String) async throws -> [HistoryEntry] {
+        try await database.transaction { connection in
+            _ = try await load(id, on: connection)
+            let rows = try await connection.query(SQL(
+                "SELECT version, event, facts, actor, reason, occurred_at FROM resident_history WHERE resident_id = ? ORDER BY version",
+                [.text(id)]))
+            try await AccessLog.record(.readHistory, residentIDs: [id], by: actor, purpose: purpose, at: clock.milliseconds, on: connection)
+            return try rows.map { row in
+                HistoryEntry(
+                    version: try row.int("version"), event: try row.string("event"),
+                    facts: try JSONDecoder().decode(HistoryFacts.self, from: Data(try row.string("facts").utf8)),
+                    actor: try row.string("actor"), reason: try row.optionalString("reason"),
+                    occurredAt: Date(milliseconds: try row.int("occurred_at")))
+            }
+        }
+    }
+
+    /// The access records of one resident, newest first.
+    public func accessRecords(of id: String, by actor: RegistryActor, purpose: String, limit: Int = 100, before: Int? = nil) async throws -> [AccessRecord] {
+        try await database.transaction { connection in
+            _ = try await load(id, on: connection)
+            let records = try await AccessLog.list(residentID: id, limit: min(max(limit, 1), 1000), before: before, on: connection)
+            try await AccessLog.record(.readAccessRecords, residentIDs: [id], by: actor, purpose: purpose, at: clock.milliseconds, on: connection)
+            return records
+        }
+    }
+
+    // MARK: Changes
+
+    /// A change of name, reading or address within the same municipality (氏名変更, 転居).
+    public func changeFacts(
+        of id: String, name: String?, nameKana: String?, addressText: String?, by actor: RegistryActor, reason: String
+    ) async throws -> Resident {
+        try await mutate(id, action: .changeFacts, event: .factsChanged, by: actor, reason: reason) { resident in
+            guard case .registered = resident.status else {
+                throw RegistryError(.wrongStatus, "only a registered resident's facts can change")
+            }
+            do {
+                let address = try Address(municipality: resident.facts.address.municipality, text: addressText ?? resident.facts.address.text)
+                resident.facts = try BasicInfo(
+                    name: name ?? resident.facts.name, nameKana: nameKana ?? resident.facts.nameKana,
+                    address: address, birthDate: resident.facts.birthDate, sex: resident.facts.sex)
+            } catch let error as FactError {
+                throw RegistryError(.invalidFacts, error.description)
+            }
+        }
+    }
+
+    /// 転出 — the resident leaves for another municipality on `date`.
+    public func moveOut(_ id: String, to destination: MunicipalityCode, on date: CalendarDate, by actor: RegistryActor, reason: String) async throws -> Resident {
+        try await mutate(id, action: .moveOut, event: .movedOut, by: actor, reason: reason) { resident in
+            guard case .registered = resident.status else {
+                throw RegistryError(.wrongStatus, "only a registered resident can move out")
+            }
+            guard destination != resident.facts.address.municipality else {
+                throw RegistryError(.invalidRequest, "a move within the municipality is a change of address")
+            }
+            resident.status = .movedOut(destination: destination, date: date)
+        } check: { connection in
+            try await Self.requireKnownMunicipalities([destination], on: connection)
+        }
+    }
+
+    /// 転入 — completes a move at the destination: same person, same number.
+    public func moveIn(_ id: String, addressText: String, on date: CalendarDate, by actor: RegistryActor, reason: String) async throws -> Resident {
+        try await mutate(id, action: .moveIn, event: .movedIn, by: actor, reason: reason) { resident in
+            guard case .movedOut(let destination, let movedOutOn) = resident.status else {
+                throw RegistryError(.wrongStatus, "only a resident who moved out can move in")
+            }
+            guard date >= movedOutOn else { throw RegistryError(.invalidRequest, "move-in date is before the move-out date") }
+            do {
+                resident.facts.address = try Address(municipality: destination, text: addressText)
+            } catch let error as FactError {
+                throw RegistryError(.invalidFacts, error.description)
+            }
+            resident.status = .registered
+        }
+    }
+
+    /// 死亡 — the record stays, with its status; the number is never reissued.
+    public func recordDeath(of id: String, on date: CalendarDate, by actor: RegistryActor, reason: String) async throws -> Resident {
+        try await mutate(id, action: .recordDeath, event: .deceased, by: actor, reason: reason) { resident in
+            if case .deceased = resident.status { throw RegistryError(.wrongStatus, "the death is already recorded") }
+            guard date >= resident.facts.birthDate else { throw RegistryError(.invalidRequest, "date of death is before birth") }
+            resident.status = .deceased(date: date)
+        }
+    }
+
+    /// Who asked for a change of number (番号法 第7条第2項: 請求又は職権).
+    public enum NumberChangeAuthority: String, Sendable, Codable {
+        case residentRequest = "resident-request"
+        case exOfficio = "ex-officio"
+    }
+
+    /// 番号の変更 — only when the number has leaked and fraudulent use is feared. The old
+    /// number is retired forever; the resident keeps the same identity, and everything
+    /// that refers to them (by id) follows without change.
+    public func changeNumber(
+        of id: String, authority: NumberChangeAuthority, by actor: RegistryActor, reason: String
+    ) async throws -> RegisteredResident {
+        let now = clock.milliseconds
+        return try await database.transaction { connection in
+            var resident = try await load(id, on: connection)
+            if case .deceased = resident.status { throw RegistryError(.wrongStatus, "a deceased resident's number is not changed") }
+            guard let oldHash = try await connection.first(SQL("SELECT number_hash FROM residents WHERE id = ?", [.text(id)]))?.bytes("number_hash") else {
+                throw RegistryError(.residentNotFound, "no such resident")
+            }
+            let sequence = try await allocateSequences(1, on: connection).lowerBound
+            let number = issuer.number(forSequence: sequence)
+            let hash = vault.lookupHash(number)
+            try await connection.query(SQL(
+                "UPDATE issued_numbers SET retired_at = ?, retirement_reason = ? WHERE number_hash = ?",
+                [.integer(now), .text("\(authority.rawValue): \(reason)"), .blob(oldHash)]))
+            try await connection.query(SQL(
+                "INSERT INTO issued_numbers (number_hash, sequence, resident_id, issued_at) VALUES (?, ?, ?, ?)",
+                [.blob(hash), .integer(Int64(sequence)), .text(id), .integer(now)]))
+            resident.version += 1
+            resident.updatedAt = Date(milliseconds: Int(now))
+            try await connection.query(SQL(
+                "UPDATE residents SET number_hash = ?, number_sealed = ?, version = ?, record_mac = ?, updated_at = ? WHERE id = ?",
+                [.blob(hash), .blob(try vault.seal(number, for: id)), .init(resident.version),
+                 .blob(recordMAC(resident, numberHash: hash)), .integer(now), .text(id)]))
+            try await connection.insertMany(
+                "INSERT INTO resident_history (resident_id, version, event, facts, actor, reason, occurred_at)",
+                rows: [try historyRow(resident, event: .numberChanged, actor: actor, reason: "\(authority.rawValue): \(reason)", now: now)])
+            try await AccessLog.record(.changeNumber, residentIDs: [id], by: actor, purpose: reason, at: now, on: connection)
+            return RegisteredResident(resident: resident, number: number)
+        }
+    }
+
+    // MARK: Search
+
+    /// Counter search by name (kanji or kana) and birth date, within the municipalities
+    /// the clerk serves. Each result says which of the four basic facts it matched: only
+    /// a match on all four is `full`; anything less is `partial` and must never be taken
+    /// for the person (the root cause of the 2023 mis-linkings, domain.md §8).
+    public func search(_ query: ResidentQuery, within municipality: MunicipalityCode, by actor: RegistryActor) async throws -> [SearchResult] {
+        let nameKey = query.name.map(JapaneseText.normalizedName) ?? ""
+        let kanaKey = query.nameKana.map(JapaneseText.normalizedKana) ?? ""
+        guard !nameKey.isEmpty || !kanaKey.isEmpty else {
+            throw RegistryError(.invalidRequest, "give a name or a kana reading")
+        }
+        return try await database.transaction { connection in
+            let rows = try await connection.query(SQL(
+                """
+                SELECT * FROM residents
+                WHERE birth_date = ? AND (name_key = ? OR kana_key = ?)
+                  AND (municipality_code = ? OR destination_code = ?)
+                ORDER BY id LIMIT 50
+                """,
+                [.text(query.birthDate.description), .text(nameKey), .text(kanaKey),
+                 .text(municipality.digits), .text(municipality.digits)]))
+            var results: [SearchResult] = []
+            for row in rows {
+                let resident = try residentFromRow(row)
+                var matched: Set<BasicInfo.Fact> = [.birthDate]
+                if JapaneseText.normalizedName(resident.facts.name) == nameKey { matched.insert(.name) }
+                // A kana reading alone is evidence for the name only when no kanji name was
+                // given to contradict it.
+                if nameKey.isEmpty, JapaneseText.normalizedKana(resident.facts.nameKana) == kanaKey { matched.insert(.name) }
+                if let sex = query.sex, sex == resident.facts.sex { matched.insert(.sex) }
+                if let address = query.address,
+                    JapaneseText.normalizedAddress(address) == JapaneseText.normalizedAddress(resident.facts.address.text)
+                { matched.insert(.address) }
+                results.append(SearchResult(resident: resident, matchedFacts: matched.sorted()))
+            }
+            results.sort { ($0.isFullMatch ? 0 : 1, $0.resident.id) < ($1.isFullMatch ? 0 : 1, $1.resident.id) }
+            try await AccessLog.record(.searchMatch, residentIDs: results.map(\.resident.id), by: actor, purpose: "counter search", at: clock.milliseconds, on: connection)
+            return results
+        }
+    }
+
+    // MARK: Internals
+
+    private func mutate(
+        _ id: String, action: AccessAction, event: ResidentEvent, by actor: RegistryActor, reason: String,
+        _ change: @Sendable (inout Resident) throws -> Void,
+        check: @Sendable (any SQLConnection) async throws -> Void = { _ in }
+    ) async throws -> Resident {
+        let now = clock.milliseconds
+        return try await database.transaction { connection in
+            try await check(connection)
+            var resident = try await load(id, on: connection)
+            try change(&resident)
+            resident.version += 1
+            resident.updatedAt = Date(milliseconds: Int(now))
+            let hash = try await connection.first(SQL("SELECT number_hash FROM residents WHERE id = ?", [.text(id)]))!.bytes("number_hash")
+            let (destination, statusDate) = Self.statusColumns(resident.status)
+            let facts = resident.facts
+            try await connection.query(SQL(
+                """
+                UPDATE residents SET name = ?, name_kana = ?, name_key = ?, kana_key = ?, municipality_code = ?, address = ?,
+                    status = ?, destination_code = ?, status_date = ?, version = ?, record_mac = ?, updated_at = ?
+                WHERE id = ? AND version = ?
+                """,
+                [.text(facts.name), .text(facts.nameKana), .text(JapaneseText.normalizedName(facts.name)),
+                 .text(JapaneseText.normalizedKana(facts.nameKana)), .text(facts.address.municipality.digits),
+                 .text(facts.address.text), .text(resident.status.name), destination, statusDate,
+                 .init(resident.version), .blob(recordMAC(resident, numberHash: hash)), .integer(now),
+                 .text(id), .init(resident.version - 1)]))
+            try await connection.insertMany(
+                "INSERT INTO resident_history (resident_id, version, event, facts, actor, reason, occurred_at)",
+                rows: [try historyRow(resident, event: event, actor: actor, reason: reason, now: now)])
+            try await AccessLog.record(action, residentIDs: [id], by: actor, purpose: reason, at: now, on: connection)
+            return resident
+        }
+    }
+
+    func load(_ id: String, on connection: any SQLConnection) async throws -> Resident {
+        guard let row = try await connection.first(SQL("SELECT * FROM residents WHERE id = ?", [.text(id)])) else {
+            throw RegistryError(.residentNotFound, "no such resident")
+        }
+        return try residentFromRow(row)
+    }
+
+    private func residentFromRow(_ row: SQLRow) throws -> Resident {
+        let id = try row.string("id")
+        let status: ResidentStatus
+        switch try row.string("status") {
+        case "moved-out":
+            status = .movedOut(
+                destination: try MunicipalityCode(try row.string("destination_code")),
+                date: try CalendarDate(iso: try row.string("status_date")))
+        case "deceased": status = .deceased(date: try CalendarDate(iso: try row.string("status_date")))
+        default: status = .registered
+        }
+        let resident = Resident(
+            id: id, residentCode: try ResidentCode(try row.string("resident_code")),
+            facts: try BasicInfo(
+                name: try row.string("name"), nameKana: try row.string("name_kana"),
+                address: try Address(municipality: try MunicipalityCode(try row.string("municipality_code")), text: try row.string("address")),
+                birthDate: try CalendarDate(iso: try row.string("birth_date")),
+                sex: Sex(rawValue: try row.int("sex")) ?? .notKnown),
+            status: status, version: try row.int("version"),
+            createdAt: Date(milliseconds: try row.int("created_at")), updatedAt: Date(milliseconds: try row.int("updated_at")))
+        // A row changed behind the registry's back no longer carries a valid MAC.
+        guard recordMAC(resident, numberHash: try row.bytes("number_hash")) == (try row.bytes("record_mac")) else {
+            throw RegistryError(.recordIntegrity, "a resident record failed its integrity check")
+        }
+        return resident
+    }
+
+    private func residentRow(_ resident: Resident, numberHash: [UInt8], numberSealed: [UInt8], now: Int64) throws -> [SQLValue] {
+        let facts = resident.facts
+        let (destination, statusDate) = Self.statusColumns(resident.status)
+        return [
+            .text(resident.id), .text(resident.residentCode.digits), .blob(numberHash), .blob(numberSealed),
+            .text(facts.name), .text(facts.nameKana), .text(JapaneseText.normalizedName(facts.name)),
+            .text(JapaneseText.normalizedKana(facts.nameKana)), .text(facts.address.municipality.digits),
+            .text(facts.address.text), .text(facts.birthDate.description), .init(facts.sex.rawValue),
+            .text(resident.status.name), destination, statusDate, .init(resident.version),
+            .blob(recordMAC(resident, numberHash: numberHash)), .integer(now), .integer(now),
+        ]
+    }
+
+    private func historyRow(_ resident: Resident, event: ResidentEvent, actor: RegistryActor, reason: String?, now: Int64) throws -> [SQLValue] {
+        let facts = resident.facts
+        var statusDate: CalendarDate?
+        var destination: MunicipalityCode?
+        switch resident.status {
+        case .registered: break
+        case .movedOut(let to, let date): (destination, statusDate) = (to, date)
+        case .deceased(let date): statusDate = date
+        }
+        let snapshot = HistoryFacts(
+            name: facts.name, nameKana: facts.nameKana, municipalityCode: facts.address.municipality,
+            address: facts.address.text, birthDate: facts.birthDate, sex: facts.sex, status: resident.status.name,
+            statusDate: statusDate, destinationCode: destination)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return [
+            .text(resident.id), .init(resident.version), .text(event.rawValue),
+            .text(String(decoding: try encoder.encode(snapshot), as: UTF8.self)), .text(actor.label),
+            SQLValue(reason), .integer(now),
+        ]
+    }
+
+    private static func statusColumns(_ status: ResidentStatus) -> (SQLValue, SQLValue) {
+        switch status {
+        case .registered: (.null, .null)
+        case .movedOut(let destination, let date): (.text(destination.digits), .text(date.description))
+        case .deceased(let date): (.null, .text(date.description))
+        }
+    }
+
+    /// HMAC over a canonical encoding of every column that carries meaning.
+    private func recordMAC(_ resident: Resident, numberHash: [UInt8]) -> [UInt8] {
+        let facts = resident.facts
+        let (destination, statusDate) = Self.statusColumns(resident.status)
+        func text(_ value: SQLValue) -> String { if case .text(let t) = value { t } else { "" } }
+        let fields = [
+            resident.id, resident.residentCode.digits, numberHash.hex, facts.name, facts.nameKana,
+            facts.address.municipality.digits, facts.address.text, facts.birthDate.description, String(facts.sex.rawValue),
+            resident.status.name, text(destination), text(statusDate), String(resident.version),
+        ]
+        // Length-prefixed, so no two different records encode the same.
+        var message: [UInt8] = []
+        for field in fields {
+            let bytes = Array(field.utf8)
+            message += withUnsafeBytes(of: UInt32(bytes.count).bigEndian, Array.init) + bytes
+        }
+        return Array(HMAC<SHA256>.authenticationCode(for: message, using: integrityKey))
+    }
+
+    private func allocateSequences(_ count: Int, on connection: any SQLConnection) async throws -> Range<UInt64> {
+        guard let end = try await connection.first(SQL(
+            "UPDATE numbering_state SET next_sequence = next_sequence + ? WHERE id = 1 RETURNING next_sequence",
+            [.init(count)]))?.int("next_sequence")
+        else { throw StoreError.unexpectedColumn("next_sequence") }
+        guard UInt64(end) <= FeistelPermutation.domainSize else {
+            throw RegistryError(.numberExhausted, "the 11-digit number space is exhausted")
+        }
+        return UInt64(end - count)..<UInt64(end)
+    }
+
+    /// Random resident codes, redrawn on the rare collision with an existing one.
+    private func freshResidentCodes(_ count: Int, on connection: any SQLConnection) async throws -> [ResidentCode] {
+        var generator = SystemRandomNumberGenerator()
+        var codes: [ResidentCode] = []
+        var seen = Set<String>()
+        while codes.count < count {
+            var batch: [ResidentCode] = []
+            while batch.count < count - codes.count {
+                let code = ResidentCode.random(using: &generator)
+                if seen.insert(code.digits).inserted { batch.append(code) }
+            }
+            var taken = Set<String>()
+            for start in stride(from: 0, to: batch.count, by: 500) {
+                let slice = batch[start..<min(batch.count, start + 500)]
+                let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ",")
+                for row in try await connection.query(SQL(
+                    "SELECT resident_code FROM residents WHERE resident_code IN (\(placeholders))", slice.map { .text($0.digits) }))
+                { taken.insert(try row.string("resident_code")) }
+            }
+            codes += batch.filter { !taken.contains($0.digits) }
+        }
+        return codes
+    }
+
+    static func requireKnownMunicipalities(_ codes: Set<MunicipalityCode>, on connection: any SQLConnection) async throws {
+        let list = Array(codes)
+        let placeholders = Array(repeating: "?", count: list.count).joined(separator: ",")
+        let found = try await connection.query(SQL(
+            "SELECT code FROM municipalities WHERE code IN (\(placeholders))", list.map { .text($0.digits) }))
+        guard found.count == list.count else {
+            throw RegistryError(.unknownMunicipality, "the municipality code is not in the directory")
+        }
+    }
+}
+
+/// What a clerk searches with. The birth date is required: a name alone finds too many.
+public struct ResidentQuery: Sendable {
+    public var name: String?
+    public var nameKana: String?
+    public var birthDate: CalendarDate
+    public var sex: Sex?
+    public var address: String?
+
+    public init(name: String? = nil, nameKana: String? = nil, birthDate: CalendarDate, sex: Sex? = nil, address: String? = nil) {
+        self.name = name
+        self.nameKana = nameKana
+        self.birthDate = birthDate
+        self.sex = sex
+        self.address = address
+    }
+}
+
+public struct SearchResult: Sendable {
+    public let resident: Resident
+    public let matchedFacts: [BasicInfo.Fact]
+    /// All four basic facts agree: the only kind of match that may be treated as the person.
+    public var isFullMatch: Bool { matchedFacts.count == BasicInfo.Fact.allCases.count }
+}

@@ -1,0 +1,49 @@
+public import Hummingbird
+public import Logging
+public import MynaRegistry
+public import Prometheus
+
+/// Where and how the server listens.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// Builds the whole application in one visible place (style.md, after Hummingbird's
+/// examples): middleware, then the public routes, then the staff routes.
+public func buildApplication(
+    registry: Registry, configuration: ServerConfiguration, metrics: PrometheusCollectorRegistry? = nil, logger: Logger
+) -> some ApplicationProtocol {
+    let (router, _) = buildRouter(registry: registry, metrics: metrics)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Myna"),
+        logger: logger)
+}
+
+/// The router, and the endpoints it serves (for the OpenAPI drift test).
+public func buildRouter(registry: Registry, metrics: PrometheusCollectorRegistry? = nil) -> (Router<MynaRequestContextType>, [Endpoint]) {
+    let router = Router(context: MynaRequestContext.self)
+    router.addMiddleware {
+        AccessLogMiddleware()
+        MetricsMiddleware()
+        ProblemMiddleware()
+        StaffAuthenticationMiddleware(registry: registry)
+    }
+    let book = EndpointBook()
+    let routes = router.group()
+    let staff = router.group(context: StaffContext.self)
+    PublicController(registry: registry, metrics: metrics).register(routes: routes, book: book)
+    StaffController(registry: registry).register(public: routes, staff: staff, book: book)
+    ProcedureController(registry: registry).register(staff: staff, book: book)
+    ResidentController(registry: registry).register(staff: staff, book: book)
+    return (router, book.endpoints)
+}
+
+/// The request context type, named for callers outside the module.
+public typealias MynaRequestContextType = MynaRequestContext

@@ -1,0 +1,89 @@
+import MynaCore
+import MynaRegistry
+
+struct SignInBody: RequestBody {
+    static let fields: Set<String> = ["username", "password", "totp"]
+    let username: String
+    let password: String
+    let totp: String
+}
+
+struct NewStaffBody: RequestBody {
+    static let fields: Set<String> = ["username", "displayName", "role", "password"]
+    let username: String
+    let displayName: String
+    let role: StaffRole
+    let password: String
+}
+
+struct OpenProcedureBody: RequestBody {
+    static let fields: Set<String> = ["residentId", "purpose"]
+    let residentId: String
+    let purpose: String
+}
+
+struct RegisterBody: RequestBody {
+    static let fields: Set<String> = ["name", "nameKana", "address", "birthDate", "sex", "reason"]
+    let name: String
+    let nameKana: String
+    let address: AddressBody
+    let birthDate: CalendarDate
+    let sex: Sex
+    let reason: String?
+}
+
+struct AddressBody: Codable, Sendable {
+    let municipalityCode: MunicipalityCode
+    let text: String
+}
+
+struct SearchBody: RequestBody {
+    static let fields: Set<String> = ["name", "nameKana", "birthDate", "sex", "address"]
+    let name: String?
+    let nameKana: String?
+    let birthDate: CalendarDate
+    let sex: Sex?
+    let address: String?
+}
+
+struct ChangeFactsBody: RequestBody {
+    static let fields: Set<String> = ["name", "nameKana", "address", "reason"]
+    let name: String?
+    let nameKana: String?
+    let address: String?
+    let reason: String
+}
+
+struct MoveOutBody: RequestBody {
+    static let fields: Set<String> = ["destinationMunicipalityCode", "date", "reason"]
+    let destinationMunicipalityCode: MunicipalityCode
+    let date: CalendarDate
+    let reason: String
+}
+
+struct MoveInBody: RequestBody {
+    static let fields: Set<String> = ["address", "date", "reason"]
+    let address: String
+    let date: CalendarDate
+    let reason: String
+}
+
+struct DeathBody: RequestBody {
+    static let fields: Set<String> = ["date", "reason"]
+    let date: CalendarDate
+    let reason: String
+}
+
+struct NumberChangeBody: RequestBody {
+    static let fields: Set<String> = ["authority", "reason"]
+    let authority: ResidentRegistry.NumberChangeAuthority
+    let reason: String
+}
+
+struct NumberCheckBody: RequestBody {
+    static let fields: Set<String> = ["number", "kind"]
+    let number: String
+    let kind: Kind?
+
+    enum Kind: String, Codable { case individual, corporate }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Hummingbird
+import MynaCore
+import MynaRegistry
+
+/// The counter's resident API. Reads and changes of one resident need the session's
+/// open procedure for that resident; registration and search come before there is one.
+struct ResidentController {
+    let registry: Registry
+    var residents: ResidentRegistry { registry.residents }
+
+    func register(staff: RouterGroup<StaffContext>, book: EndpointBook) {
+        book.on(staff, .post, "/v1/residents") { request, context in
+            try context.require(.register)
+            let body = try await request.decodeJSON(as: RegisterBody.self, context: context)
+            guard body.address.municipalityCode == context.session.member.municipality else {
+                throw Problem(.forbidden, code: "outside-jurisdiction", detail: "residents are registered at their own municipality's counter")
+            }
+            let facts: BasicInfo
+            do throws(FactError) {
+                facts = try BasicInfo(
+                    name: body.name, nameKana: body.nameKana,
+                    address: try Address(municipality: body.address.municipalityCode, text: body.address.text),
+                    birthDate: body.birthDate, sex: body.sex)
+            } catch {
+                throw Problem(.unprocessableContent, code: "invalid-facts", detail: error.description)
+            }
+            guard body.birthDate <= CalendarDate(inJapanAt: Date()) else {
+                throw Problem(.unprocessableContent, code: "invalid-facts", detail: "birthDate is in the future")
+            }
+            let registered = try await residents.register(facts, by: context.session.actor, reason: try Self.reason(body.reason ?? "registration"))
+            return JSONResponse(status: .created, value: RegisteredResidentView(
+                resident: ResidentView(registered.resident), individualNumber: registered.number.unmaskedDigits))
+        }
+        // Search is a POST so that names and birth dates travel in the body, never in a
+        // URL that proxies and access logs keep.
+        book.on(staff, .post, "/v1/residents/search") { request, context in
+            try context.require(.search)
+            let body = try await request.decodeJSON(as: SearchBody.self, context: context)
+            for text in [body.name, body.nameKana, body.address].compactMap({ $0 }) where text.count > 200 {
+                throw Problem(.unprocessableContent, code: "invalid-field", detail: "search fields are at most 200 characters")
+            }
+            let results = try await residents.search(
+                ResidentQuery(name: body.name, nameKana: body.nameKana, birthDate: body.birthDate, sex: body.sex, address: body.address),
+                within: context.session.member.municipality, by: context.session.actor)
+            return JSONResponse(value: SearchResultsView(results: results.map { result in
+                SearchResultView(
+                    match: result.isFullMatch ? "full" : "partial", matchedFacts: result.matchedFacts.map(\.rawValue),
+                    unmatchedFacts: BasicInfo.Fact.allCases.filter { !result.matchedFacts.contains($0) }.map(\.rawValue),
+                    resident: ResidentView(result.resident))
+            }))
+        }
+        book.on(staff, .get, "/v1/residents/{id}") { _, context in
+            let (id, procedure) = try Self.procedure(context)
+            return JSONResponse(value: ResidentView(try await residents.resident(id, by: context.session.actor, purpose: procedure.purpose)))
+        }
+        book.on(staff, .patch, "/v1/residents/{id}") { request, context in
+            try context.require(.changeResident)
+            let (id, _) = try Self.procedure(context)
+            let body = try await request.decodeJSON(as: ChangeFactsBody.self, context: context)
+            guard body.name != nil || body.nameKana != nil || body.address != nil else {
+                throw Problem(.unprocessableContent, code: "nothing-to-change", detail: "give name, nameKana or address")
+            }
+            return JSONResponse(value: ResidentView(try await residents.changeFacts(
+                of: id, name: body.name, nameKana: body.nameKana, addressText: body.address,
+                by: context.session.actor, reason: try Self.reason(body.reason))))
+        }
+        book.on(staff, .get, "/v1/residents/{id}/number") { _, context in
+            let (id, procedure) = try Self.procedure(context)
+            let number = try await residents.number(of: id, by: context.session.actor, purpose: procedure.purpose)
+            return JSONResponse(value: NumberView(residentId: id, individualNumber: number.unmaskedDigits))
+        }
+        book.on(staff, .post, "/v1/residents/{id}/move-out") { request, context in
+            try context.require(.changeResident)
+            let (id, _) = try Self.procedure(context)
+            let body = try await request.decodeJSON(as: MoveOutBody.self, context: context)
+            return JSONResponse(value: ResidentView(try await residents.moveOut(
+                id, to: body.destinationMunicipalityCode, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason))))
+        }
+        book.on(staff, .post, "/v1/residents/{id}/move-in") { request, context in
+            try context.require(.changeResident)
+            let (id, _) = try Self.procedure(context)
+            let body = try await request.decodeJSON(as: MoveInBody.self, context: context)
+            return JSONResponse(value: ResidentView(try await residents.moveIn(
+                id, addressText: body.address, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason))))
+        }
+        book.on(staff, .post, "/v1/residents/{id}/death") { request, context in
+            try context.require(.changeResident)
+            let (id, _) = try Self.procedure(context)
+            let body = try await request.decodeJSON(as: DeathBody.self, context: context)
+            return JSONResponse(value: ResidentView(try await residents.recordDeath(
+                of: id, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason))))
+        }
+        book.on(staff, .post, "/v1/residents/{id}/number-change") { request, context in
+            try context.require(.changeNumber)
+            let (id, _) = try Self.procedure(context)
+            let body = try await request.decodeJSON(as: NumberChangeBody.self, context: context)
+            let changed = try await residents.changeNumber(
+                of: id, authority: body.authority, by: context.session.actor, reason: try Self.reason(body.reason))
+            return JSONResponse(value: RegisteredResidentView(resident: ResidentView(changed.resident), individualNumber: changed.number.unmaskedDigits))
+        }
+        book.on(staff, .get, "/v1/residents/{id}/history") { _, context in
+            let (id, purpose) = try Self.procedureOrAudit(context)
+            return JSONResponse(value: HistoryView(residentId: id, entries: try await residents.history(of: id, by: context.session.actor, purpose: purpose)))
+        }
+        book.on(staff, .get, "/v1/residents/{id}/access-records") { request, context in
+            let (id, purpose) = try Self.procedureOrAudit(context)
+            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
+            let before = request.uri.queryParameters.get("before", as: Int.self)
+            return JSONResponse(value: AccessRecordsView(
+                residentId: id, records: try await residents.accessRecords(of: id, by: context.session.actor, purpose: purpose, limit: limit, before: before)))
+        }
+    }
+
+    /// The resident id from the path, and the session's procedure, which must be for it.
+    private static func procedure(_ context: StaffContext) throws -> (String, Procedure) {
+        let id = try residentID(context)
+        return (id, try StaffDirectory.procedure(in: context.session, for: id))
+    }
+
+    /// Auditors read history and access records without a procedure (their purpose is
+    /// oversight); everyone else needs the resident's procedure.
+    private static func procedureOrAudit(_ context: StaffContext) throws -> (String, String) {
+        let id = try residentID(context)
+        if context.session.member.role.may(.audit) { return (id, "oversight") }
+        return (id, try StaffDirectory.procedure(in: context.session, for: id).purpose)
+    }
+
+    private static func residentID(_ context: StaffContext) throws -> String {
+        guard let id = context.parameters.get("id"), id.count <= 64 else {
+            throw Problem(.badRequest, code: "invalid-resident-id", detail: "the resident id is malformed")
+        }
+        return id
+    }
+
+    /// Every change carries a reason, as the history and the resident will read it.
+    private static func reason(_ text: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 500 else {
+            throw Problem(.unprocessableContent, code: "invalid-reason", detail: "a reason is 1–500 characters")
+        }
+        return trimmed
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Logging
+import MynaCore
+import MynaRegistry
+
+/// Turns every error into a problem document. Errors Myna chose to make public (a
+/// ``Problem`` or a registry refusal) pass through; framework errors keep their status;
+/// anything else is a 500 whose details go to the log with `String(reflecting:)` of the
+/// type only — never the error text, which could hold data from the request.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return try problem.response(from: request, context: context)
+        } catch let error as RegistryError {
+            if error.code == .recordIntegrity {
+                context.logger.critical("record integrity check failed", metadata: ["code": "\(error.code.rawValue)"])
+            }
+            return try Problem.from(error).response(from: request, context: context)
+        } catch let error as HTTPError {
+            let code = switch error.status {
+            case .notFound: "not-found"
+            case .methodNotAllowed: "method-not-allowed"
+            case .contentTooLarge: "body-too-large"
+            default: "http-\(error.status.code)"
+            }
+            return try Problem(error.status, code: code, detail: error.status.reasonPhrase).response(from: request, context: context)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["type": "\(String(reflecting: type(of: error)))"])
+            return try Problem(.internalServerError, code: "internal-error", detail: "the server could not complete the request")
+                .response(from: request, context: context)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+
+/// A request body type with the exact set of fields it accepts. Unknown fields are an
+/// error rather than silently ignored, so a client's typo (`adress`) never turns into
+/// "nothing changed" — the request fails and says which field is wrong.
+protocol RequestBody: Decodable {
+    static var fields: Set<String> { get }
+}
+
+extension Request {
+    /// Decodes a JSON body strictly: `application/json` only, at most the context's
+    /// upload size, an object with known fields only, every value of the right type.
+    /// Error details name fields, never values.
+    func decodeJSON<Body: RequestBody>(as type: Body.Type, context: some RequestContext) async throws -> Body {
+        guard let contentType = headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
+            throw Problem(.unsupportedMediaType, code: "unsupported-media-type", detail: "send the body as application/json")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw Problem(.contentTooLarge, code: "body-too-large", detail: "the body is larger than \(context.maxUploadSize) bytes")
+        }
+        let data = Data(buffer.readableBytesView)
+        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            throw Problem(.badRequest, code: "malformed-json", detail: "the body is not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else {
+            throw Problem(.badRequest, code: "malformed-json", detail: "the body must be a JSON object")
+        }
+        if let unknown = fields.keys.sorted().first(where: { !Body.fields.contains($0) }) {
+            throw Problem(.badRequest, code: "unknown-field", detail: "unknown field \"\(unknown.prefix(40))\"")
+        }
+        do {
+            return try JSONDecoder().decode(Body.self, from: data)
+        } catch let error as DecodingError {
+            throw Problem(.unprocessableContent, code: "invalid-field", detail: Self.describe(error))
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String { keys.map(\.stringValue).joined(separator: ".") }
+        switch error {
+        case .keyNotFound(let key, let context): return "missing field \"\(path(context.codingPath + [key]))\""
+        case .valueNotFound(_, let context): return "field \"\(path(context.codingPath))\" must not be null"
+        case .typeMismatch(_, let context): return "field \"\(path(context.codingPath))\" has the wrong type"
+        case .dataCorrupted(let context):
+            // Myna's own value types describe the rule that failed without echoing input.
+            return "field \"\(path(context.codingPath))\": \(context.debugDescription.prefix(120))"
+        @unknown default: return "the body does not match the schema"
+        }
+    }
+}
+
+/// Encodes responses as JSON with ISO 8601 dates and stable key order.
+struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
+    var status: HTTPResponse.Status = .ok
+    let value: Value
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

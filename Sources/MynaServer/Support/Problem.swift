@@ -1,0 +1,58 @@
+import Foundation
+public import HTTPTypes
+public import Hummingbird
+import MynaRegistry
+
+/// An RFC 9457 problem document: the one shape of every error Myna returns. `code` is
+/// the stable identifier clients program against; `detail` is a fixed, human text that
+/// never contains personal data.
+public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
+    public var type: String
+    public var title: String
+    public var status: HTTPResponse.Status
+    public var detail: String
+    public var code: String
+
+    public init(_ status: HTTPResponse.Status, code: String, detail: String) {
+        self.type = "urn:myna:problem:\(code)"
+        self.title = status.reasonPhrase
+        self.status = status
+        self.detail = detail
+        self.code = code
+    }
+
+    enum CodingKeys: String, CodingKey { case type, title, status, detail, code }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(title, forKey: .title)
+        try container.encode(status.code, forKey: .status)
+        try container.encode(detail, forKey: .detail)
+        try container.encode(code, forKey: .code)
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = try encoder.encode(self)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+extension Problem {
+    static func from(_ error: RegistryError) -> Problem {
+        let status: HTTPResponse.Status = switch error.code {
+        case .residentNotFound: .notFound
+        case .unknownMunicipality, .invalidFacts, .invalidRequest, .weakPassword: .unprocessableContent
+        case .wrongStatus, .procedureAlreadyOpen, .usernameTaken: .conflict
+        case .outsideJurisdiction, .roleNotPermitted, .procedureRequired, .procedureForAnotherResident: .forbidden
+        case .invalidCredentials, .sessionRequired: .unauthorized
+        case .accountLocked: .tooManyRequests
+        case .recordIntegrity, .numberExhausted: .internalServerError
+        }
+        return Problem(status, code: error.code.rawValue, detail: error.message)
+    }
+}

@@ -1,0 +1,130 @@
+public import Foundation
+public import Logging
+import NIOCore
+import PostgresNIO
+
+/// PostgreSQL through postgres-nio's pooled client: the production store and the road
+/// past one machine (read replicas, a distributed PostgreSQL-compatible engine).
+public final class PostgresDatabase: Database {
+    public var dialect: SQLDialect { .postgres }
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    /// Connects to `postgres://user[:password]@host[:port]/database[?sslmode=disable|require]`.
+    public static func connect(url: String, maximumConnections: Int = 16, logger: Logger) async throws -> PostgresDatabase {
+        guard let components = URLComponents(string: url), let host = components.host,
+            ["postgres", "postgresql"].contains(components.scheme ?? "")
+        else { throw StoreError.unsupportedURL }
+        let sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432,
+            username: components.user ?? "postgres", password: components.password,
+            database: components.path.isEmpty ? nil : String(components.path.dropFirst()),
+            tls: sslMode == "require" ? .require(.makeClientConfiguration()) : .disable)
+        configuration.options.maximumConnections = maximumConnections
+        let database = PostgresDatabase(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        _ = try await database.read { try await $0.query("SELECT 1 AS ok") }  // fail early on a bad URL
+        return database
+    }
+
+    private init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        runner = Task { await client.run() }
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(PostgresSQLConnection(connection: connection, logger: logger))
+        }
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(PostgresSQLConnection(connection: connection, logger: logger))
+            }
+        } catch let error as PostgresTransactionError {
+            // Surface the error the body threw (a domain error), not the wrapper.
+            if let closureError = error.closureError { throw closureError }
+            throw error
+        }
+    }
+
+    public func close() async throws {
+        runner.cancel()
+        _ = await runner.value
+    }
+}
+
+struct PostgresSQLConnection: SQLConnection {
+    let connection: PostgresConnection
+    let logger: Logger
+    var dialect: SQLDialect { .postgres }
+
+    @discardableResult
+    func query(_ sql: SQL) async throws -> [SQLRow] {
+        var bindings = PostgresBindings(capacity: sql.binds.count)
+        for value in sql.binds {
+            switch value {
+            case .integer(let int): bindings.append(int)
+            case .text(let text): bindings.append(text)
+            case .blob(let bytes): bindings.append(ByteBuffer(bytes: bytes))
+            case .real(let double): bindings.append(double)
+            case .null: bindings.appendNull()
+            }
+        }
+        let query = PostgresQuery(unsafeSQL: Self.numberedPlaceholders(sql.text), binds: bindings)
+        do {
+            var rows: [SQLRow] = []
+            for try await row in try await connection.query(query, logger: logger) {
+                var names: [String] = []
+                var values: [SQLValue] = []
+                for cell in row {
+                    names.append(cell.columnName)
+                    values.append(try Self.value(of: cell))
+                }
+                rows.append(SQLRow(names: names, values: values))
+            }
+            return rows
+        } catch let error as PSQLError {
+            if error.serverInfo?[.sqlState] == "23505" { throw StoreError.uniqueViolation }
+            throw error
+        }
+    }
+
+    private static func value(of cell: PostgresCell) throws -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8: return .integer(try cell.decode(Int64.self))
+        case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
+        case .float4, .float8: return .real(try cell.decode(Double.self))
+        case .bytea: return .blob(Array(try cell.decode(ByteBuffer.self).readableBytesView))
+        default: return .text(try cell.decode(String.self))
+        }
+    }
+
+    /// `?` → `$n`, outside quoted literals and identifiers.
+    static func numberedPlaceholders(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count + 16)
+        var number = 0
+        var quote: Character?
+        for character in text {
+            if let open = quote {
+                if character == open { quote = nil }
+                result.append(character)
+            } else if character == "'" || character == "\"" {
+                quote = character
+                result.append(character)
+            } else if character == "?" {
+                number += 1
+                result += "$\(number)"
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,110 @@
+public import Foundation
+public import Logging
+import NIOCore
+import NIOPosix
+import SQLiteNIO
+
+/// The embedded default: one SQLite file in the data directory, in WAL mode with
+/// `synchronous=FULL` so a committed change survives power loss.
+///
+/// SQLite allows one writer at a time. Writes are serialised here, in the process, on a
+/// single writer connection (`BEGIN IMMEDIATE`), while readers use their own connections
+/// and see the last committed state (WAL). Serialising in the process rather than in
+/// SQLite's busy handler keeps threads from spinning on the file lock.
+public final class SQLiteDatabase: Database {
+    public var dialect: SQLDialect { .sqlite }
+    private let writer: ResourcePool<SQLiteConnection>
+    private let readers: ResourcePool<SQLiteConnection>
+    private let threadPool: NIOThreadPool
+
+    public static func open(path: String, readers readerCount: Int = 3, logger: Logger) async throws -> SQLiteDatabase {
+        let threadPool = NIOThreadPool(numberOfThreads: readerCount + 1)
+        threadPool.start()
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        var connections: [SQLiteConnection] = []
+        for index in 0...readerCount {
+            let connection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
+            // The first connection sets the journal mode, which is stored in the file.
+            let pragmas = index == 0
+                ? ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000"]
+                : ["PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000", "PRAGMA query_only=ON"]
+            for pragma in pragmas { _ = try await connection.query(pragma, []) }
+            connections.append(connection)
+        }
+        return SQLiteDatabase(
+            writer: ResourcePool([connections[0]]), readers: ResourcePool(Array(connections.dropFirst())),
+            threadPool: threadPool)
+    }
+
+    private init(writer: ResourcePool<SQLiteConnection>, readers: ResourcePool<SQLiteConnection>, threadPool: NIOThreadPool) {
+        self.writer = writer
+        self.readers = readers
+        self.threadPool = threadPool
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        try await readers.with { try await body(SQLiteSQLConnection(connection: $0)) }
+    }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        try await writer.with { connection in
+            let sql = SQLiteSQLConnection(connection: connection)
+            try await sql.query("BEGIN IMMEDIATE")
+            do {
+                let result = try await body(sql)
+                try await sql.query("COMMIT")
+                return result
+            } catch {
+                _ = try? await sql.query("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    public func close() async throws {
+        for connection in await writer.drain() + readers.drain() { try await connection.close() }
+        try await threadPool.shutdownGracefully()
+    }
+}
+
+struct SQLiteSQLConnection: SQLConnection {
+    let connection: SQLiteConnection
+    var dialect: SQLDialect { .sqlite }
+
+    @discardableResult
+    func query(_ sql: SQL) async throws -> [SQLRow] {
+        let binds = sql.binds.map { value -> SQLiteData in
+            switch value {
+            case .integer(let int): .integer(Int(int))
+            case .text(let text): .text(text)
+            case .blob(let bytes): .blob(ByteBuffer(bytes: bytes))
+            case .real(let double): .float(double)
+            case .null: .null
+            }
+        }
+        do {
+            let rows = try await connection.query(sql.text, binds)
+            return rows.map { row in
+                let columns = row.columns
+                return SQLRow(
+                    names: columns.map(\.name),
+                    values: columns.map { column in
+                        switch column.data {
+                        case .integer(let int): .integer(Int64(int))
+                        case .text(let text): .text(text)
+                        case .blob(let buffer): .blob(Array(buffer.readableBytesView))
+                        case .float(let double): .real(double)
+                        case .null: .null
+                        }
+                    })
+            }
+        } catch let error as SQLiteError {
+            switch error.reason {
+            case .constraintUniqueFailed, .constraintPrimaryKeyFailed: throw StoreError.uniqueViolation
+            case .busy: throw StoreError.busy
+            default: throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+
+/// Versioned schema changes, applied in order, each in its own transaction, recorded in
+/// `schema_migrations`. A migration is never edited once released: new needs get a new
+/// version. DDL tokens (`{ID}`, `{BLOB}`, `{BIGINT}`) are expanded per dialect.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let statements: [String]
+}
+
+public enum Migrations {
+    public static let all: [Migration] = [foundation]
+
+    /// Brings `database` to the latest schema; returns the versions it applied.
+    @discardableResult
+    public static func migrate(_ database: any Database) async throws -> [Int] {
+        try await database.transaction { connection in
+            try await connection.query(SQL(connection.dialect.ddl("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {BIGINT} NOT NULL)
+                """)))
+        }
+        var applied: [Int] = []
+        for migration in all {
+            let didApply = try await database.transaction { connection -> Bool in
+                // Two servers starting at once on PostgreSQL: the second waits here.
+                if connection.dialect == .postgres {
+                    try await connection.query("SELECT pg_advisory_xact_lock(4242424242)")
+                }
+                let done = try await connection.first(
+                    SQL("SELECT version FROM schema_migrations WHERE version = ?", [.init(migration.version)]))
+                guard done == nil else { return false }
+                for statement in migration.statements {
+                    try await connection.query(SQL(connection.dialect.ddl(statement)))
+                }
+                try await connection.query(SQL(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                    [.init(migration.version), .text(migration.name), .integer(Int64(Date().timeIntervalSince1970 * 1000))]))
+                return true
+            }
+            if didApply { applied.append(migration.version) }
+        }
+        let newest = try await database.read { connection in
+            try await connection.first("SELECT MAX(version) AS version FROM schema_migrations")?.optionalInt("version")
+        }
+        if let newest, newest > (all.last?.version ?? 0) { throw StoreError.databaseNewerThanCode(version: newest) }
+        return applied
+    }
+
+    /// 1 — residents and their numbers, history, staff, sessions, procedures, access records.
+    static let foundation = Migration(version: 1, name: "foundation", statements: [
+        """
+        CREATE TABLE municipalities (
+            code TEXT PRIMARY KEY,
+            prefecture TEXT NOT NULL,
+            name TEXT NOT NULL,
+            name_kana TEXT NOT NULL)
+        """,
+        // The current state of each resident. `id` is the internal identity that survives
+        // a change of number; the number itself is sealed (AES-GCM) and found by its keyed
+        // hash. `name_key`/`kana_key` are the normalised forms used by counter search.
+        // `record_mac` is a keyed MAC over the row's facts, so a row edited behind the
+        // registry's back is detected on read (domain.md §9, MOSIP's record hash).
+        """
+        CREATE TABLE residents (
+            id TEXT PRIMARY KEY,
+            resident_code TEXT NOT NULL UNIQUE,
+            number_hash {BLOB} NOT NULL UNIQUE,
+            number_sealed {BLOB} NOT NULL,
+            name TEXT NOT NULL,
+            name_kana TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            kana_key TEXT NOT NULL,
+            municipality_code TEXT NOT NULL REFERENCES municipalities(code),
+            address TEXT NOT NULL,
+            birth_date TEXT NOT NULL,
+            sex INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            destination_code TEXT REFERENCES municipalities(code),
+            status_date TEXT,
+            version INTEGER NOT NULL,
+            record_mac {BLOB} NOT NULL,
+            created_at {BIGINT} NOT NULL,
+            updated_at {BIGINT} NOT NULL)
+        """,
+        "CREATE INDEX residents_by_name ON residents (name_key, birth_date)",
+        "CREATE INDEX residents_by_kana ON residents (kana_key, birth_date)",
+        "CREATE INDEX residents_by_birth_date ON residents (birth_date)",
+        // Every number ever issued, retired ones included: 番号法 第8条 requires a number
+        // to differ from all others forever. The unique keys are the last guard.
+        """
+        CREATE TABLE issued_numbers (
+            number_hash {BLOB} PRIMARY KEY,
+            sequence {BIGINT} NOT NULL UNIQUE,
+            resident_id TEXT NOT NULL REFERENCES residents(id),
+            issued_at {BIGINT} NOT NULL,
+            retired_at {BIGINT},
+            retirement_reason TEXT)
+        """,
+        "CREATE INDEX issued_numbers_by_resident ON issued_numbers (resident_id)",
+        """
+        CREATE TABLE numbering_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            next_sequence {BIGINT} NOT NULL)
+        """,
+        "INSERT INTO numbering_state (id, next_sequence) VALUES (1, 0)",
+        // Who changed what, when and why: one row per version of a resident.
+        """
+        CREATE TABLE resident_history (
+            id {ID},
+            resident_id TEXT NOT NULL REFERENCES residents(id),
+            version INTEGER NOT NULL,
+            event TEXT NOT NULL,
+            facts TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            reason TEXT,
+            occurred_at {BIGINT} NOT NULL,
+            UNIQUE (resident_id, version))
+        """,
+        """
+        CREATE TABLE staff (
+            id TEXT PRIMARY KEY,
+            username TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            municipality_code TEXT NOT NULL REFERENCES municipalities(code),
+            password_hash {BLOB} NOT NULL,
+            password_salt {BLOB} NOT NULL,
+            password_kdf TEXT NOT NULL,
+            totp_secret_sealed {BLOB} NOT NULL,
+            last_totp_step {BIGINT} NOT NULL,
+            failed_attempts INTEGER NOT NULL,
+            locked_until {BIGINT} NOT NULL,
+            created_at {BIGINT} NOT NULL)
+        """,
+        """
+        CREATE TABLE staff_sessions (
+            token_hash {BLOB} PRIMARY KEY,
+            staff_id TEXT NOT NULL REFERENCES staff(id),
+            created_at {BIGINT} NOT NULL,
+            last_seen_at {BIGINT} NOT NULL,
+            expires_at {BIGINT} NOT NULL,
+            ended_at {BIGINT})
+        """,
+        // One open procedure per session, enforced by the database itself: a shared
+        // terminal cannot hold two residents at once (domain.md §8, the 748 accounts).
+        """
+        CREATE TABLE procedures (
+            id TEXT PRIMARY KEY,
+            session_hash {BLOB} NOT NULL REFERENCES staff_sessions(token_hash),
+            staff_id TEXT NOT NULL REFERENCES staff(id),
+            resident_id TEXT NOT NULL REFERENCES residents(id),
+            purpose TEXT NOT NULL,
+            opened_at {BIGINT} NOT NULL,
+            last_activity_at {BIGINT} NOT NULL,
+            closed_at {BIGINT},
+            close_reason TEXT)
+        """,
+        "CREATE UNIQUE INDEX procedures_one_open_per_session ON procedures (session_hash) WHERE closed_at IS NULL",
+        // 閲覧記録 — every read or change of a resident's data by staff or by the system.
+        """
+        CREATE TABLE access_records (
+            id {ID},
+            resident_id TEXT NOT NULL REFERENCES residents(id),
+            actor_kind TEXT NOT NULL,
+            actor_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            procedure_id TEXT,
+            occurred_at {BIGINT} NOT NULL)
+        """,
+        "CREATE INDEX access_records_by_resident ON access_records (resident_id, id)",
+    ])
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import MynaRegistry
+import MynaServer
+import Prometheus
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the API on SQLite (default) or PostgreSQL.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var server: ServerOptions
+
+    func run() async throws {
+        let logger = makeLogger("myna")
+        let registry = try await store.openRegistry(logger: logger)
+        try await serve(registry: registry, store: store, server: server, logger: logger)
+    }
+}
+
+/// Runs the server until SIGINT or SIGTERM, then closes the database: Hummingbird's
+/// service group shuts the server down gracefully, letting requests in flight finish.
+func serve(registry: Registry, store: StoreOptions, server: ServerOptions, logger: Logger, banner: String? = nil) async throws {
+    let metrics = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+    let app = buildApplication(
+        registry: registry, configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
+        metrics: metrics, logger: logger)
+    let database = try store.location.redacted
+    logger.info("serving", metadata: ["address": "http://\(server.resolvedHost):\(server.resolvedPort)", "database": "\(database)"])
+    if let banner { FileHandle.standardOutput.write(Data(banner.utf8)) }
+    do {
+        try await app.runService()
+    } catch {
+        try? await registry.database.close()
+        throw error
+    }
+    try await registry.database.close()
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import MynaCore
+import MynaRegistry
+
+struct StaffCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "staff", abstract: "Staff accounts and their one-time codes.", subcommands: [Add.self, TOTPCode.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a staff account; prints its password (if generated) and TOTP secret once, as JSON.")
+
+        @Option(help: "Sign-in name (ASCII letters, digits, . _ -).") var username: String
+        @Option(help: "Name shown in records.") var displayName: String
+        @Option(help: "clerk, supervisor, operator or auditor.") var role: String
+        @Option(help: "6-digit code of the municipality whose counter the member works at.") var municipality: String
+        @Option(help: "Password (at least 12 characters). Default: a generated one. Env: MYNA_STAFF_PASSWORD.") var password: String?
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            guard let role = StaffRole(rawValue: role) else { throw ValidationError("role must be clerk, supervisor, operator or auditor") }
+            let code: MunicipalityCode
+            do { code = try MunicipalityCode(municipality) } catch { throw ValidationError("\(error)") }
+            let password = password ?? ProcessInfo.processInfo.environment["MYNA_STAFF_PASSWORD"] ?? generatePassword()
+            let registry = try await store.openRegistry(logger: makeLogger("myna.staff"))
+            let account = try await registry.staff.create(
+                username: username, displayName: displayName, role: role, municipality: code, password: password)
+            try await registry.database.close()
+            let output = DemoStaff(account, password: password)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+        }
+    }
+
+    struct TOTPCode: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "totp", abstract: "Print the current one-time code for a base32 TOTP secret (what an authenticator app shows).")
+
+        @Argument(help: "The base32 secret.") var secret: String
+
+        func run() throws {
+            guard let bytes = Base32.decode(secret), !bytes.isEmpty else { throw ValidationError("the secret is not base32") }
+            print(TOTP(secret: bytes).code(at: Date()))
+        }
+    }
+}
+
+/// 16 characters from an alphabet without look-alikes: about 90 bits.
+func generatePassword() -> String {
+    let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+    var generator = SystemRandomNumberGenerator()
+    return String((0..<16).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+}
+
+/// A staff account as `demo.json` and `myna staff add` show it.
+struct DemoStaff: Codable {
+    let username: String
+    let password: String
+    let totpSecret: String
+    let role: String
+    let municipalityCode: String
+    let displayName: String
+
+    init(_ account: NewStaffAccount, password: String) {
+        username = account.member.username
+        self.password = password
+        totpSecret = account.totpSecretBase32
+        role = account.member.role.rawValue
+        municipalityCode = account.member.municipality.digits
+        displayName = account.member.displayName
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Myna: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "myna",
+        abstract: "An open implementation of Japan's My Number system.",
+        subcommands: [Serve.self, Demo.self, NumberCommand.self, ResidentCommand.self, StaffCommand.self])
+}

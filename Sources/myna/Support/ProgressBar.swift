@@ -1,0 +1,39 @@
+import Foundation
+
+/// A one-line progress bar on standard error for long work (imports, seeding,
+/// benchmarks). Redraws at most ten times a second; silent when stderr is not a
+/// terminal except for the final line.
+struct ProgressBar {
+    let total: Int
+    let label: String
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+    private let interactive = isatty(2) == 1
+
+    init(total: Int, label: String) {
+        self.total = max(total, 1)
+        self.label = label
+    }
+
+    mutating func update(_ done: Int) {
+        guard interactive, Date().timeIntervalSince(lastDraw) >= 0.1 || done >= total else { return }
+        lastDraw = Date()
+        draw(done)
+    }
+
+    func finish(_ done: Int) {
+        draw(done)
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+
+    private func draw(_ done: Int) {
+        let fraction = min(1, Double(done) / Double(total))
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let elapsed = max(Date().timeIntervalSince(start), 0.001)
+        let rate = Int(Double(done) / elapsed)
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let line = "\r\(label) \(bar) \(Int(fraction * 100))% \(done)/\(total) \(rate)/s"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}

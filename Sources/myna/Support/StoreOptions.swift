@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MynaRegistry
+import MynaStore
+
+/// Options every command that opens the registry shares. Each has a `MYNA_*`
+/// environment equivalent; the flag wins when both are given.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "Database: a postgres:// URL, or sqlite:PATH. Default: SQLite in the data directory. Env: MYNA_DATABASE_URL.")
+    var database: String?
+
+    @Option(help: "Data directory for the SQLite file, keys and demo.json. Default ./.myna. Env: MYNA_DATA_DIR.")
+    var dataDir: String?
+
+    var dataDirectory: URL {
+        URL(fileURLWithPath: dataDir ?? ProcessInfo.processInfo.environment["MYNA_DATA_DIR"] ?? ".myna", isDirectory: true)
+    }
+
+    var location: DatabaseLocation {
+        get throws {
+            try DatabaseLocation(database ?? ProcessInfo.processInfo.environment["MYNA_DATABASE_URL"], dataDirectory: dataDirectory)
+        }
+    }
+
+    /// Opens the database (migrating it), the key store and the registry services.
+    func openRegistry(logger: Logger, passwordCost: Int = 1 << 15) async throws -> Registry {
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let database = try await location.open(logger: logger)
+        let registry = try Registry(
+            database: database, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")), passwordCost: passwordCost)
+        try await registry.seedMunicipalities()
+        return registry
+    }
+}
+
+struct ServerOptions: ParsableArguments {
+    @Option(help: "Address to listen on. Default 127.0.0.1. Env: MYNA_HOST.")
+    var host: String?
+
+    @Option(help: "Port to listen on. Default 8080. Env: MYNA_PORT.")
+    var port: Int?
+
+    var resolvedHost: String { host ?? ProcessInfo.processInfo.environment["MYNA_HOST"] ?? "127.0.0.1" }
+    var resolvedPort: Int { port ?? ProcessInfo.processInfo.environment["MYNA_PORT"].flatMap(Int.init) ?? 8080 }
+}
+
+/// Logs go to standard error at the level of MYNA_LOG_LEVEL (default info).
+func makeLogger(_ label: String) -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = ProcessInfo.processInfo.environment["MYNA_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    return logger
+}
+
+/// A failure the user can act on: printed plainly, exit code 1.
+struct UsageFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ text: String) { description = text }
+}
