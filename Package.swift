@@ -80,17 +80,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Throwaway databases (SQLite files, PostgreSQL databases) and a clock tests can move.
+        .target(
+            name: "MynaTestSupport",
+            dependencies: ["MynaCore", "MynaStore", "MynaRegistry", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/MynaTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "MynaCoreTests", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "MynaNumberingTests", dependencies: ["MynaNumbering"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MynaRegistryTests",
-            dependencies: ["MynaRegistry", "MynaStore"],
+            dependencies: ["MynaRegistry", "MynaStore", "MynaTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MynaServerTests",
             dependencies: [
-                "MynaServer", "MynaRegistry", "MynaStore",
+                "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

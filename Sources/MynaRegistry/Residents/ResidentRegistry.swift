@@ -35,6 +35,10 @@ public struct ResidentRegistry: Sendable {
     /// update of the numbering state.
     public func registerMany(_ people: [BasicInfo], by actor: RegistryActor, reason: String) async throws -> [RegisteredResident] {
         guard !people.isEmpty else { return [] }
+        let today = clock.today
+        guard people.allSatisfy({ $0.birthDate <= today }) else {
+            throw RegistryError(.invalidFacts, "birthDate is in the future")
+        }
         let now = clock.milliseconds
         return try await database.transaction { connection in
             try await Self.requireKnownMunicipalities(Set(people.map(\.address.municipality)), on: connection)

@@ -25,9 +25,6 @@ struct ResidentController {
             } catch {
                 throw Problem(.unprocessableContent, code: "invalid-facts", detail: error.description)
             }
-            guard body.birthDate <= CalendarDate(inJapanAt: Date()) else {
-                throw Problem(.unprocessableContent, code: "invalid-facts", detail: "birthDate is in the future")
-            }
             let registered = try await residents.register(facts, by: context.session.actor, reason: try Self.reason(body.reason ?? "registration"))
             return JSONResponse(status: .created, value: RegisteredResidentView(
                 resident: ResidentView(registered.resident), individualNumber: registered.number.unmaskedDigits))

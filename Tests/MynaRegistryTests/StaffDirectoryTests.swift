@@ -1,0 +1,182 @@
+import Foundation
+import MynaCore
+import MynaRegistry
+import MynaStore
+import MynaTestSupport
+import Testing
+
+/// Creates a clerk and signs them in with a correct one-time code.
+func signedInClerk(
+    _ registry: Registry, _ environment: TestEnvironment, username: String = "clerk", role: StaffRole = .clerk,
+    municipality: MunicipalityCode = chiyoda
+) async throws -> (SignedIn, NewStaffAccount) {
+    let account = try await registry.staff.create(
+        username: username, displayName: "窓口 太郎", role: role, municipality: municipality, password: "correct horse battery")
+    let code = TOTP(secret: account.totpSecret).code(at: environment.clock.now)
+    return (try await registry.staff.signIn(username: username, password: "correct horse battery", code: code), account)
+}
+
+@Suite("TOTP (RFC 6238)")
+struct TOTPTests {
+    /// RFC 6238 Appendix B, SHA-1 rows (8 digits, secret "12345678901234567890").
+    @Test(arguments: [
+        (59.0, "94287082"), (1_111_111_109, "07081804"), (1_111_111_111, "14050471"),
+        (1_234_567_890, "89005924"), (2_000_000_000, "69279037"), (20_000_000_000, "65353130"),
+    ])
+    func rfcVectors(time: Double, expected: String) {
+        var totp = TOTP(secret: Array("12345678901234567890".utf8))
+        totp.digits = 8
+        #expect(totp.code(at: Date(timeIntervalSince1970: time)) == expected)
+    }
+
+    @Test func driftWindow() {
+        let totp = TOTP(secret: TOTP.newSecret())
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(totp.matchingStep(totp.code(at: now - 30), at: now) == totp.timeStep(at: now) - 1)
+        #expect(totp.matchingStep(totp.code(at: now + 30), at: now) == totp.timeStep(at: now) + 1)
+        #expect(totp.matchingStep(totp.code(at: now - 90), at: now) == nil)
+    }
+
+    @Test func base32RoundTrip() {
+        let secret = TOTP.newSecret()
+        #expect(Base32.decode(Base32.encode(secret)) == secret)
+        #expect(Base32.encode(Array("foobar".utf8)) == "MZXW6YTBOI")  // RFC 4648 §10
+        #expect(Base32.decode("not base32!") == nil)
+    }
+}
+
+@Suite("Staff sign-in and procedures")
+struct StaffDirectoryTests {
+    @Test("password and current TOTP sign in; a wrong factor or a replayed code does not", arguments: DatabaseKind.available)
+    func signIn(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let (signedIn, account) = try await signedInClerk(registry, environment)
+            #expect(signedIn.session.member.role == .clerk)
+            #expect(try await registry.staff.session(token: signedIn.token)?.member.id == account.member.id)
+            let totp = TOTP(secret: account.totpSecret)
+            let code = totp.code(at: environment.clock.now)
+            // The same code again is a replay.
+            await #expect(throws: RegistryError.self) {
+                try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: code)
+            }
+            environment.clock.advance(by: 30)
+            let next = totp.code(at: environment.clock.now)
+            await #expect(throws: RegistryError.self) {
+                try await registry.staff.signIn(username: "clerk", password: "wrong password!!", code: next)
+            }
+            await #expect(throws: RegistryError.self) {
+                try await registry.staff.signIn(username: "nobody", password: "correct horse battery", code: next)
+            }
+            _ = try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: next)
+        }
+    }
+
+    @Test("five failures lock the account, even against the right password", arguments: DatabaseKind.available)
+    func lockout(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let account = try await registry.staff.create(
+                username: "clerk", displayName: "窓口", role: .clerk, municipality: chiyoda, password: "correct horse battery")
+            for _ in 0..<StaffDirectory.lockoutThreshold {
+                await #expect(throws: RegistryError(.invalidCredentials, "the username, password or one-time code is wrong")) {
+                    try await registry.staff.signIn(username: "clerk", password: "guess guess guess", code: "000000")
+                }
+            }
+            let code = TOTP(secret: account.totpSecret).code(at: environment.clock.now)
+            await #expect(throws: RegistryError.self) {
+                try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: code)
+            }
+            environment.clock.advance(by: StaffDirectory.lockoutDuration + 1)
+            let later = TOTP(secret: account.totpSecret).code(at: environment.clock.now)
+            _ = try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: later)
+        }
+    }
+
+    @Test("accounts need a strong password and a unique name", arguments: DatabaseKind.available)
+    func accountRules(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, _ in
+            await #expect(throws: RegistryError.self) {
+                try await registry.staff.create(username: "clerk", displayName: "x", role: .clerk, municipality: chiyoda, password: "short")
+            }
+            _ = try await registry.staff.create(username: "clerk", displayName: "x", role: .clerk, municipality: chiyoda, password: "long enough password")
+            await #expect(throws: RegistryError.self) {
+                try await registry.staff.create(username: "clerk", displayName: "y", role: .clerk, municipality: chiyoda, password: "long enough password")
+            }
+            await #expect(throws: RegistryError.self) {
+                try await registry.staff.create(username: "bad name", displayName: "y", role: .clerk, municipality: chiyoda, password: "long enough password")
+            }
+        }
+    }
+
+    @Test("one procedure per session, for one resident, closed by sign-out", arguments: DatabaseKind.available)
+    func oneProcedure(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let a = try await registry.residents.register(try facts(), by: clerk, reason: "birth").resident.id
+            let b = try await registry.residents.register(try facts("別　人", kana: "ベツ　ジン"), by: clerk, reason: "birth").resident.id
+            let (signedIn, _) = try await signedInClerk(registry, environment)
+            var session = try #require(try await registry.staff.session(token: signedIn.token))
+            #expect(throws: RegistryError.self) { try StaffDirectory.procedure(in: session, for: a) }
+
+            let procedure = try await registry.staff.openProcedure(in: session, for: a, purpose: "住民票の写し", registry: registry.residents)
+            await #expect(throws: RegistryError.self) {
+                try await registry.staff.openProcedure(in: session, for: b, purpose: "次の人", registry: registry.residents)
+            }
+            session = try #require(try await registry.staff.session(token: signedIn.token))
+            #expect(try StaffDirectory.procedure(in: session, for: a).id == procedure.id)
+            #expect(throws: RegistryError(.procedureForAnotherResident, "the open procedure is for another resident")) {
+                try StaffDirectory.procedure(in: session, for: b)
+            }
+            #expect(try await registry.staff.closeProcedure(in: session))
+            _ = try await registry.staff.openProcedure(in: session, for: b, purpose: "次の人", registry: registry.residents)
+
+            try await registry.staff.signOut(session)
+            #expect(try await registry.staff.session(token: signedIn.token) == nil)
+            let open = try await environment.database.read { try await $0.query("SELECT id FROM procedures WHERE closed_at IS NULL") }
+            #expect(open.isEmpty)
+        }
+    }
+
+    @Test("an idle procedure closes itself, and an idle session ends", arguments: DatabaseKind.available)
+    func timeouts(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let a = try await registry.residents.register(try facts(), by: clerk, reason: "birth").resident.id
+            let (signedIn, _) = try await signedInClerk(registry, environment)
+            let session = try #require(try await registry.staff.session(token: signedIn.token))
+            _ = try await registry.staff.openProcedure(in: session, for: a, purpose: "相談", registry: registry.residents)
+            environment.clock.advance(by: StaffDirectory.procedureIdleTimeout + 1)
+            let later = try #require(try await registry.staff.session(token: signedIn.token))
+            #expect(later.procedure == nil)
+            let reason = try await environment.database.read { try await $0.first("SELECT close_reason FROM procedures")!.string("close_reason") }
+            #expect(reason == "timeout")
+            environment.clock.advance(by: StaffDirectory.sessionIdleTimeout + 1)
+            #expect(try await registry.staff.session(token: signedIn.token) == nil)
+        }
+    }
+
+    @Test("procedures stay within the municipality, except to complete a move-in", arguments: DatabaseKind.available)
+    func jurisdiction(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let id = try await registry.residents.register(try facts(), by: clerk, reason: "birth").resident.id
+            let (sapporoClerk, _) = try await signedInClerk(registry, environment, username: "sapporo", municipality: sapporo)
+            let session = try #require(try await registry.staff.session(token: sapporoClerk.token))
+            await #expect(throws: RegistryError.self) {
+                try await registry.staff.openProcedure(in: session, for: id, purpose: "照会", registry: registry.residents)
+            }
+            _ = try await registry.residents.moveOut(id, to: sapporo, on: try CalendarDate(iso: "2026-04-01"), by: clerk, reason: "転出届")
+            _ = try await registry.staff.openProcedure(in: session, for: id, purpose: "転入届", registry: registry.residents)
+        }
+    }
+
+    @Test("auditors and operators do not open counter procedures", arguments: DatabaseKind.available)
+    func roles(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let id = try await registry.residents.register(try facts(), by: clerk, reason: "birth").resident.id
+            let (auditor, _) = try await signedInClerk(registry, environment, username: "auditor", role: .auditor)
+            let session = try #require(try await registry.staff.session(token: auditor.token))
+            await #expect(throws: RegistryError.self) {
+                try await registry.staff.openProcedure(in: session, for: id, purpose: "監査", registry: registry.residents)
+            }
+            #expect(StaffRole.auditor.may(.audit) && !StaffRole.clerk.may(.audit))
+            #expect(StaffRole.supervisor.may(.changeNumber) && !StaffRole.clerk.may(.changeNumber))
+        }
+    }
+}
