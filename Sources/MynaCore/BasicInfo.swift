@@ -39,6 +39,21 @@ public struct BasicInfo: Sendable, Hashable, Codable {
         }
     }
 
+    enum CodingKeys: String, CodingKey { case name, nameKana, address, birthDate, sex }
+
+    /// Decoding applies the same rules as the initialiser.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        do {
+            try self.init(
+                name: try container.decode(String.self, forKey: .name), nameKana: try container.decode(String.self, forKey: .nameKana),
+                address: try container.decode(Address.self, forKey: .address),
+                birthDate: try container.decode(CalendarDate.self, forKey: .birthDate), sex: try container.decode(Sex.self, forKey: .sex))
+        } catch let error as FactError {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: safeReasonMarker + error.description))
+        }
+    }
+
     /// Which of the four facts agree with `other` after normalisation.
     public func matchingFacts(with other: BasicInfo) -> Set<Fact> {
         var facts: Set<Fact> = []
@@ -73,6 +88,19 @@ public struct Address: Sendable, Hashable, Codable {
     }
 
     public var normalized: String { municipality.digits + ":" + JapaneseText.normalizedAddress(text) }
+
+    enum CodingKeys: String, CodingKey { case municipality, text }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        do {
+            try self.init(
+                municipality: try container.decode(MunicipalityCode.self, forKey: .municipality),
+                text: try container.decode(String.self, forKey: .text))
+        } catch let error as FactError {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: safeReasonMarker + error.description))
+        }
+    }
 }
 
 extension String {

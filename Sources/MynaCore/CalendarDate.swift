@@ -92,7 +92,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         let text = try decoder.singleValueContainer().decode(String.self)
         do { try self.init(iso: text) } catch {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: error.description))
+                .init(codingPath: decoder.codingPath, debugDescription: safeReasonMarker + error.description))
         }
     }
 

@@ -4,11 +4,11 @@
 /// with Pn the n-th digit of the base from the least significant and Qn = 1 (n odd) or
 /// 2 (n even), the check digit is 9 − (Σ Pn·Qn mod 9). Corporate numbers are public and
 /// never change, so unlike ``IndividualNumber`` it is not masked.
-public struct CorporateNumber: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct CorporateNumber: Sendable, Hashable, DigitIdentifier, CustomStringConvertible {
     public let digits: String
 
     public init(_ text: String) throws(IdentifierError) {
-        guard text.utf8.count <= 64, let digits = DigitString.normalise(text) else {
+        guard let digits = DigitString.normalise(text) else {
             throw IdentifierError(.notDigits, of: .corporateNumber)
         }
         guard digits.count == 13 else { throw IdentifierError(.wrongLength, of: .corporateNumber) }

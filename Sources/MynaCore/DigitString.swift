@@ -5,11 +5,14 @@
 /// else is rejected with a reason that never repeats the input.
 enum DigitString {
     /// Returns the ASCII digits of `text`, dropping spaces and hyphen-like separators
-    /// and folding full-width digits; `nil` when any other character appears.
+    /// and folding full-width digits; `nil` when any other character appears. Reading
+    /// stops after 32 digits: no identifier is that long, and the caller reports the
+    /// length, so a huge input costs no more than a short one.
     static func normalise(_ text: String) -> [UInt8]? {
         var digits: [UInt8] = []
         digits.reserveCapacity(16)
         for scalar in text.unicodeScalars {
+            if digits.count > 32 { return digits }
             switch scalar.value {
             case 0x30...0x39: digits.append(UInt8(scalar.value - 0x30))
             case 0xFF10...0xFF19: digits.append(UInt8(scalar.value - 0xFF10))  // ０–９

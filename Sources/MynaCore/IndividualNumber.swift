@@ -4,8 +4,8 @@
 /// The number is a key, never a password: its `description` is masked so that it can
 /// never reach a log or an error text by accident. Code that truly needs the digits
 /// (storage, the resident's own view) asks for ``unmaskedDigits`` by name.
-public struct IndividualNumber: Sendable, Hashable, Codable, CustomStringConvertible,
-    CustomDebugStringConvertible
+public struct IndividualNumber: Sendable, Hashable, DigitIdentifier, CustomStringConvertible,
+    CustomDebugStringConvertible, CustomReflectable
 {
     /// The twelve digits, ASCII. Deliberately not called `description`.
     public let unmaskedDigits: String
@@ -13,7 +13,7 @@ public struct IndividualNumber: Sendable, Hashable, Codable, CustomStringConvert
     /// Parses a number as people write it: spaces, hyphens and full-width digits are
     /// accepted; the check digit must be right.
     public init(_ text: String) throws(IdentifierError) {
-        guard text.utf8.count <= 64, let digits = DigitString.normalise(text) else {
+        guard let digits = DigitString.normalise(text) else {
             throw IdentifierError(.notDigits, of: .individualNumber)
         }
         guard digits.count == 12 else { throw IdentifierError(.wrongLength, of: .individualNumber) }
@@ -62,21 +62,10 @@ public struct IndividualNumber: Sendable, Hashable, Codable, CustomStringConvert
     /// Masked: the number never appears in logs, errors or string interpolation.
     public var description: String { "************" }
     public var debugDescription: String { "IndividualNumber(************)" }
+    /// `dump` and debuggers see the mask too.
+    public var customMirror: Mirror { Mirror(self, children: ["unmaskedDigits": "************"]) }
 
     /// The last four digits, as printed on notices so that a person can tell which
     /// number is meant without exposing it (the rest is masked).
     public var lastFour: String { String(unmaskedDigits.suffix(4)) }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(text) } catch {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(unmaskedDigits)
-    }
 }

@@ -1,11 +1,11 @@
 /// 全国地方公共団体コード — the 6-digit local-government code: five digits and a check
 /// digit (weights 6 5 4 3 2 over the five; r = Σ mod 11; check = (11 − r) mod 10).
 /// `131016` is 千代田区, `011002` is 札幌市.
-public struct MunicipalityCode: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct MunicipalityCode: Sendable, Hashable, DigitIdentifier, CustomStringConvertible {
     public let digits: String
 
     public init(_ text: String) throws(IdentifierError) {
-        guard text.utf8.count <= 64, let digits = DigitString.normalise(text) else {
+        guard let digits = DigitString.normalise(text) else {
             throw IdentifierError(.notDigits, of: .municipalityCode)
         }
         guard digits.count == 6 else { throw IdentifierError(.wrongLength, of: .municipalityCode) }
@@ -38,17 +38,4 @@ public struct MunicipalityCode: Sendable, Hashable, Codable, CustomStringConvert
     /// The two-digit prefecture code (都道府県コード).
     public var prefectureCode: String { String(digits.prefix(2)) }
     public var description: String { digits }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { try self.init(text) } catch {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(digits)
-    }
 }

@@ -4,11 +4,11 @@
 /// (UNCONFIRMED, domain.md §1); Myna uses the same modulus-11 rule and weights as the
 /// individual number over the ten digits (weights 5 4 3 2 7 6 5 4 3 2). The code can be
 /// changed on request, so nothing keys on it except the registry's own lookups.
-public struct ResidentCode: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct ResidentCode: Sendable, Hashable, DigitIdentifier, CustomStringConvertible, CustomReflectable {
     public let digits: String
 
     public init(_ text: String) throws(IdentifierError) {
-        guard text.utf8.count <= 64, let digits = DigitString.normalise(text) else {
+        guard let digits = DigitString.normalise(text) else {
             throw IdentifierError(.notDigits, of: .residentCode)
         }
         guard digits.count == 11 else { throw IdentifierError(.wrongLength, of: .residentCode) }
@@ -37,4 +37,5 @@ public struct ResidentCode: Sendable, Hashable, Codable, CustomStringConvertible
 
     /// Masked like every personal identifier; the registry shows it only inside a procedure.
     public var description: String { "***********" }
+    public var customMirror: Mirror { Mirror(self, children: ["digits": "***********"]) }
 }

@@ -166,6 +166,47 @@ struct StaffDirectoryTests {
         }
     }
 
+    @Test("changes are decided by the municipality the resident is registered in", arguments: DatabaseKind.available)
+    func jurisdictionOfChanges(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let id = try await registry.residents.register(try facts(), by: clerk, reason: "birth").resident.id
+            _ = try await registry.residents.moveOut(id, to: sapporo, on: try CalendarDate(iso: "2026-04-01"), by: clerk, reason: "転出届", within: chiyoda)
+            // The municipality left behind cannot complete the move, nor can the
+            // destination act on the resident before the move-in is done.
+            await #expect(throws: RegistryError.self) {
+                try await registry.residents.moveIn(id, addressText: "札幌", on: try CalendarDate(iso: "2026-04-02"), by: clerk, reason: "転入届", within: chiyoda)
+            }
+            await #expect(throws: RegistryError.self) {
+                try await registry.residents.changeNumber(of: id, authority: .exOfficio, by: clerk, reason: "漏えい", within: sapporo)
+            }
+            await #expect(throws: RegistryError.self) {  // a move-in cannot be dated in the future
+                try await registry.residents.moveIn(id, addressText: "札幌", on: try CalendarDate(iso: "2099-01-01"), by: clerk, reason: "転入届", within: sapporo)
+            }
+            _ = try await registry.residents.moveIn(id, addressText: "札幌市中央区", on: try CalendarDate(iso: "2026-04-02"), by: clerk, reason: "転入届", within: sapporo)
+            await #expect(throws: RegistryError.self) {
+                try await registry.residents.recordDeath(of: id, on: try CalendarDate(iso: "2026-05-01"), by: clerk, reason: "死亡届", within: chiyoda)
+            }
+            await #expect(throws: RegistryError.self) {  // nor a death
+                try await registry.residents.recordDeath(of: id, on: try CalendarDate(iso: "2099-05-01"), by: clerk, reason: "死亡届", within: sapporo)
+            }
+        }
+    }
+
+    @Test("after a lock runs out, one more failure does not lock again", arguments: DatabaseKind.available)
+    func lockoutResets(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let account = try await registry.staff.create(
+                username: "clerk", displayName: "窓口", role: .clerk, municipality: chiyoda, password: "correct horse battery")
+            for _ in 0..<StaffDirectory.lockoutThreshold {
+                _ = try? await registry.staff.signIn(username: "clerk", password: "guess guess guess", code: "000000")
+            }
+            environment.clock.advance(by: StaffDirectory.lockoutDuration + 1)
+            _ = try? await registry.staff.signIn(username: "clerk", password: "guess guess guess", code: "000000")
+            let code = TOTP(secret: account.totpSecret).code(at: environment.clock.now)
+            _ = try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: code)
+        }
+    }
+
     @Test("auditors and operators do not open counter procedures", arguments: DatabaseKind.available)
     func roles(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in

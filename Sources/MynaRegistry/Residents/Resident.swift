@@ -58,7 +58,7 @@ public struct HistoryFacts: Sendable, Hashable, Codable {
     public var sex: Sex
     public var status: String
     public var statusDate: CalendarDate?
-    public var destinationCode: MunicipalityCode?
+    public var destinationMunicipalityCode: MunicipalityCode?
 }
 
 /// The kinds of change the history records.

@@ -144,9 +144,11 @@ public struct ResidentRegistry: Sendable {
 
     /// A change of name, reading or address within the same municipality (氏名変更, 転居).
     public func changeFacts(
-        of id: String, name: String?, nameKana: String?, addressText: String?, by actor: RegistryActor, reason: String
+        of id: String, name: String?, nameKana: String?, addressText: String?, by actor: RegistryActor, reason: String,
+        within jurisdiction: MunicipalityCode? = nil
     ) async throws -> Resident {
         try await mutate(id, action: .changeFacts, event: .factsChanged, by: actor, reason: reason) { resident in
+            try Self.require(resident, registeredIn: jurisdiction)
             guard case .registered = resident.status else {
                 throw RegistryError(.wrongStatus, "only a registered resident's facts can change")
             }
@@ -162,8 +164,12 @@ public struct ResidentRegistry: Sendable {
     }
 
     /// 転出 — the resident leaves for another municipality on `date`.
-    public func moveOut(_ id: String, to destination: MunicipalityCode, on date: CalendarDate, by actor: RegistryActor, reason: String) async throws -> Resident {
+    public func moveOut(
+        _ id: String, to destination: MunicipalityCode, on date: CalendarDate, by actor: RegistryActor, reason: String,
+        within jurisdiction: MunicipalityCode? = nil
+    ) async throws -> Resident {
         try await mutate(id, action: .moveOut, event: .movedOut, by: actor, reason: reason) { resident in
+            try Self.require(resident, registeredIn: jurisdiction)
             guard case .registered = resident.status else {
                 throw RegistryError(.wrongStatus, "only a registered resident can move out")
             }
@@ -177,11 +183,20 @@ public struct ResidentRegistry: Sendable {
     }
 
     /// 転入 — completes a move at the destination: same person, same number.
-    public func moveIn(_ id: String, addressText: String, on date: CalendarDate, by actor: RegistryActor, reason: String) async throws -> Resident {
-        try await mutate(id, action: .moveIn, event: .movedIn, by: actor, reason: reason) { resident in
+    /// Only the destination's counter completes the move (`jurisdiction`).
+    public func moveIn(
+        _ id: String, addressText: String, on date: CalendarDate, by actor: RegistryActor, reason: String,
+        within jurisdiction: MunicipalityCode? = nil
+    ) async throws -> Resident {
+        let today = clock.today
+        return try await mutate(id, action: .moveIn, event: .movedIn, by: actor, reason: reason) { resident in
             guard case .movedOut(let destination, let movedOutOn) = resident.status else {
                 throw RegistryError(.wrongStatus, "only a resident who moved out can move in")
             }
+            if let jurisdiction, jurisdiction != destination {
+                throw RegistryError(.outsideJurisdiction, "only the destination municipality completes a move-in")
+            }
+            guard date <= today else { throw RegistryError(.invalidRequest, "the move-in date is in the future") }
             guard date >= movedOutOn else { throw RegistryError(.invalidRequest, "move-in date is before the move-out date") }
             do {
                 resident.facts.address = try Address(municipality: destination, text: addressText)
@@ -193,9 +208,14 @@ public struct ResidentRegistry: Sendable {
     }
 
     /// 死亡 — the record stays, with its status; the number is never reissued.
-    public func recordDeath(of id: String, on date: CalendarDate, by actor: RegistryActor, reason: String) async throws -> Resident {
-        try await mutate(id, action: .recordDeath, event: .deceased, by: actor, reason: reason) { resident in
+    public func recordDeath(
+        of id: String, on date: CalendarDate, by actor: RegistryActor, reason: String, within jurisdiction: MunicipalityCode? = nil
+    ) async throws -> Resident {
+        let today = clock.today
+        return try await mutate(id, action: .recordDeath, event: .deceased, by: actor, reason: reason) { resident in
             if case .deceased = resident.status { throw RegistryError(.wrongStatus, "the death is already recorded") }
+            try Self.require(resident, registeredIn: jurisdiction)
+            guard date <= today else { throw RegistryError(.invalidRequest, "the date of death is in the future") }
             guard date >= resident.facts.birthDate else { throw RegistryError(.invalidRequest, "date of death is before birth") }
             resident.status = .deceased(date: date)
         }
@@ -211,12 +231,14 @@ public struct ResidentRegistry: Sendable {
     /// number is retired forever; the resident keeps the same identity, and everything
     /// that refers to them (by id) follows without change.
     public func changeNumber(
-        of id: String, authority: NumberChangeAuthority, by actor: RegistryActor, reason: String
+        of id: String, authority: NumberChangeAuthority, by actor: RegistryActor, reason: String,
+        within jurisdiction: MunicipalityCode? = nil
     ) async throws -> RegisteredResident {
         let now = clock.milliseconds
         return try await database.transaction { connection in
             var resident = try await load(id, on: connection)
             if case .deceased = resident.status { throw RegistryError(.wrongStatus, "a deceased resident's number is not changed") }
+            try Self.require(resident, registeredIn: jurisdiction)
             guard let oldHash = try await connection.first(SQL("SELECT number_hash FROM residents WHERE id = ?", [.text(id)]))?.bytes("number_hash") else {
                 throw RegistryError(.residentNotFound, "no such resident")
             }
@@ -286,6 +308,15 @@ public struct ResidentRegistry: Sendable {
     }
 
     // MARK: Internals
+
+    /// The municipality where the resident is registered decides on them; a resident who
+    /// has moved out belongs to the destination only once the move-in is done.
+    static func require(_ resident: Resident, registeredIn jurisdiction: MunicipalityCode?) throws {
+        guard let jurisdiction else { return }
+        guard resident.facts.address.municipality == jurisdiction else {
+            throw RegistryError(.outsideJurisdiction, "the resident is not registered in this municipality")
+        }
+    }
 
     private func mutate(
         _ id: String, action: AccessAction, event: ResidentEvent, by actor: RegistryActor, reason: String,
@@ -380,7 +411,7 @@ public struct ResidentRegistry: Sendable {
         let snapshot = HistoryFacts(
             name: facts.name, nameKana: facts.nameKana, municipalityCode: facts.address.municipality,
             address: facts.address.text, birthDate: facts.birthDate, sex: facts.sex, status: resident.status.name,
-            statusDate: statusDate, destinationCode: destination)
+            statusDate: statusDate, destinationMunicipalityCode: destination)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return [

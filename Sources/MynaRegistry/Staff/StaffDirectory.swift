@@ -97,6 +97,10 @@ public struct StaffDirectory: Sendable {
 
         guard passwordOK, codeOK, let step else {
             try await database.transaction { connection in
+                // A lock that has run out starts the count afresh.
+                try await connection.query(SQL(
+                    "UPDATE staff SET failed_attempts = 0, locked_until = 0 WHERE id = ? AND locked_until > 0 AND locked_until <= ?",
+                    [.text(member.id), .integer(nowMS)]))
                 try await connection.query(SQL(
                     """
                     UPDATE staff SET failed_attempts = failed_attempts + 1,

@@ -14,14 +14,14 @@ public enum StaffRole: String, Sendable, Hashable, Codable, CaseIterable {
     case auditor
 
     public enum Permission: Sendable {
-        case search, openProcedure, register, changeResident, changeNumber, audit
+        case search, openProcedure, register, changeResident, changeNumber, audit, createClerks
     }
 
     public func may(_ permission: Permission) -> Bool {
         switch (self, permission) {
         case (.clerk, .search), (.clerk, .openProcedure), (.clerk, .register), (.clerk, .changeResident): true
         case (.supervisor, .search), (.supervisor, .openProcedure), (.supervisor, .register),
-            (.supervisor, .changeResident), (.supervisor, .changeNumber): true
+            (.supervisor, .changeResident), (.supervisor, .changeNumber), (.supervisor, .createClerks): true
         case (.auditor, .audit): true
         default: false
         }
@@ -45,8 +45,11 @@ public struct StaffSession: Sendable {
     public let expiresAt: Date
     public let procedure: Procedure?
 
-    /// The actor for records made inside this session.
+    /// The actor for records made inside the session's procedure.
     public var actor: RegistryActor { .staff(id: member.id, procedureID: procedure?.id) }
+    /// The actor for acts that belong to no procedure (search, registering a new
+    /// resident), so they are never filed under another resident's procedure.
+    public var actorOutsideProcedure: RegistryActor { .staff(id: member.id, procedureID: nil) }
 }
 
 /// 手続 — one counter procedure for one resident. While it is open, every read or write

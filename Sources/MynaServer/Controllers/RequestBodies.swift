@@ -24,6 +24,7 @@ struct OpenProcedureBody: RequestBody {
 
 struct RegisterBody: RequestBody {
     static let fields: Set<String> = ["name", "nameKana", "address", "birthDate", "sex", "reason"]
+    static let nestedFields: [String: Set<String>] = ["address": ["municipalityCode", "text"]]
     let name: String
     let nameKana: String
     let address: AddressBody

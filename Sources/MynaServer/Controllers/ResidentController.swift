@@ -25,7 +25,8 @@ struct ResidentController {
             } catch {
                 throw Problem(.unprocessableContent, code: "invalid-facts", detail: error.description)
             }
-            let registered = try await residents.register(facts, by: context.session.actor, reason: try Self.reason(body.reason ?? "registration"))
+            let registered = try await residents.register(
+                facts, by: context.session.actorOutsideProcedure, reason: try Self.reason(body.reason ?? "registration"))
             return JSONResponse(status: .created, value: RegisteredResidentView(
                 resident: ResidentView(registered.resident), individualNumber: registered.number.unmaskedDigits))
         }
@@ -39,12 +40,15 @@ struct ResidentController {
             }
             let results = try await residents.search(
                 ResidentQuery(name: body.name, nameKana: body.nameKana, birthDate: body.birthDate, sex: body.sex, address: body.address),
-                within: context.session.member.municipality, by: context.session.actor)
+                within: context.session.member.municipality, by: context.session.actorOutsideProcedure)
             return JSONResponse(value: SearchResultsView(results: results.map { result in
                 SearchResultView(
-                    match: result.isFullMatch ? "full" : "partial", matchedFacts: result.matchedFacts.map(\.rawValue),
+                    match: result.isFullMatch ? "full" : "partial", residentId: result.resident.id,
+                    matchedFacts: result.matchedFacts.map(\.rawValue),
                     unmatchedFacts: BasicInfo.Fact.allCases.filter { !result.matchedFacts.contains($0) }.map(\.rawValue),
-                    resident: ResidentView(result.resident))
+                    // A partial match shows no record: the clerk checks the person's
+                    // documents and opens a procedure, which shows and records the rest.
+                    resident: result.isFullMatch ? ResidentView(result.resident) : nil)
             }))
         }
         book.on(staff, .get, "/v1/residents/{id}") { _, context in
@@ -60,7 +64,7 @@ struct ResidentController {
             }
             return JSONResponse(value: ResidentView(try await residents.changeFacts(
                 of: id, name: body.name, nameKana: body.nameKana, addressText: body.address,
-                by: context.session.actor, reason: try Self.reason(body.reason))))
+                by: context.session.actor, reason: try Self.reason(body.reason), within: context.session.member.municipality)))
         }
         book.on(staff, .get, "/v1/residents/{id}/number") { _, context in
             let (id, procedure) = try Self.procedure(context)
@@ -72,28 +76,32 @@ struct ResidentController {
             let (id, _) = try Self.procedure(context)
             let body = try await request.decodeJSON(as: MoveOutBody.self, context: context)
             return JSONResponse(value: ResidentView(try await residents.moveOut(
-                id, to: body.destinationMunicipalityCode, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason))))
+                id, to: body.destinationMunicipalityCode, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason),
+                within: context.session.member.municipality)))
         }
         book.on(staff, .post, "/v1/residents/{id}/move-in") { request, context in
             try context.require(.changeResident)
             let (id, _) = try Self.procedure(context)
             let body = try await request.decodeJSON(as: MoveInBody.self, context: context)
             return JSONResponse(value: ResidentView(try await residents.moveIn(
-                id, addressText: body.address, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason))))
+                id, addressText: body.address, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason),
+                within: context.session.member.municipality)))
         }
         book.on(staff, .post, "/v1/residents/{id}/death") { request, context in
             try context.require(.changeResident)
             let (id, _) = try Self.procedure(context)
             let body = try await request.decodeJSON(as: DeathBody.self, context: context)
             return JSONResponse(value: ResidentView(try await residents.recordDeath(
-                of: id, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason))))
+                of: id, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason),
+                within: context.session.member.municipality)))
         }
         book.on(staff, .post, "/v1/residents/{id}/number-change") { request, context in
             try context.require(.changeNumber)
             let (id, _) = try Self.procedure(context)
             let body = try await request.decodeJSON(as: NumberChangeBody.self, context: context)
             let changed = try await residents.changeNumber(
-                of: id, authority: body.authority, by: context.session.actor, reason: try Self.reason(body.reason))
+                of: id, authority: body.authority, by: context.session.actor, reason: try Self.reason(body.reason),
+                within: context.session.member.municipality)
             return JSONResponse(value: RegisteredResidentView(resident: ResidentView(changed.resident), individualNumber: changed.number.unmaskedDigits))
         }
         book.on(staff, .get, "/v1/residents/{id}/history") { _, context in
@@ -102,8 +110,8 @@ struct ResidentController {
         }
         book.on(staff, .get, "/v1/residents/{id}/access-records") { request, context in
             let (id, purpose) = try Self.procedureOrAudit(context)
-            let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
-            let before = request.uri.queryParameters.get("before", as: Int.self)
+            let limit = try Self.integerQuery(request, "limit", in: 1...1000) ?? 100
+            let before = try Self.integerQuery(request, "before", in: 1...Int.max)
             return JSONResponse(value: AccessRecordsView(
                 residentId: id, records: try await residents.accessRecords(of: id, by: context.session.actor, purpose: purpose, limit: limit, before: before)))
         }
@@ -128,6 +136,15 @@ struct ResidentController {
             throw Problem(.badRequest, code: "invalid-resident-id", detail: "the resident id is malformed")
         }
         return id
+    }
+
+    /// An optional integer query parameter; present but malformed or out of range is a 400.
+    private static func integerQuery(_ request: Request, _ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = request.uri.queryParameters.get(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw Problem(.badRequest, code: "invalid-query", detail: "\(name) must be an integer in \(range.lowerBound)…\(range.upperBound)")
+        }
+        return value
     }
 
     /// Every change carries a reason, as the history and the resident will read it.

@@ -31,9 +31,7 @@ struct StaffController {
         }
         book.on(staff, .post, "/v1/staff") { request, context in
             // A supervisor creates clerks for their own counter; other roles come from the CLI.
-            guard context.session.member.role == .supervisor else {
-                throw Problem(.forbidden, code: "role-not-permitted", detail: "only a supervisor creates staff accounts")
-            }
+            try context.require(.createClerks)
             let body = try await request.decodeJSON(as: NewStaffBody.self, context: context)
             guard body.role == .clerk else {
                 throw Problem(.forbidden, code: "role-not-permitted", detail: "a supervisor creates clerk accounts only")

@@ -56,9 +56,11 @@ struct SearchResultView: Codable, Sendable {
     /// `full` only when all four basic facts match; `partial` must never be treated as
     /// the person (domain.md §8).
     let match: String
+    let residentId: String
     let matchedFacts: [String]
     let unmatchedFacts: [String]
-    let resident: ResidentView
+    /// Only for a full match.
+    let resident: ResidentView?
 }
 
 struct SearchResultsView: Codable, Sendable {

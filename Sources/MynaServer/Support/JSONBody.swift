@@ -1,11 +1,18 @@
 import Foundation
 import Hummingbird
+import MynaCore
 
 /// A request body type with the exact set of fields it accepts. Unknown fields are an
 /// error rather than silently ignored, so a client's typo (`adress`) never turns into
 /// "nothing changed" — the request fails and says which field is wrong.
 protocol RequestBody: Decodable {
     static var fields: Set<String> { get }
+    /// The allowed fields of nested objects, by the name of the field holding them.
+    static var nestedFields: [String: Set<String>] { get }
+}
+
+extension RequestBody {
+    static var nestedFields: [String: Set<String>] { [:] }
 }
 
 extension Request {
@@ -32,6 +39,12 @@ extension Request {
         if let unknown = fields.keys.sorted().first(where: { !Body.fields.contains($0) }) {
             throw Problem(.badRequest, code: "unknown-field", detail: "unknown field \"\(unknown.prefix(40))\"")
         }
+        for (name, allowed) in Body.nestedFields {
+            guard let nested = fields[name] as? [String: Any] else { continue }
+            if let unknown = nested.keys.sorted().first(where: { !allowed.contains($0) }) {
+                throw Problem(.badRequest, code: "unknown-field", detail: "unknown field \"\(name).\(unknown.prefix(40))\"")
+            }
+        }
         do {
             return try JSONDecoder().decode(Body.self, from: data)
         } catch let error as DecodingError {
@@ -46,8 +59,12 @@ extension Request {
         case .valueNotFound(_, let context): return "field \"\(path(context.codingPath))\" must not be null"
         case .typeMismatch(_, let context): return "field \"\(path(context.codingPath))\" has the wrong type"
         case .dataCorrupted(let context):
-            // Myna's own value types describe the rule that failed without echoing input.
-            return "field \"\(path(context.codingPath))\": \(context.debugDescription.prefix(120))"
+            // Myna's own value types describe the rule that failed without echoing input
+            // (IdentifierError, FactError); Foundation's messages may quote the value, so
+            // they are replaced by a generic one.
+            let reason = context.underlyingError == nil && context.debugDescription.hasPrefix(safeReasonMarker)
+                ? String(context.debugDescription.dropFirst(safeReasonMarker.count)) : "has a value that is not allowed"
+            return "field \"\(path(context.codingPath))\" \(reason)"
         @unknown default: return "the body does not match the schema"
         }
     }
@@ -61,7 +78,10 @@ struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).format(date))
+        }
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"

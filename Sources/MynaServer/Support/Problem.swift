@@ -12,6 +12,8 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
     public var status: HTTPResponse.Status
     public var detail: String
     public var code: String
+    /// Seconds after which a retry may succeed (`Retry-After`, RFC 9110 §10.2.3).
+    public var retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, code: String, detail: String) {
         self.type = "urn:myna:problem:\(code)"
@@ -38,6 +40,7 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
         let body = try encoder.encode(self)
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
@@ -53,6 +56,8 @@ extension Problem {
         case .accountLocked: .tooManyRequests
         case .recordIntegrity, .numberExhausted: .internalServerError
         }
-        return Problem(status, code: error.code.rawValue, detail: error.message)
+        var problem = Problem(status, code: error.code.rawValue, detail: error.message)
+        if error.code == .accountLocked { problem.retryAfter = Int(StaffDirectory.lockoutDuration) }
+        return problem
     }
 }

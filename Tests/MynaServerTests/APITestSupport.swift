@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import MynaCore
+import MynaRegistry
+import MynaServer
+import MynaTestSupport
+import NIOCore
+
+/// A log handler that keeps every line, so tests can prove what never reaches a log.
+final class CapturedLog: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        lock.withLock { lines.append("\(event.level) \(event.message) \(merged) \(event.source)") }
+    }
+
+    var text: String { lock.withLock { lines.joined(separator: "\n") } }
+    var logger: Logger { Logger(label: "myna.test.captured") { _ in self } }
+}
+
+/// Sends JSON and reads JSON or problem documents.
+struct API {
+    let client: any TestClientProtocol
+    var token: String?
+
+    func call(_ method: HTTPRequest.Method, _ uri: String, json: Any? = nil, raw: [UInt8]? = nil, contentType: String = "application/json")
+        async throws -> (HTTPResponse.Status, [String: Any])
+    {
+        var headers = HTTPFields()
+        var body: ByteBuffer?
+        if let json {
+            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+        } else if let raw {
+            body = ByteBuffer(bytes: raw)
+        }
+        if body != nil { headers[.contentType] = contentType }
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+        return (response.status, object)
+    }
+
+    /// Creates a staff member and signs them in; returns a client carrying their token.
+    func signedIn(_ registry: Registry, _ environment: TestEnvironment, username: String, role: StaffRole = .clerk,
+                  municipality: String = "131016") async throws -> API
+    {
+        let account = try await registry.staff.create(
+            username: username, displayName: "職員", role: role, municipality: try MunicipalityCode(municipality),
+            password: "correct horse battery")
+        let (status, body) = try await call(.post, "/v1/staff/sessions", json: [
+            "username": username, "password": "correct horse battery",
+            "totp": TOTP(secret: account.totpSecret).code(at: environment.clock.now),
+        ])
+        guard status == .created, let token = body["token"] as? String else { throw APITestError.signInFailed(status.code) }
+        var api = self
+        api.token = token
+        return api
+    }
+}
+
+enum APITestError: Error { case signInFailed(Int) }
+
+var demoResident: [String: Any] { [
+    "name": "試験　花子", "nameKana": "シケン　ハナコ", "birthDate": "1990-05-05", "sex": 2,
+    "address": ["municipalityCode": "131016", "text": "東京都千代田区丸の内1-1-1"], "reason": "出生届",
+] }
