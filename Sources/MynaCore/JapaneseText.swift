@@ -34,11 +34,19 @@ public enum JapaneseText {
     /// unified forms. The result is NFC.
     public static func foldWidth(_ s: String) -> String {
         var folded = String.UnicodeScalarView()
+        var composed = true
         for character in s {
             if character.isASCII {
                 folded.append(contentsOf: character.unicodeScalars)
                 continue
             }
+            // Fast path: most names and addresses are unified kanji and full-width kana,
+            // which NFKC leaves unchanged; asking Foundation costs a microsecond each.
+            if character.unicodeScalars.count == 1, let scalar = character.unicodeScalars.first, isNFKCStable(scalar) {
+                folded.append(scalar)
+                continue
+            }
+            composed = false
             let compatible = String(character).precomposedStringWithCompatibilityMapping.unicodeScalars
             if compatible.first == " ", compatible.count > 1 {
                 folded.append(contentsOf: character.unicodeScalars)
@@ -50,7 +58,17 @@ public enum JapaneseText {
         }
         // Foundation's NFKC on Linux (Swift 6.3) leaves `ｶﾞ` as カ + U+3099 instead of
         // composing it; NFC afterwards is a no-op where NFKC is complete and fixes this.
-        return String(folded).precomposedStringWithCanonicalMapping
+        return composed ? String(folded) : String(folded).precomposedStringWithCanonicalMapping
+    }
+
+    /// Scalars that NFKC maps to themselves and that compose with nothing before them:
+    /// CJK unified ideographs (basic block and extension A), hiragana, full-width
+    /// katakana, the middle dot and the long vowel mark.
+    private static func isNFKCStable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x3041...0x3096, 0x30A1...0x30FA, 0x30FB, 0x30FC, 0x3005: true
+        default: false
+        }
     }
 
     private static let dashFold: [Unicode.Scalar: Unicode.Scalar] = [

@@ -53,6 +53,8 @@ struct ResidentImport {
     let knownMunicipalities: Set<MunicipalityCode>
     var batchSize = 2000
     var showProgress = true
+    /// Sees each registered batch (the benchmark keeps a sample of numbers to look up).
+    var onRegistered: ([RegisteredResident]) -> Void = { _ in }
 
     struct Problem: Error { let line: Int; let reason: String }
     struct Summary { var imported = 0; var problems: [Problem] = []; var seconds = 0.0 }
@@ -73,7 +75,9 @@ struct ResidentImport {
         let today = CalendarDate(inJapanAt: Date())
         func flush() async throws {
             guard !pending.isEmpty else { return }
-            summary.imported += try await registry.residents.registerMany(pending, by: .system("import"), reason: "import of \(source)").count
+            let registered = try await registry.residents.registerMany(pending, by: .system("import"), reason: "import of \(source)")
+            onRegistered(registered)
+            summary.imported += registered.count
             pending.removeAll(keepingCapacity: true)
             if showProgress { progress.update(summary.imported) }
         }
@@ -88,7 +92,7 @@ struct ResidentImport {
             }
         }
         try await flush()
-        if showProgress { ProgressBar(total: summary.imported, label: "importing").finish(summary.imported) }
+        if showProgress { progress.finish(summary.imported) }
         summary.seconds = Date().timeIntervalSince(began)
         return summary
     }

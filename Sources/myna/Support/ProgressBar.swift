@@ -4,7 +4,7 @@ import Foundation
 /// benchmarks). Redraws at most ten times a second; silent when stderr is not a
 /// terminal except for the final line.
 struct ProgressBar {
-    let total: Int
+    private(set) var total: Int
     let label: String
     private let start = Date()
     private var lastDraw = Date.distantPast
@@ -21,8 +21,11 @@ struct ProgressBar {
         draw(done)
     }
 
+    /// Draws the final state (the total becomes what was done: the estimate may be off).
     func finish(_ done: Int) {
-        draw(done)
+        var final = self
+        final.total = max(done, 1)
+        final.draw(done)
         FileHandle.standardError.write(Data("\n".utf8))
     }
 

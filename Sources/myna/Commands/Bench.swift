@@ -1,0 +1,175 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import MynaCore
+import MynaNumbering
+import MynaRegistry
+import MynaStore
+
+/// Benchmarks with a reference measured in the same run, so the figures travel as
+/// ratios between machines (BENCHMARKS.md). Build in release: `swift build -c release`.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure issuance, validation, import and lookup against same-run references.",
+        subcommands: [Numbers.self, Registry.self])
+
+    struct Numbers: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Numbers issued and check digits validated per second, on one core.")
+
+        @Option(help: "Numbers per measurement.") var count = 5_000_000
+
+        func run() throws {
+            let key = SymmetricKey(size: .bits256)
+            let keyBytes = key.withUnsafeBytes { Array($0) }
+            let issuer = try NumberIssuer(key: keyBytes)
+            let permutation = try FeistelPermutation(key: keyBytes)
+
+            // Reference: one HMAC-SHA256 per number, the obvious way to derive a keyed value.
+            var sink: UInt64 = 0
+            let hmacRate = rate(count / 5) { index in
+                let mac = HMAC<SHA256>.authenticationCode(for: withUnsafeBytes(of: UInt64(index), Array.init), using: key)
+                sink &+= UInt64(mac.first { _ in true } ?? 0)
+            }
+            let permuteRate = rate(count) { index in sink &+= permutation.permute(UInt64(index)) }
+            let issueRate = rate(count) { index in sink &+= UInt64(issuer.number(forSequence: UInt64(index)).unmaskedDigits.utf8.count) }
+            let samples = (0..<100_000).map { issuer.number(forSequence: UInt64($0) * 7919).unmaskedDigits }
+            let checkRate = rate(count) { index in
+                if (try? IndividualNumber(samples[index % samples.count])) != nil { sink &+= 1 }
+            }
+            let digitRate = rate(count) { index in
+                sink &+= UInt64(IndividualNumber.checkDigit(forFirstEleven: samples[index % samples.count].utf8.prefix(11).map { $0 - 48 }))
+            }
+            print("""
+                | measurement | per second | ratio to reference |
+                |---|---:|---:|
+                | reference: HMAC-SHA256 of a sequence value | \(format(hmacRate)) | 1.00 |
+                | keyed permutation (Feistel + cycle-walking) | \(format(permuteRate)) | \(ratio(permuteRate, hmacRate)) |
+                | numbers issued (permutation + check digit + string) | \(format(issueRate)) | \(ratio(issueRate, hmacRate)) |
+                | numbers parsed and validated from text | \(format(checkRate)) | \(ratio(checkRate, hmacRate)) |
+                | check digits computed | \(format(digitRate)) | \(ratio(digitRate, hmacRate)) |
+                """)
+            if sink == 42 { print("") }  // keeps the optimiser from dropping the work
+        }
+    }
+
+    struct Registry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import N residents through the CSV path, then time lookups by number.",
+            discussion: "Uses a fresh data directory (removed afterwards) and, for PostgreSQL, the database given, which must be empty.")
+
+        @Option(help: "Residents to import.") var residents = 1_000_000
+        @Option(help: "Lookups to time.") var lookups = 20_000
+        @Option(help: "A postgres:// URL of an empty database; default SQLite in a temporary directory.") var database: String?
+        @Option(help: "Rows per import transaction.") var batch = 5_000
+
+        func run() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myna-bench-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            var store = StoreOptions()
+            store.dataDir = directory.path
+            store.database = database
+            var logger = makeLogger("myna.bench")
+            logger.logLevel = .warning
+            let registry = try await store.openRegistry(logger: logger)
+            let label = database == nil ? "SQLite" : "PostgreSQL"
+
+            FileHandle.standardError.write(Data("generating \(residents) residents…\n".utf8))
+            var population = DemoPopulation(seed: 1)
+            var csv = DemoPopulation.csvHeader() + "\n"
+            csv.reserveCapacity(residents * 110)
+            for _ in 0..<residents { csv += population.next().csvRow() + "\n" }
+
+            // Reference: the same number of rows, as wide as a resident row, inserted with
+            // the same batching into a bare table: what the database costs by itself.
+            let reference = try await bareInsertRate(registry.database, rows: residents, batch: batch)
+
+            var sample: [IndividualNumber] = []
+            var generator = SystemRandomNumberGenerator()
+            var importer = ResidentImport(
+                registry: registry, knownMunicipalities: Set(MunicipalityDirectory.all.map(\.code)), batchSize: batch)
+            let keep = max(1, residents / lookups)
+            importer.onRegistered = { batch in
+                for registered in batch where Int.random(in: 0..<keep, using: &generator) == 0 { sample.append(registered.number) }
+            }
+            let summary = try await importer.run(csv, source: "bench.csv")
+            guard summary.problems.isEmpty else { throw UsageFailure("the generated CSV had bad rows: \(summary.problems.first!.reason)") }
+            let importRate = Double(summary.imported) / summary.seconds
+
+            let selectOne = try await latencies(lookups) { _ in
+                _ = try await registry.database.read { try await $0.query("SELECT 1 AS one") }
+            }
+            let lookup = try await latencies(min(lookups, sample.count)) { index in
+                guard try await registry.residents.residentID(holding: sample[index]) != nil else { throw UsageFailure("lookup missed") }
+            }
+            try await registry.database.close()
+            print("""
+                | \(label), \(residents) residents | value | ratio to reference |
+                |---|---:|---:|
+                | reference: bare rows inserted per second (19 columns, same batches) | \(format(reference)) | 1.00 |
+                | residents imported per second (CSV → validated, numbered, sealed, history, access record) | \(format(importRate)) | \(ratio(importRate, reference)) |
+                | reference: `SELECT 1` round trip p50 / p99 | \(micro(selectOne.p50)) / \(micro(selectOne.p99)) | 1.00 |
+                | lookup by number p50 / p99 (\(min(lookups, sample.count)) lookups) | \(micro(lookup.p50)) / \(micro(lookup.p99)) | \(ratio(lookup.p50, selectOne.p50)) / \(ratio(lookup.p99, selectOne.p99)) |
+                """)
+        }
+
+        private func bareInsertRate(_ database: any Database, rows: Int, batch: Int) async throws -> Double {
+            let columns = (1...19).map { "c\($0)" }
+            try await database.transaction { connection in
+                try await connection.query(SQL("CREATE TABLE bench_reference (\(columns.map { "\($0) TEXT" }.joined(separator: ", ")))"))
+            }
+            let row = (1...19).map { SQLValue.text("value \($0) of a row about as wide as a resident") }
+            let clock = ContinuousClock()
+            let start = clock.now
+            var done = 0
+            while done < rows {
+                let count = min(batch, rows - done)
+                try await database.transaction { connection in
+                    try await connection.insertMany(
+                        "INSERT INTO bench_reference (\(columns.joined(separator: ", ")))", rows: Array(repeating: row, count: count))
+                }
+                done += count
+            }
+            let seconds = (clock.now - start).seconds
+            try await database.transaction { try await $0.query("DROP TABLE bench_reference") }
+            return Double(rows) / seconds
+        }
+
+        private func latencies(_ count: Int, _ body: (Int) async throws -> Void) async throws -> (p50: Double, p99: Double) {
+            let clock = ContinuousClock()
+            var times: [Double] = []
+            times.reserveCapacity(count)
+            for index in 0..<count {
+                let start = clock.now
+                try await body(index)
+                times.append((clock.now - start).seconds)
+            }
+            times.sort()
+            return (times[times.count / 2], times[min(times.count - 1, times.count * 99 / 100)])
+        }
+    }
+}
+
+/// Runs `body` for 0..<count on this thread and returns calls per second.
+private func rate(_ count: Int, _ body: (Int) -> Void) -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    for index in 0..<count { body(index) }
+    return Double(count) / (clock.now - start).seconds
+}
+
+private func format(_ value: Double) -> String {
+    let digits = String(Int(value.rounded()))
+    var out = ""
+    for (index, character) in digits.reversed().enumerated() {
+        if index > 0, index % 3 == 0 { out.append(",") }
+        out.append(character)
+    }
+    return String(out.reversed())
+}
+
+private func ratio(_ value: Double, _ reference: Double) -> String { String(format: "%.2f", value / reference) }
+private func micro(_ seconds: Double) -> String { String(format: "%.0f µs", seconds * 1e6) }
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
