@@ -48,6 +48,7 @@ public struct ResidentRegistry: Sendable {
             var residentRows: [[SQLValue]] = []
             var numberRows: [[SQLValue]] = []
             var historyRows: [[SQLValue]] = []
+            let encoder = Self.historyEncoder()
             residents.reserveCapacity(people.count)
             for (index, facts) in people.enumerated() {
                 let id = UUID().uuidString.lowercased()
@@ -58,7 +59,7 @@ public struct ResidentRegistry: Sendable {
                 let hash = vault.lookupHash(number)
                 residentRows.append(try residentRow(resident, numberHash: hash, numberSealed: vault.seal(number, for: id), now: now))
                 numberRows.append([.blob(hash), .integer(Int64(sequences.lowerBound) + Int64(index)), .text(id), .integer(now)])
-                historyRows.append(try historyRow(resident, event: .registered, actor: actor, reason: reason, now: now))
+                historyRows.append(try historyRow(resident, event: .registered, actor: actor, reason: reason, now: now, encoder: encoder))
                 residents.append(RegisteredResident(resident: resident, number: number))
             }
             try await connection.insertMany(
@@ -399,7 +400,17 @@ public struct ResidentRegistry: Sendable {
         ]
     }
 
-    private func historyRow(_ resident: Resident, event: ResidentEvent, actor: RegistryActor, reason: String?, now: Int64) throws -> [SQLValue] {
+    /// History rows hold the facts as JSON with sorted keys, so equal facts are equal text.
+    private static func historyEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+
+    private func historyRow(
+        _ resident: Resident, event: ResidentEvent, actor: RegistryActor, reason: String?, now: Int64,
+        encoder: JSONEncoder = historyEncoder()
+    ) throws -> [SQLValue] {
         let facts = resident.facts
         var statusDate: CalendarDate?
         var destination: MunicipalityCode?
@@ -412,8 +423,6 @@ public struct ResidentRegistry: Sendable {
             name: facts.name, nameKana: facts.nameKana, municipalityCode: facts.address.municipality,
             address: facts.address.text, birthDate: facts.birthDate, sex: facts.sex, status: resident.status.name,
             statusDate: statusDate, destinationMunicipalityCode: destination)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         return [
             .text(resident.id), .init(resident.version), .text(event.rawValue),
             .text(String(decoding: try encoder.encode(snapshot), as: UTF8.self)), .text(actor.label),

@@ -27,6 +27,7 @@ struct ResidentController {
             }
             let registered = try await residents.register(
                 facts, by: context.session.actorOutsideProcedure, reason: try Self.reason(body.reason ?? "registration"))
+            RegistryMetrics.residentsRegistered.increment()
             return JSONResponse(status: .created, value: RegisteredResidentView(
                 resident: ResidentView(registered.resident), individualNumber: registered.number.unmaskedDigits))
         }
@@ -69,6 +70,7 @@ struct ResidentController {
         book.on(staff, .get, "/v1/residents/{id}/number") { _, context in
             let (id, procedure) = try Self.procedure(context)
             let number = try await residents.number(of: id, by: context.session.actor, purpose: procedure.purpose)
+            RegistryMetrics.numbersDisclosed.increment()
             return JSONResponse(value: NumberView(residentId: id, individualNumber: number.unmaskedDigits))
         }
         book.on(staff, .post, "/v1/residents/{id}/move-out") { request, context in
@@ -102,6 +104,7 @@ struct ResidentController {
             let changed = try await residents.changeNumber(
                 of: id, authority: body.authority, by: context.session.actor, reason: try Self.reason(body.reason),
                 within: context.session.member.municipality)
+            RegistryMetrics.numbersChanged.increment()
             return JSONResponse(value: RegisteredResidentView(resident: ResidentView(changed.resident), individualNumber: changed.number.unmaskedDigits))
         }
         book.on(staff, .get, "/v1/residents/{id}/history") { _, context in

@@ -11,12 +11,14 @@ struct StaffController {
             do {
                 let signedIn = try await registry.staff.signIn(username: body.username, password: body.password, code: body.totp)
                 context.logger.info("staff sign-in", metadata: ["staff": "\(signedIn.session.member.id)"])
+                RegistryMetrics.signIn("success")
                 return JSONResponse(status: .created, value: SignedInView(
                     token: signedIn.token, staff: StaffView(signedIn.session.member), expiresAt: signedIn.session.expiresAt,
                     idleTimeoutSeconds: Int(StaffDirectory.sessionIdleTimeout)))
             } catch let error as RegistryError {
                 // The username is not logged: it is the one thing an attacker supplies.
                 context.logger.notice("staff sign-in refused", metadata: ["code": "\(error.code.rawValue)"])
+                RegistryMetrics.signIn(error.code.rawValue)
                 throw error
             }
         }
@@ -55,6 +57,7 @@ struct ProcedureController {
             let body = try await request.decodeJSON(as: OpenProcedureBody.self, context: context)
             let procedure = try await registry.staff.openProcedure(
                 in: context.session, for: body.residentId, purpose: body.purpose, registry: registry.residents)
+            RegistryMetrics.proceduresOpened.increment()
             return JSONResponse(status: .created, value: ProcedureView(procedure))
         }
         book.on(staff, .get, "/v1/procedures/current") { _, context in
