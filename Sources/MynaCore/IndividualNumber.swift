@@ -41,6 +41,7 @@ public struct IndividualNumber: Sendable, Hashable, DigitIdentifier, CustomStrin
     /// the eleven and Qn = n+1 (n ≤ 6) or n−5 (n ≥ 7), the check digit is
     /// 11 − (Σ Pn·Qn mod 11), or 0 when that remainder is 0 or 1.
     /// Left to right the weights are 6 5 4 3 2 7 6 5 4 3 2.
+    @inlinable
     public static func checkDigit(forFirstEleven digits: some Collection<UInt8>) -> UInt8 {
         precondition(digits.count == 11)
         var sum = 0
@@ -57,7 +58,7 @@ public struct IndividualNumber: Sendable, Hashable, DigitIdentifier, CustomStrin
         return checkDigit(forFirstEleven: digits)
     }
 
-    private static let weights = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]
+    @usableFromInline static let weights = [6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]
 
     /// Masked: the number never appears in logs, errors or string interpolation.
     public var description: String { "************" }

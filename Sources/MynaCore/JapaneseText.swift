@@ -93,7 +93,7 @@ public enum JapaneseText {
                 key.append(variantKanji[scalar] ?? scalar)
             }
         }
-        return String(key).uppercased()
+        return upperCased(key)
     }
 
     /// Separators written between family and given name. `･` and `，` are not listed:
@@ -149,12 +149,15 @@ public enum JapaneseText {
     /// names use them.
     public static func normalizedKana(_ s: String) -> String {
         var katakana = String.UnicodeScalarView()
+        var hasCombiningMark = false
         for character in foldWidth(s) where !isIgnorable(character) && !nameSeparators.contains(character) {
             for scalar in character.unicodeScalars {
+                hasCombiningMark = hasCombiningMark || scalar.properties.canonicalCombiningClass != .notReordered
                 katakana.append(katakanaForm(scalar))
             }
         }
-        let composed = String(katakana).precomposedStringWithCanonicalMapping
+        // Composition is needed only where a combining mark is left to attach.
+        let composed = hasCombiningMark ? String(katakana).precomposedStringWithCanonicalMapping : String(katakana)
         var key = String.UnicodeScalarView()
         for scalar in composed.unicodeScalars {
             if scalar == "ヽ", let previous = key.last, isKanaLetter(previous) {
@@ -167,7 +170,15 @@ public enum JapaneseText {
                 key.append(kanaFold(scalar))
             }
         }
-        return String(key).uppercased()
+        return upperCased(key)
+    }
+
+    /// Upper-cases only when some scalar has case: kana and kanji have none, and
+    /// `uppercased()` is costly on strings that cannot change.
+    private static func upperCased(_ scalars: String.UnicodeScalarView) -> String {
+        let text = String(scalars)
+        let hasCase = scalars.contains { $0.value < 0x2E80 && $0.properties.changesWhenUppercased }
+        return hasCase ? text.uppercased() : text
     }
 
     /// Hiragana to katakana (the blocks are 0x60 apart, iteration marks included), and

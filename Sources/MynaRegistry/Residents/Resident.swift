@@ -61,6 +61,58 @@ public struct HistoryFacts: Sendable, Hashable, Codable {
     public var destinationMunicipalityCode: MunicipalityCode?
 }
 
+extension HistoryFacts {
+    init(_ resident: Resident) {
+        let facts = resident.facts
+        name = facts.name
+        nameKana = facts.nameKana
+        municipalityCode = facts.address.municipality
+        address = facts.address.text
+        birthDate = facts.birthDate
+        sex = facts.sex
+        status = resident.status.name
+        switch resident.status {
+        case .registered: (statusDate, destinationMunicipalityCode) = (nil, nil)
+        case .movedOut(let destination, let date): (statusDate, destinationMunicipalityCode) = (date, destination)
+        case .deceased(let date): (statusDate, destinationMunicipalityCode) = (date, nil)
+        }
+    }
+
+    /// The JSON a history row stores: keys sorted, absent values left out, so equal
+    /// facts are equal text. Written by hand because `JSONEncoder` cost more than all the
+    /// cryptography of a registration; `JSONDecoder` reads it back.
+    var canonicalJSON: String {
+        var fields: [(String, String)] = [
+            ("address", Self.quoted(address)), ("birthDate", Self.quoted(birthDate.description)),
+            ("municipalityCode", Self.quoted(municipalityCode.digits)), ("name", Self.quoted(name)),
+            ("nameKana", Self.quoted(nameKana)), ("sex", String(sex.rawValue)), ("status", Self.quoted(status)),
+        ]
+        if let destinationMunicipalityCode { fields.append(("destinationMunicipalityCode", Self.quoted(destinationMunicipalityCode.digits))) }
+        if let statusDate { fields.append(("statusDate", Self.quoted(statusDate.description))) }
+        fields.sort { $0.0 < $1.0 }
+        return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+    }
+
+    /// RFC 8259 §7 string escaping.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
 /// The kinds of change the history records.
 public enum ResidentEvent: String, Sendable, Codable {
     case registered, factsChanged = "facts-changed", movedOut = "moved-out", movedIn = "moved-in"

@@ -14,6 +14,7 @@ public struct ResidentRegistry: Sendable {
     let issuer: NumberIssuer
     let integrityKey: SymmetricKey
     let clock: WallClock
+    let sequences: SequenceBlocks
 
     public init(database: any Database, keys: KeyStore, clock: WallClock = .system) throws {
         self.database = database
@@ -21,6 +22,7 @@ public struct ResidentRegistry: Sendable {
         self.issuer = try NumberIssuer(key: try keys.bytes(.numbering))
         self.integrityKey = try keys.key(.recordIntegrity)
         self.clock = clock
+        self.sequences = SequenceBlocks(database: database)
     }
 
     // MARK: Registration
@@ -31,50 +33,77 @@ public struct ResidentRegistry: Sendable {
     }
 
     /// Registers many residents in one transaction: the bulk path behind `myna resident
-    /// import`. Numbers come from consecutive sequence values, so the batch costs one
-    /// update of the numbering state.
+    /// import`. A resident code taken concurrently by another process (a one-in-ten-
+    /// billion event) fails the commit on its unique key; the batch is then prepared
+    /// again with fresh codes.
     public func registerMany(_ people: [BasicInfo], by actor: RegistryActor, reason: String) async throws -> [RegisteredResident] {
-        guard !people.isEmpty else { return [] }
+        do {
+            return try await commit(try await prepareRegistration(people, by: actor, reason: reason))
+        } catch StoreError.uniqueViolation {
+            return try await commit(try await prepareRegistration(people, by: actor, reason: reason))
+        }
+    }
+
+    /// Everything a registration needs except the final write: numbers drawn, sealed and
+    /// hashed, names normalised, rows built. Preparing outside the write transaction lets
+    /// an import prepare one batch on one core while the database writes the previous
+    /// one on the other. The sequence values it draws are spent even if the commit never
+    /// happens; numbers only have to be unique, not dense.
+    public func prepareRegistration(_ people: [BasicInfo], by actor: RegistryActor, reason: String) async throws -> PreparedRegistration {
         let today = clock.today
         guard people.allSatisfy({ $0.birthDate <= today }) else {
             throw RegistryError(.invalidFacts, "birthDate is in the future")
         }
+        guard !people.isEmpty else { return PreparedRegistration(residents: [], municipalities: [], actor: actor, reason: reason, now: 0) }
+        let municipalities = Set(people.map(\.address.municipality))
         let now = clock.milliseconds
-        return try await database.transaction { connection in
-            try await Self.requireKnownMunicipalities(Set(people.map(\.address.municipality)), on: connection)
-            let sequences = try await allocateSequences(people.count, on: connection)
-            let codes = try await freshResidentCodes(people.count, on: connection)
-            var residents: [RegisteredResident] = []
-            var residentRows: [[SQLValue]] = []
-            var numberRows: [[SQLValue]] = []
-            var historyRows: [[SQLValue]] = []
-            let encoder = Self.historyEncoder()
-            residents.reserveCapacity(people.count)
-            for (index, facts) in people.enumerated() {
-                let id = UUID().uuidString.lowercased()
-                let number = issuer.number(forSequence: sequences.lowerBound + UInt64(index))
-                let resident = Resident(
-                    id: id, residentCode: codes[index], facts: facts, status: .registered, version: 1,
-                    createdAt: Date(milliseconds: Int(now)), updatedAt: Date(milliseconds: Int(now)))
-                let hash = vault.lookupHash(number)
-                residentRows.append(try residentRow(resident, numberHash: hash, numberSealed: vault.seal(number, for: id), now: now))
-                numberRows.append([.blob(hash), .integer(Int64(sequences.lowerBound) + Int64(index)), .text(id), .integer(now)])
-                historyRows.append(try historyRow(resident, event: .registered, actor: actor, reason: reason, now: now, encoder: encoder))
-                residents.append(RegisteredResident(resident: resident, number: number))
-            }
+        // Reads only: the checks run on reader connections, and sequence values come from
+        // a block reserved earlier, so nothing here waits for a commit in progress.
+        let codes = try await database.read { connection in
+            try await Self.requireKnownMunicipalities(municipalities, on: connection)
+            var generator = BulkRandom()
+            return try await freshResidentCodes(people.count, using: &generator, on: connection)
+        }
+        let sequences = try await self.sequences.take(people.count)
+        var random = BulkRandom()
+        var prepared = PreparedRegistration(residents: [], municipalities: municipalities, actor: actor, reason: reason, now: now)
+        prepared.residents.reserveCapacity(people.count)
+        for (index, facts) in people.enumerated() {
+            let id = random.uuidV7(milliseconds: now)
+            let sequence = sequences.lowerBound + UInt64(index)
+            let number = issuer.number(forSequence: sequence)
+            let resident = Resident(
+                id: id, residentCode: codes[index], facts: facts, status: .registered, version: 1,
+                createdAt: Date(milliseconds: Int(now)), updatedAt: Date(milliseconds: Int(now)))
+            let hash = vault.lookupHash(number)
+            prepared.residents.append(RegisteredResident(resident: resident, number: number))
+            prepared.residentRows.append(try residentRow(resident, numberHash: hash, numberSealed: vault.seal(number, for: id), now: now))
+            prepared.numberRows.append([.blob(hash), .integer(Int64(sequence)), .text(id), .integer(now)])
+            prepared.historyRows.append(historyRow(resident, event: .registered, actor: actor, reason: reason, now: now))
+        }
+        return prepared
+    }
+
+    /// Writes a prepared batch in one transaction, with its history and access records.
+    public func commit(_ prepared: PreparedRegistration) async throws -> [RegisteredResident] {
+        guard !prepared.residents.isEmpty else { return [] }
+        try await database.transaction { connection in
+            try await Self.requireKnownMunicipalities(prepared.municipalities, on: connection)
             try await connection.insertMany(
                 """
                 INSERT INTO residents (id, resident_code, number_hash, number_sealed, name, name_kana, name_key, kana_key,
                     municipality_code, address, birth_date, sex, status, destination_code, status_date, version,
                     record_mac, created_at, updated_at)
-                """, rows: residentRows)
+                """, rows: prepared.residentRows)
             try await connection.insertMany(
-                "INSERT INTO issued_numbers (number_hash, sequence, resident_id, issued_at)", rows: numberRows)
+                "INSERT INTO issued_numbers (number_hash, sequence, resident_id, issued_at)", rows: prepared.numberRows)
             try await connection.insertMany(
-                "INSERT INTO resident_history (resident_id, version, event, facts, actor, reason, occurred_at)", rows: historyRows)
-            try await AccessLog.record(.register, residentIDs: residents.map(\.resident.id), by: actor, purpose: reason, at: now, on: connection)
-            return residents
+                "INSERT INTO resident_history (resident_id, version, event, facts, actor, reason, occurred_at)", rows: prepared.historyRows)
+            try await AccessLog.record(
+                .register, residentIDs: prepared.residents.map(\.resident.id), by: prepared.actor, purpose: prepared.reason,
+                at: prepared.now, on: connection)
         }
+        return prepared.residents
     }
 
     // MARK: Reading
@@ -243,7 +272,7 @@ public struct ResidentRegistry: Sendable {
             guard let oldHash = try await connection.first(SQL("SELECT number_hash FROM residents WHERE id = ?", [.text(id)]))?.bytes("number_hash") else {
                 throw RegistryError(.residentNotFound, "no such resident")
             }
-            let sequence = try await allocateSequences(1, on: connection).lowerBound
+            let sequence = try await SequenceBlocks.reserve(1, on: connection).lowerBound
             let number = issuer.number(forSequence: sequence)
             let hash = vault.lookupHash(number)
             try await connection.query(SQL(
@@ -260,7 +289,7 @@ public struct ResidentRegistry: Sendable {
                  .blob(recordMAC(resident, numberHash: hash)), .integer(now), .text(id)]))
             try await connection.insertMany(
                 "INSERT INTO resident_history (resident_id, version, event, facts, actor, reason, occurred_at)",
-                rows: [try historyRow(resident, event: .numberChanged, actor: actor, reason: "\(authority.rawValue): \(reason)", now: now)])
+                rows: [historyRow(resident, event: .numberChanged, actor: actor, reason: "\(authority.rawValue): \(reason)", now: now)])
             try await AccessLog.record(.changeNumber, residentIDs: [id], by: actor, purpose: reason, at: now, on: connection)
             return RegisteredResident(resident: resident, number: number)
         }
@@ -347,7 +376,7 @@ public struct ResidentRegistry: Sendable {
                  .text(id), .init(resident.version - 1)]))
             try await connection.insertMany(
                 "INSERT INTO resident_history (resident_id, version, event, facts, actor, reason, occurred_at)",
-                rows: [try historyRow(resident, event: event, actor: actor, reason: reason, now: now)])
+                rows: [historyRow(resident, event: event, actor: actor, reason: reason, now: now)])
             try await AccessLog.record(action, residentIDs: [id], by: actor, purpose: reason, at: now, on: connection)
             return resident
         }
@@ -400,33 +429,10 @@ public struct ResidentRegistry: Sendable {
         ]
     }
 
-    /// History rows hold the facts as JSON with sorted keys, so equal facts are equal text.
-    private static func historyEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return encoder
-    }
-
-    private func historyRow(
-        _ resident: Resident, event: ResidentEvent, actor: RegistryActor, reason: String?, now: Int64,
-        encoder: JSONEncoder = historyEncoder()
-    ) throws -> [SQLValue] {
-        let facts = resident.facts
-        var statusDate: CalendarDate?
-        var destination: MunicipalityCode?
-        switch resident.status {
-        case .registered: break
-        case .movedOut(let to, let date): (destination, statusDate) = (to, date)
-        case .deceased(let date): statusDate = date
-        }
-        let snapshot = HistoryFacts(
-            name: facts.name, nameKana: facts.nameKana, municipalityCode: facts.address.municipality,
-            address: facts.address.text, birthDate: facts.birthDate, sex: facts.sex, status: resident.status.name,
-            statusDate: statusDate, destinationMunicipalityCode: destination)
-        return [
-            .text(resident.id), .init(resident.version), .text(event.rawValue),
-            .text(String(decoding: try encoder.encode(snapshot), as: UTF8.self)), .text(actor.label),
-            SQLValue(reason), .integer(now),
+    private func historyRow(_ resident: Resident, event: ResidentEvent, actor: RegistryActor, reason: String?, now: Int64) -> [SQLValue] {
+        [
+            .text(resident.id), .init(resident.version), .text(event.rawValue), .text(HistoryFacts(resident).canonicalJSON),
+            .text(actor.label), SQLValue(reason), .integer(now),
         ]
     }
 
@@ -438,39 +444,37 @@ public struct ResidentRegistry: Sendable {
         }
     }
 
-    /// HMAC over a canonical encoding of every column that carries meaning.
+    /// HMAC over a canonical encoding of every column that carries meaning: each field
+    /// length-prefixed, so no two different records encode the same.
     private func recordMAC(_ resident: Resident, numberHash: [UInt8]) -> [UInt8] {
         let facts = resident.facts
         let (destination, statusDate) = Self.statusColumns(resident.status)
-        func text(_ value: SQLValue) -> String { if case .text(let t) = value { t } else { "" } }
-        let fields = [
-            resident.id, resident.residentCode.digits, numberHash.hex, facts.name, facts.nameKana,
-            facts.address.municipality.digits, facts.address.text, facts.birthDate.description, String(facts.sex.rawValue),
-            resident.status.name, text(destination), text(statusDate), String(resident.version),
-        ]
-        // Length-prefixed, so no two different records encode the same.
         var message: [UInt8] = []
-        for field in fields {
-            let bytes = Array(field.utf8)
-            message += withUnsafeBytes(of: UInt32(bytes.count).bigEndian, Array.init) + bytes
+        message.reserveCapacity(512)
+        func append(_ bytes: some Collection<UInt8>) {
+            let length = UInt32(bytes.count)
+            message += [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
+            message += bytes
         }
+        func append(_ value: SQLValue) { if case .text(let text) = value { append(text.utf8) } else { append([]) } }
+        append(resident.id.utf8)
+        append(resident.residentCode.digits.utf8)
+        append(numberHash)
+        append(facts.name.utf8)
+        append(facts.nameKana.utf8)
+        append(facts.address.municipality.digits.utf8)
+        append(facts.address.text.utf8)
+        append(facts.birthDate.description.utf8)
+        append(String(facts.sex.rawValue).utf8)
+        append(resident.status.name.utf8)
+        append(destination)
+        append(statusDate)
+        append(String(resident.version).utf8)
         return Array(HMAC<SHA256>.authenticationCode(for: message, using: integrityKey))
     }
 
-    private func allocateSequences(_ count: Int, on connection: any SQLConnection) async throws -> Range<UInt64> {
-        guard let end = try await connection.first(SQL(
-            "UPDATE numbering_state SET next_sequence = next_sequence + ? WHERE id = 1 RETURNING next_sequence",
-            [.init(count)]))?.int("next_sequence")
-        else { throw StoreError.unexpectedColumn("next_sequence") }
-        guard UInt64(end) <= FeistelPermutation.domainSize else {
-            throw RegistryError(.numberExhausted, "the 11-digit number space is exhausted")
-        }
-        return UInt64(end - count)..<UInt64(end)
-    }
-
     /// Random resident codes, redrawn on the rare collision with an existing one.
-    private func freshResidentCodes(_ count: Int, on connection: any SQLConnection) async throws -> [ResidentCode] {
-        var generator = SystemRandomNumberGenerator()
+    private func freshResidentCodes(_ count: Int, using generator: inout BulkRandom, on connection: any SQLConnection) async throws -> [ResidentCode] {
         var codes: [ResidentCode] = []
         var seen = Set<String>()
         while codes.count < count {
@@ -525,4 +529,24 @@ public struct SearchResult: Sendable {
     public let matchedFacts: [BasicInfo.Fact]
     /// All four basic facts agree: the only kind of match that may be treated as the person.
     public var isFullMatch: Bool { matchedFacts.count == BasicInfo.Fact.allCases.count }
+}
+
+/// A batch of registrations ready to commit (see ``ResidentRegistry/prepareRegistration(_:by:reason:)``).
+public struct PreparedRegistration: Sendable {
+    public fileprivate(set) var residents: [RegisteredResident]
+    fileprivate let municipalities: Set<MunicipalityCode>
+    fileprivate let actor: RegistryActor
+    fileprivate let reason: String
+    fileprivate let now: Int64
+    fileprivate var residentRows: [[SQLValue]] = []
+    fileprivate var numberRows: [[SQLValue]] = []
+    fileprivate var historyRows: [[SQLValue]] = []
+
+    fileprivate init(residents: [RegisteredResident], municipalities: Set<MunicipalityCode>, actor: RegistryActor, reason: String, now: Int64) {
+        self.residents = residents
+        self.municipalities = municipalities
+        self.actor = actor
+        self.reason = reason
+        self.now = now
+    }
 }

@@ -86,13 +86,12 @@ public enum Migrations {
         """,
         "CREATE INDEX residents_by_name ON residents (name_key, birth_date)",
         "CREATE INDEX residents_by_kana ON residents (kana_key, birth_date)",
-        "CREATE INDEX residents_by_birth_date ON residents (birth_date)",
         // Every number ever issued, retired ones included: 番号法 第8条 requires a number
         // to differ from all others forever. The unique keys are the last guard.
         """
         CREATE TABLE issued_numbers (
             number_hash {BLOB} PRIMARY KEY,
-            sequence {BIGINT} NOT NULL UNIQUE,
+            sequence {BIGINT} NOT NULL,
             resident_id TEXT NOT NULL REFERENCES residents(id),
             issued_at {BIGINT} NOT NULL,
             retired_at {BIGINT},
@@ -105,10 +104,10 @@ public enum Migrations {
             next_sequence {BIGINT} NOT NULL)
         """,
         "INSERT INTO numbering_state (id, next_sequence) VALUES (1, 0)",
-        // Who changed what, when and why: one row per version of a resident.
+        // Who changed what, when and why: one row per version of a resident, stored in
+        // key order (resident, version) so a history is read in one range scan.
         """
         CREATE TABLE resident_history (
-            id {ID},
             resident_id TEXT NOT NULL REFERENCES residents(id),
             version INTEGER NOT NULL,
             event TEXT NOT NULL,
@@ -116,7 +115,7 @@ public enum Migrations {
             actor TEXT NOT NULL,
             reason TEXT,
             occurred_at {BIGINT} NOT NULL,
-            UNIQUE (resident_id, version))
+            PRIMARY KEY (resident_id, version)){WITHOUT_ROWID}
         """,
         """
         CREATE TABLE staff (

@@ -36,8 +36,9 @@ struct Bench: AsyncParsableCommand {
             let checkRate = rate(count) { index in
                 if (try? IndividualNumber(samples[index % samples.count])) != nil { sink &+= 1 }
             }
+            let elevens = samples.map { Array($0.utf8.prefix(11).map { $0 - 48 }) }
             let digitRate = rate(count) { index in
-                sink &+= UInt64(IndividualNumber.checkDigit(forFirstEleven: samples[index % samples.count].utf8.prefix(11).map { $0 - 48 }))
+                sink &+= UInt64(IndividualNumber.checkDigit(forFirstEleven: elevens[index % elevens.count]))
             }
             print("""
                 | measurement | per second | ratio to reference |
@@ -94,6 +95,9 @@ struct Bench: AsyncParsableCommand {
             let summary = try await importer.run(csv, source: "bench.csv")
             guard summary.problems.isEmpty else { throw UsageFailure("the generated CSV had bad rows: \(summary.problems.first!.reason)") }
             let importRate = Double(summary.imported) / summary.seconds
+            FileHandle.standardError.write(Data(String(
+                format: "import: %.1f s in all, %.1f s preparing batches, %.1f s waiting for the database\n",
+                summary.seconds, summary.preparing, summary.waitingForCommit).utf8))
 
             let selectOne = try await latencies(lookups) { _ in
                 _ = try await registry.database.read { try await $0.query("SELECT 1 AS one") }

@@ -57,7 +57,14 @@ struct ResidentImport {
     var onRegistered: ([RegisteredResident]) -> Void = { _ in }
 
     struct Problem: Error { let line: Int; let reason: String }
-    struct Summary { var imported = 0; var problems: [Problem] = []; var seconds = 0.0 }
+    struct Summary {
+        var imported = 0
+        var problems: [Problem] = []
+        var seconds = 0.0
+        /// Time spent preparing batches, and waiting for the database to finish one.
+        var preparing = 0.0
+        var waitingForCommit = 0.0
+    }
 
     static let header = ["name", "name_kana", "birth_date", "sex", "municipality_code", "address"]
 
@@ -73,13 +80,28 @@ struct ResidentImport {
         var progress = ProgressBar(total: estimated, label: "importing")
         var pending: [BasicInfo] = []
         let today = CalendarDate(inJapanAt: Date())
+        // Two stages on two cores: while the database commits one batch, the next is
+        // parsed and prepared (numbers drawn, sealed, hashed, names normalised).
+        var committing: Task<[RegisteredResident], any Error>?
+        let residents = registry.residents
+        let clock = ContinuousClock()
+        func finishCommit() async throws {
+            let waitStart = clock.now
+            defer { summary.waitingForCommit += (clock.now - waitStart).seconds }
+            guard let batch = try await committing?.value else { return }
+            committing = nil
+            onRegistered(batch)
+            summary.imported += batch.count
+            if showProgress { progress.update(summary.imported) }
+        }
         func flush() async throws {
             guard !pending.isEmpty else { return }
-            let registered = try await registry.residents.registerMany(pending, by: .system("import"), reason: "import of \(source)")
-            onRegistered(registered)
-            summary.imported += registered.count
+            let prepareStart = clock.now
+            let prepared = try await residents.prepareRegistration(pending, by: .system("import"), reason: "import of \(source)")
+            summary.preparing += (clock.now - prepareStart).seconds
             pending.removeAll(keepingCapacity: true)
-            if showProgress { progress.update(summary.imported) }
+            try await finishCommit()
+            committing = Task { try await residents.commit(prepared) }
         }
         for record in reader {
             if record.fields == [""] { continue }  // blank line
@@ -92,6 +114,7 @@ struct ResidentImport {
             }
         }
         try await flush()
+        try await finishCommit()
         if showProgress { progress.finish(summary.imported) }
         summary.seconds = Date().timeIntervalSince(began)
         return summary
