@@ -18,6 +18,19 @@ public struct ResidentCode: Sendable, Hashable, DigitIdentifier, CustomStringCon
         self.digits = DigitString.text(digits)
     }
 
+    /// The code for a 10-digit base value (0 ..< 10^10), with its check digit appended.
+    public init(base: UInt64) {
+        precondition(base < 10_000_000_000, "the base of a resident code has 10 digits")
+        var digits = [UInt8](repeating: 0, count: 11)
+        var rest = base
+        for index in stride(from: 9, through: 0, by: -1) {
+            digits[index] = UInt8(rest % 10)
+            rest /= 10
+        }
+        digits[10] = Self.checkDigit(forFirstTen: digits[0..<10])
+        self.digits = DigitString.text(digits)
+    }
+
     /// Draws a fresh random code from `generator`.
     public static func random(using generator: inout some RandomNumberGenerator) -> ResidentCode {
         var digits = (0..<10).map { _ in UInt8.random(in: 0...9, using: &generator) }

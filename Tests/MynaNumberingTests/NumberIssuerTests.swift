@@ -129,3 +129,42 @@ struct NumberIssuerTests {
         }
     }
 }
+
+@Suite("ResidentCodeIssuer")
+struct ResidentCodeIssuerTests {
+    private let key = (0..<32).map { UInt8($0 * 7 % 256) }
+
+    @Test("500,000 issued resident codes are distinct and carry valid check digits")
+    func uniqueAndValid() throws {
+        let issuer = try ResidentCodeIssuer(key: key)
+        var seen = Set<String>()
+        seen.reserveCapacity(500_000)
+        for sequence in 0..<UInt64(500_000) {
+            let code = try #require(issuer.code(forSequence: sequence))
+            #expect(try ResidentCode(code.digits) == code)
+            seen.insert(code.digits)
+        }
+        #expect(seen.count == 500_000)
+    }
+
+    @Test("codes and numbers of one sequence value are unrelated, and the code space ends at 10^10")
+    func separateKeysAndLimit() throws {
+        let codes = try ResidentCodeIssuer(key: key)
+        let numbers = try NumberIssuer(key: key.reversed())
+        let code = try #require(codes.code(forSequence: 42))
+        #expect(!numbers.number(forSequence: 42).unmaskedDigits.hasPrefix(code.digits.prefix(10)))
+        #expect(codes.code(forSequence: 9_999_999_999) != nil)
+        #expect(codes.code(forSequence: 10_000_000_000) == nil)
+    }
+
+    @Test("a 10-digit permutation stays in its domain and inverts")
+    func tenDigitDomain() throws {
+        let permutation = try FeistelPermutation(key: key, digits: 10)
+        #expect(permutation.domainSize == 10_000_000_000)
+        for value in [0, 1, 12_345, 9_999_999_999] + (0..<2000).map({ UInt64($0) * 4_999_999 }) {
+            let image = permutation.permute(value)
+            #expect(image < 10_000_000_000)
+            #expect(permutation.invert(image) == value)
+        }
+    }
+}

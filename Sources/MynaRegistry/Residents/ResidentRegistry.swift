@@ -12,6 +12,7 @@ public struct ResidentRegistry: Sendable {
     let database: any Database
     let vault: NumberVault
     let issuer: NumberIssuer
+    let codeIssuer: ResidentCodeIssuer
     let integrityKey: SymmetricKey
     let clock: WallClock
     let sequences: SequenceBlocks
@@ -20,6 +21,7 @@ public struct ResidentRegistry: Sendable {
         self.database = database
         self.vault = try NumberVault(keys: keys)
         self.issuer = try NumberIssuer(key: try keys.bytes(.numbering))
+        self.codeIssuer = try ResidentCodeIssuer(key: try keys.bytes(.residentCodes))
         self.integrityKey = try keys.key(.recordIntegrity)
         self.clock = clock
         self.sequences = SequenceBlocks(database: database)
@@ -33,15 +35,9 @@ public struct ResidentRegistry: Sendable {
     }
 
     /// Registers many residents in one transaction: the bulk path behind `myna resident
-    /// import`. A resident code taken concurrently by another process (a one-in-ten-
-    /// billion event) fails the commit on its unique key; the batch is then prepared
-    /// again with fresh codes.
+    /// import` and `myna demo`.
     public func registerMany(_ people: [BasicInfo], by actor: RegistryActor, reason: String) async throws -> [RegisteredResident] {
-        do {
-            return try await commit(try await prepareRegistration(people, by: actor, reason: reason))
-        } catch StoreError.uniqueViolation {
-            return try await commit(try await prepareRegistration(people, by: actor, reason: reason))
-        }
+        try await commit(try await prepareRegistration(people, by: actor, reason: reason))
     }
 
     /// Everything a registration needs except the final write: numbers drawn, sealed and
@@ -57,13 +53,9 @@ public struct ResidentRegistry: Sendable {
         guard !people.isEmpty else { return PreparedRegistration(residents: [], municipalities: [], actor: actor, reason: reason, now: 0) }
         let municipalities = Set(people.map(\.address.municipality))
         let now = clock.milliseconds
-        // Reads only: the checks run on reader connections, and sequence values come from
-        // a block reserved earlier, so nothing here waits for a commit in progress.
-        let codes = try await database.read { connection in
-            try await Self.requireKnownMunicipalities(municipalities, on: connection)
-            var generator = BulkRandom()
-            return try await freshResidentCodes(people.count, using: &generator, on: connection)
-        }
+        // A read only, on a reader connection; sequence values come from a block reserved
+        // earlier: nothing here waits for a commit in progress.
+        try await database.read { try await Self.requireKnownMunicipalities(municipalities, on: $0) }
         let sequences = try await self.sequences.take(people.count)
         var random = BulkRandom()
         var prepared = PreparedRegistration(residents: [], municipalities: municipalities, actor: actor, reason: reason, now: now)
@@ -72,8 +64,11 @@ public struct ResidentRegistry: Sendable {
             let id = random.uuidV7(milliseconds: now)
             let sequence = sequences.lowerBound + UInt64(index)
             let number = issuer.number(forSequence: sequence)
+            guard let code = codeIssuer.code(forSequence: sequence) else {
+                throw RegistryError(.numberExhausted, "the resident-code space is exhausted")
+            }
             let resident = Resident(
-                id: id, residentCode: codes[index], facts: facts, status: .registered, version: 1,
+                id: id, residentCode: code, facts: facts, status: .registered, version: 1,
                 createdAt: Date(milliseconds: Int(now)), updatedAt: Date(milliseconds: Int(now)))
             let hash = vault.lookupHash(number)
             prepared.residents.append(RegisteredResident(resident: resident, number: number))
@@ -471,29 +466,6 @@ public struct ResidentRegistry: Sendable {
         append(statusDate)
         append(String(resident.version).utf8)
         return Array(HMAC<SHA256>.authenticationCode(for: message, using: integrityKey))
-    }
-
-    /// Random resident codes, redrawn on the rare collision with an existing one.
-    private func freshResidentCodes(_ count: Int, using generator: inout BulkRandom, on connection: any SQLConnection) async throws -> [ResidentCode] {
-        var codes: [ResidentCode] = []
-        var seen = Set<String>()
-        while codes.count < count {
-            var batch: [ResidentCode] = []
-            while batch.count < count - codes.count {
-                let code = ResidentCode.random(using: &generator)
-                if seen.insert(code.digits).inserted { batch.append(code) }
-            }
-            var taken = Set<String>()
-            for start in stride(from: 0, to: batch.count, by: 500) {
-                let slice = batch[start..<min(batch.count, start + 500)]
-                let placeholders = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                for row in try await connection.query(SQL(
-                    "SELECT resident_code FROM residents WHERE resident_code IN (\(placeholders))", slice.map { .text($0.digits) }))
-                { taken.insert(try row.string("resident_code")) }
-            }
-            codes += batch.filter { !taken.contains($0.digits) }
-        }
-        return codes
     }
 
     static func requireKnownMunicipalities(_ codes: Set<MunicipalityCode>, on connection: any SQLConnection) async throws {

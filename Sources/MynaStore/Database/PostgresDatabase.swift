@@ -24,7 +24,10 @@ public final class PostgresDatabase: Database {
             tls: sslMode == "require" ? .require(.makeClientConfiguration()) : .disable)
         configuration.options.maximumConnections = maximumConnections
         let database = PostgresDatabase(client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
-        _ = try await database.read { try await $0.query("SELECT 1 AS ok") }  // fail early on a bad URL
+        // Let the client's run loop start before the first lease (otherwise postgres-nio
+        // logs a warning, though the lease would wait), then fail early on a bad URL.
+        try await Task.sleep(for: .milliseconds(20))
+        _ = try await database.read { try await $0.query("SELECT 1 AS ok") }
         return database
     }
 

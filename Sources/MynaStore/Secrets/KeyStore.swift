@@ -14,6 +14,8 @@ public struct KeyStore: Sendable {
         case numberLookup = "number-lookup"
         /// Key of the permutation that issues numbers (MynaNumbering).
         case numbering = "numbering"
+        /// Key of the permutation that issues resident codes.
+        case residentCodes = "resident-codes"
         /// HMAC key over resident rows, to detect tampering.
         case recordIntegrity = "record-integrity"
         /// AES-256-GCM key sealing staff TOTP secrets.
