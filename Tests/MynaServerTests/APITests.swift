@@ -104,6 +104,35 @@ struct APITests {
         }
     }
 
+    @Test("lookup by number: found at home, not found elsewhere, refused when malformed", arguments: DatabaseKind.available)
+    func lookupByNumber(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let app = buildApplication(registry: registry, configuration: .init(), logger: testLogger)
+            try await app.test(.router) { client in
+                let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
+                let (_, registered) = try await clerk.call(.post, "/v1/residents", json: demoResident)
+                let number = try #require(registered["individualNumber"] as? String)
+                let id = try #require((registered["resident"] as? [String: Any])?["id"] as? String)
+                let spaced = number.prefix(4) + " " + number.dropFirst(4).prefix(4) + " " + number.suffix(4)
+                let (found, body) = try await clerk.call(.post, "/v1/residents/lookup", json: ["individualNumber": String(spaced)])
+                #expect(found == .ok && body["residentId"] as? String == id)
+
+                var wrong = Array(number)
+                wrong[11] = wrong[11] == "0" ? "1" : "0"
+                let (bad, problem) = try await clerk.call(.post, "/v1/residents/lookup", json: ["individualNumber": String(wrong)])
+                #expect(bad == .unprocessableContent && problem["code"] as? String == "invalid-field")
+                #expect(!(problem["detail"] as? String ?? number).contains(String(number.prefix(6))))
+
+                let sapporo = try await API(client: client).signedIn(registry, environment, username: "sapporo", municipality: "011002")
+                let (elsewhere, notFound) = try await sapporo.call(.post, "/v1/residents/lookup", json: ["individualNumber": number])
+                #expect(elsewhere == .notFound && notFound["code"] as? String == "resident-not-found")
+
+                let records = try await registry.residents.accessRecords(of: id, by: .system("test"), purpose: "check")
+                #expect(records.filter { $0.action == .lookupByNumber }.count == 1)
+            }
+        }
+    }
+
     @Test("a procedure for another resident and a second procedure are refused", arguments: DatabaseKind.available)
     func procedureIsolation(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in

@@ -28,6 +28,7 @@ public enum AccessAction: String, Sendable, Hashable, Codable, CaseIterable {
     case readHistory = "read-history"
     case readAccessRecords = "read-access-records"
     case searchMatch = "search-match"
+    case lookupByNumber = "lookup-by-number"
     case openProcedure = "open-procedure"
     case changeFacts = "change-facts"
     case moveOut = "move-out"

@@ -132,6 +132,21 @@ public struct ResidentRegistry: Sendable {
         }
     }
 
+    /// Finds the resident holding `number` for a counter, within the municipalities it
+    /// serves, and records the lookup. A number held by someone elsewhere is reported as
+    /// not found, exactly like a number held by no one.
+    public func lookUp(_ number: IndividualNumber, within municipality: MunicipalityCode, by actor: RegistryActor) async throws -> Resident {
+        try await database.transaction { connection in
+            guard let id = try await connection.first(SQL(
+                "SELECT id FROM residents WHERE number_hash = ? AND (municipality_code = ? OR destination_code = ?)",
+                [.blob(vault.lookupHash(number)), .text(municipality.digits), .text(municipality.digits)]))?.string("id")
+            else { throw RegistryError(.residentNotFound, "no resident in this municipality holds that number") }
+            let resident = try await load(id, on: connection)
+            try await AccessLog.record(.lookupByNumber, residentIDs: [id], by: actor, purpose: "counter lookup by number", at: clock.milliseconds, on: connection)
+            return resident
+        }
+    }
+
     /// Fetches the current record without recording an access — only for internal checks
     /// that record their own purpose (jurisdiction, procedure opening).
     func peek(_ id: String) async throws -> Resident {

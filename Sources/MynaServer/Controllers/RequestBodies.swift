@@ -47,6 +47,11 @@ struct SearchBody: RequestBody {
     let address: String?
 }
 
+struct LookupBody: RequestBody {
+    static let fields: Set<String> = ["individualNumber"]
+    let individualNumber: IndividualNumber
+}
+
 struct ChangeFactsBody: RequestBody {
     static let fields: Set<String> = ["name", "nameKana", "address", "reason"]
     let name: String?

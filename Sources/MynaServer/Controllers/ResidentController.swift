@@ -52,6 +52,16 @@ struct ResidentController {
                     resident: result.isFullMatch ? ResidentView(result.resident) : nil)
             }))
         }
+        // The number a resident shows on their card, to find their record: in the body,
+        // like search, so it never sits in a URL. The answer is only the id; the record
+        // itself is read inside a procedure.
+        book.on(staff, .post, "/v1/residents/lookup") { request, context in
+            try context.require(.search)
+            let body = try await request.decodeJSON(as: LookupBody.self, context: context)
+            let resident = try await residents.lookUp(
+                body.individualNumber, within: context.session.member.municipality, by: context.session.actorOutsideProcedure)
+            return JSONResponse(value: LookupView(residentId: resident.id))
+        }
         book.on(staff, .get, "/v1/residents/{id}") { _, context in
             let (id, procedure) = try Self.procedure(context)
             return JSONResponse(value: ResidentView(try await residents.resident(id, by: context.session.actor, purpose: procedure.purpose)))

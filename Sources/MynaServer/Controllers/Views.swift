@@ -63,6 +63,10 @@ struct SearchResultView: Codable, Sendable {
     let resident: ResidentView?
 }
 
+struct LookupView: Codable, Sendable {
+    let residentId: String
+}
+
 struct SearchResultsView: Codable, Sendable {
     let results: [SearchResultView]
 }
