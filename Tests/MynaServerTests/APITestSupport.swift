@@ -75,3 +75,14 @@ var demoResident: [String: Any] { [
     "name": "試験　花子", "nameKana": "シケン　ハナコ", "birthDate": "1990-05-05", "sex": 2,
     "address": ["municipalityCode": "131016", "text": "東京都千代田区丸の内1-1-1"], "reason": "出生届",
 ] }
+
+/// A fresh registry of `kind` behind the application's router, and a client for it.
+func withRouter(
+    _ kind: DatabaseKind, logger: Logger = testLogger,
+    _ body: @escaping @Sendable (Registry, TestEnvironment, any TestClientProtocol) async throws -> Void
+) async throws {
+    try await withTestRegistry(kind) { registry, environment in
+        let app = buildApplication(registry: registry, configuration: .init(), logger: logger)
+        try await app.test(.router) { client in try await body(registry, environment, client) }
+    }
+}

@@ -16,200 +16,179 @@ func rowCount(_ table: String, _ environment: TestEnvironment) async throws -> I
 struct APITests {
     @Test("a counter procedure end to end", arguments: DatabaseKind.available)
     func counterFlow(kind: DatabaseKind) async throws {
-        try await withTestRegistry(kind) { registry, environment in
-            let app = buildApplication(registry: registry, configuration: .init(), logger: testLogger)
-            try await app.test(.router) { client in
-                let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
-                let (created, registered) = try await clerk.call(.post, "/v1/residents", json: demoResident)
-                #expect(created == .created)
-                let number = try #require(registered["individualNumber"] as? String)
-                #expect(try IndividualNumber(number).unmaskedDigits == number)
-                let id = try #require((registered["resident"] as? [String: Any])?["id"] as? String)
+        try await withRouter(kind) { registry, environment, client in
+            let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
+            let (created, registered) = try await clerk.call(.post, "/v1/residents", json: demoResident)
+            #expect(created == .created)
+            let number = try #require(registered["individualNumber"] as? String)
+            #expect(try IndividualNumber(number).unmaskedDigits == number)
+            let id = try #require((registered["resident"] as? [String: Any])?["id"] as? String)
 
-                #expect(try await clerk.call(.get, "/v1/residents/\(id)").0 == .forbidden)
-                let (opened, procedure) = try await clerk.call(.post, "/v1/procedures", json: ["residentId": id, "purpose": "住民票の写しの交付"])
-                #expect(opened == .created && procedure["residentId"] as? String == id)
-                let (_, resident) = try await clerk.call(.get, "/v1/residents/\(id)")
-                #expect(resident["name"] as? String == "試験　花子")
-                #expect(resident["individualNumber"] == nil)  // the number is never part of the record view
-                let (changed, after) = try await clerk.call(.patch, "/v1/residents/\(id)", json: ["address": "東京都千代田区丸の内2-2-2", "reason": "転居届"])
-                #expect(changed == .ok && after["version"] as? Int == 2)
-                let (_, history) = try await clerk.call(.get, "/v1/residents/\(id)/history")
-                #expect((history["entries"] as? [[String: Any]])?.map { $0["event"] as? String } == ["registered", "facts-changed"])
-                #expect(try await clerk.call(.delete, "/v1/procedures/current").0 == .noContent)
-                #expect(try await clerk.call(.get, "/v1/residents/\(id)").0 == .forbidden)
-                #expect(try await clerk.call(.delete, "/v1/procedures/current").0 == .notFound)
+            #expect(try await clerk.call(.get, "/v1/residents/\(id)").0 == .forbidden)
+            let (opened, procedure) = try await clerk.call(.post, "/v1/procedures", json: ["residentId": id, "purpose": "住民票の写しの交付"])
+            #expect(opened == .created && procedure["residentId"] as? String == id)
+            let (_, resident) = try await clerk.call(.get, "/v1/residents/\(id)")
+            #expect(resident["name"] as? String == "試験　花子")
+            #expect(resident["individualNumber"] == nil)  // the number is never part of the record view
+            let (changed, after) = try await clerk.call(.patch, "/v1/residents/\(id)", json: ["address": "東京都千代田区丸の内2-2-2", "reason": "転居届"])
+            #expect(changed == .ok && after["version"] as? Int == 2)
+            let (_, history) = try await clerk.call(.get, "/v1/residents/\(id)/history")
+            #expect((history["entries"] as? [[String: Any]])?.map { $0["event"] as? String } == ["registered", "facts-changed"])
+            #expect(try await clerk.call(.delete, "/v1/procedures/current").0 == .noContent)
+            #expect(try await clerk.call(.get, "/v1/residents/\(id)").0 == .forbidden)
+            #expect(try await clerk.call(.delete, "/v1/procedures/current").0 == .notFound)
 
-                let supervisor = try await API(client: client).signedIn(registry, environment, username: "supervisor", role: .supervisor)
-                _ = try await supervisor.call(.post, "/v1/procedures", json: ["residentId": id, "purpose": "番号変更"])
-                let (_, changedNumber) = try await supervisor.call(.post, "/v1/residents/\(id)/number-change", json: ["authority": "ex-officio", "reason": "漏えい"])
-                #expect(changedNumber["individualNumber"] as? String != number)
+            let supervisor = try await API(client: client).signedIn(registry, environment, username: "supervisor", role: .supervisor)
+            _ = try await supervisor.call(.post, "/v1/procedures", json: ["residentId": id, "purpose": "番号変更"])
+            let (_, changedNumber) = try await supervisor.call(.post, "/v1/residents/\(id)/number-change", json: ["authority": "ex-officio", "reason": "漏えい"])
+            #expect(changedNumber["individualNumber"] as? String != number)
 
-                let auditor = try await API(client: client).signedIn(registry, environment, username: "auditor", role: .auditor)
-                let (_, records) = try await auditor.call(.get, "/v1/residents/\(id)/access-records?limit=2")
-                #expect((records["records"] as? [[String: Any]])?.count == 2)
-                #expect(try await auditor.call(.get, "/v1/residents/\(id)").0 == .forbidden)
-            }
+            let auditor = try await API(client: client).signedIn(registry, environment, username: "auditor", role: .auditor)
+            let (_, records) = try await auditor.call(.get, "/v1/residents/\(id)/access-records?limit=2")
+            #expect((records["records"] as? [[String: Any]])?.count == 2)
+            #expect(try await auditor.call(.get, "/v1/residents/\(id)").0 == .forbidden)
         }
     }
 
     @Test("bad input gets a problem document with a stable code and writes nothing", arguments: DatabaseKind.available)
     func badInput(kind: DatabaseKind) async throws {
-        try await withTestRegistry(kind) { registry, environment in
-            let app = buildApplication(registry: registry, configuration: .init(), logger: testLogger)
-            try await app.test(.router) { client in
-                let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
-                func with(_ changes: [String: Any]) -> [String: Any] { demoResident.merging(changes) { $1 } }
-                let before = try await rowCount("residents", environment)
-                let cases: [(String, HTTPResponse.Status, String, (HTTPResponse.Status, [String: Any]))] = [
-                    ("wrong check digit in a check", .ok, "", try await clerk.call(.post, "/v1/numbers/check", json: ["number": "123456789010"])),
-                    ("impossible date", .unprocessableContent, "invalid-field", try await clerk.call(.post, "/v1/residents", json: with(["birthDate": "2023-02-29"]))),
-                    ("future birth", .unprocessableContent, "invalid-facts", try await clerk.call(.post, "/v1/residents", json: with(["birthDate": "2999-01-01"]))),
-                    ("empty name", .unprocessableContent, "invalid-facts", try await clerk.call(.post, "/v1/residents", json: with(["name": " "]))),
-                    ("oversized name", .unprocessableContent, "invalid-facts", try await clerk.call(.post, "/v1/residents", json: with(["name": String(repeating: "長", count: 101)]))),
-                    ("kana in kanji", .unprocessableContent, "invalid-facts", try await clerk.call(.post, "/v1/residents", json: with(["nameKana": "試験"]))),
-                    ("bad sex code", .unprocessableContent, "invalid-field", try await clerk.call(.post, "/v1/residents", json: with(["sex": 3]))),
-                    ("bad municipality check digit", .unprocessableContent, "invalid-field",
-                     try await clerk.call(.post, "/v1/residents", json: with(["address": ["municipalityCode": "131017", "text": "x"]]))),
-                    ("unknown field", .badRequest, "unknown-field", try await clerk.call(.post, "/v1/residents", json: with(["nickname": "x"]))),
-                    ("unknown nested field", .badRequest, "unknown-field",
-                     try await clerk.call(.post, "/v1/residents", json: with(["address": ["municipalityCode": "131016", "text": "x", "zip": "1"]]))),
-                    ("missing field", .unprocessableContent, "invalid-field", try await clerk.call(.post, "/v1/residents", json: ["name": "x"])),
-                    ("wrong type", .unprocessableContent, "invalid-field", try await clerk.call(.post, "/v1/residents", json: with(["sex": "female"]))),
-                    ("malformed JSON", .badRequest, "malformed-json", try await clerk.call(.post, "/v1/residents", raw: Array("{".utf8))),
-                    ("wrong content type", .unsupportedMediaType, "unsupported-media-type",
-                     try await clerk.call(.post, "/v1/residents", raw: Array("name=x".utf8), contentType: "application/x-www-form-urlencoded")),
-                    ("oversized body", .contentTooLarge, "body-too-large", try await clerk.call(.post, "/v1/residents", raw: Array(repeating: 0x20, count: 70_000))),
-                    ("unknown resident", .notFound, "resident-not-found", try await clerk.call(.post, "/v1/procedures", json: ["residentId": "nobody", "purpose": "x"])),
-                    ("no session", .unauthorized, "session-required", try await API(client: client).call(.get, "/v1/staff/sessions/current")),
-                    ("a clerk creating staff", .forbidden, "role-not-permitted",
-                     try await clerk.call(.post, "/v1/staff", json: ["username": "x", "displayName": "x", "role": "clerk", "password": "long enough pass"])),
-                ]
-                for (name, status, code, (gotStatus, body)) in cases {
-                    #expect(gotStatus == status, "\(name)")
-                    if !code.isEmpty {
-                        #expect(body["code"] as? String == code, "\(name)")
-                        #expect(body["type"] as? String == "urn:myna:problem:\(code)", "\(name)")
-                        #expect(body["status"] as? Int == status.code, "\(name)")
-                    }
+        try await withRouter(kind) { registry, environment, client in
+            let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
+            func with(_ changes: [String: Any]) -> [String: Any] { demoResident.merging(changes) { $1 } }
+            let before = try await rowCount("residents", environment)
+            let cases: [(String, HTTPResponse.Status, String, (HTTPResponse.Status, [String: Any]))] = [
+                ("wrong check digit in a check", .ok, "", try await clerk.call(.post, "/v1/numbers/check", json: ["number": "123456789010"])),
+                ("impossible date", .unprocessableContent, "invalid-field", try await clerk.call(.post, "/v1/residents", json: with(["birthDate": "2023-02-29"]))),
+                ("future birth", .unprocessableContent, "invalid-facts", try await clerk.call(.post, "/v1/residents", json: with(["birthDate": "2999-01-01"]))),
+                ("empty name", .unprocessableContent, "invalid-facts", try await clerk.call(.post, "/v1/residents", json: with(["name": " "]))),
+                ("oversized name", .unprocessableContent, "invalid-facts", try await clerk.call(.post, "/v1/residents", json: with(["name": String(repeating: "長", count: 101)]))),
+                ("kana in kanji", .unprocessableContent, "invalid-facts", try await clerk.call(.post, "/v1/residents", json: with(["nameKana": "試験"]))),
+                ("bad sex code", .unprocessableContent, "invalid-field", try await clerk.call(.post, "/v1/residents", json: with(["sex": 3]))),
+                ("bad municipality check digit", .unprocessableContent, "invalid-field",
+                 try await clerk.call(.post, "/v1/residents", json: with(["address": ["municipalityCode": "131017", "text": "x"]]))),
+                ("unknown field", .badRequest, "unknown-field", try await clerk.call(.post, "/v1/residents", json: with(["nickname": "x"]))),
+                ("unknown nested field", .badRequest, "unknown-field",
+                 try await clerk.call(.post, "/v1/residents", json: with(["address": ["municipalityCode": "131016", "text": "x", "zip": "1"]]))),
+                ("missing field", .unprocessableContent, "invalid-field", try await clerk.call(.post, "/v1/residents", json: ["name": "x"])),
+                ("wrong type", .unprocessableContent, "invalid-field", try await clerk.call(.post, "/v1/residents", json: with(["sex": "female"]))),
+                ("malformed JSON", .badRequest, "malformed-json", try await clerk.call(.post, "/v1/residents", raw: Array("{".utf8))),
+                ("wrong content type", .unsupportedMediaType, "unsupported-media-type",
+                 try await clerk.call(.post, "/v1/residents", raw: Array("name=x".utf8), contentType: "application/x-www-form-urlencoded")),
+                ("oversized body", .contentTooLarge, "body-too-large", try await clerk.call(.post, "/v1/residents", raw: Array(repeating: 0x20, count: 70_000))),
+                ("unknown resident", .notFound, "resident-not-found", try await clerk.call(.post, "/v1/procedures", json: ["residentId": "nobody", "purpose": "x"])),
+                ("no session", .unauthorized, "session-required", try await API(client: client).call(.get, "/v1/staff/sessions/current")),
+                ("a clerk creating staff", .forbidden, "role-not-permitted",
+                 try await clerk.call(.post, "/v1/staff", json: ["username": "x", "displayName": "x", "role": "clerk", "password": "long enough pass"])),
+            ]
+            for (name, status, code, (gotStatus, body)) in cases {
+                #expect(gotStatus == status, "\(name)")
+                if !code.isEmpty {
+                    #expect(body["code"] as? String == code, "\(name)")
+                    #expect(body["type"] as? String == "urn:myna:problem:\(code)", "\(name)")
+                    #expect(body["status"] as? Int == status.code, "\(name)")
                 }
-                // Foundation's decoding messages quote the value; Myna's never do.
-                let (_, sexProblem) = try await clerk.call(.post, "/v1/residents", json: with(["sex": 7]))
-                #expect(!(sexProblem["detail"] as? String ?? "7").contains("7"))
-                let (_, numberProblem) = try await clerk.call(.post, "/v1/numbers/check", json: ["number": 123456789018])
-                #expect(numberProblem["code"] as? String == "invalid-field")
-                #expect(try await rowCount("residents", environment) == before)
-                #expect(try await rowCount("access_records", environment) == 0)
             }
+            // Foundation's decoding messages quote the value; Myna's never do.
+            let (_, sexProblem) = try await clerk.call(.post, "/v1/residents", json: with(["sex": 7]))
+            #expect(!(sexProblem["detail"] as? String ?? "7").contains("7"))
+            let (_, numberProblem) = try await clerk.call(.post, "/v1/numbers/check", json: ["number": 123456789018])
+            #expect(numberProblem["code"] as? String == "invalid-field")
+            #expect(try await rowCount("residents", environment) == before)
+            #expect(try await rowCount("access_records", environment) == 0)
         }
     }
 
     @Test("lookup by number: found at home, not found elsewhere, refused when malformed", arguments: DatabaseKind.available)
     func lookupByNumber(kind: DatabaseKind) async throws {
-        try await withTestRegistry(kind) { registry, environment in
-            let app = buildApplication(registry: registry, configuration: .init(), logger: testLogger)
-            try await app.test(.router) { client in
-                let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
-                let (_, registered) = try await clerk.call(.post, "/v1/residents", json: demoResident)
-                let number = try #require(registered["individualNumber"] as? String)
-                let id = try #require((registered["resident"] as? [String: Any])?["id"] as? String)
-                let spaced = number.prefix(4) + " " + number.dropFirst(4).prefix(4) + " " + number.suffix(4)
-                let (found, body) = try await clerk.call(.post, "/v1/residents/lookup", json: ["individualNumber": String(spaced)])
-                #expect(found == .ok && body["residentId"] as? String == id)
+        try await withRouter(kind) { registry, environment, client in
+            let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
+            let (_, registered) = try await clerk.call(.post, "/v1/residents", json: demoResident)
+            let number = try #require(registered["individualNumber"] as? String)
+            let id = try #require((registered["resident"] as? [String: Any])?["id"] as? String)
+            let spaced = number.prefix(4) + " " + number.dropFirst(4).prefix(4) + " " + number.suffix(4)
+            let (found, body) = try await clerk.call(.post, "/v1/residents/lookup", json: ["individualNumber": String(spaced)])
+            #expect(found == .ok && body["residentId"] as? String == id)
 
-                var wrong = Array(number)
-                wrong[11] = wrong[11] == "0" ? "1" : "0"
-                let (bad, problem) = try await clerk.call(.post, "/v1/residents/lookup", json: ["individualNumber": String(wrong)])
-                #expect(bad == .unprocessableContent && problem["code"] as? String == "invalid-field")
-                #expect(!(problem["detail"] as? String ?? number).contains(String(number.prefix(6))))
+            var wrong = Array(number)
+            wrong[11] = wrong[11] == "0" ? "1" : "0"
+            let (bad, problem) = try await clerk.call(.post, "/v1/residents/lookup", json: ["individualNumber": String(wrong)])
+            #expect(bad == .unprocessableContent && problem["code"] as? String == "invalid-field")
+            #expect(!(problem["detail"] as? String ?? number).contains(String(number.prefix(6))))
 
-                let sapporo = try await API(client: client).signedIn(registry, environment, username: "sapporo", municipality: "011002")
-                let (elsewhere, notFound) = try await sapporo.call(.post, "/v1/residents/lookup", json: ["individualNumber": number])
-                #expect(elsewhere == .notFound && notFound["code"] as? String == "resident-not-found")
+            let sapporo = try await API(client: client).signedIn(registry, environment, username: "sapporo", municipality: "011002")
+            let (elsewhere, notFound) = try await sapporo.call(.post, "/v1/residents/lookup", json: ["individualNumber": number])
+            #expect(elsewhere == .notFound && notFound["code"] as? String == "resident-not-found")
 
-                let records = try await registry.residents.accessRecords(of: id, by: .system("test"), purpose: "check")
-                #expect(records.filter { $0.action == .lookupByNumber }.count == 1)
-            }
+            let records = try await registry.residents.accessRecords(of: id, by: .system("test"), purpose: "check")
+            #expect(records.filter { $0.action == .lookupByNumber }.count == 1)
         }
     }
 
     @Test("a procedure for another resident and a second procedure are refused", arguments: DatabaseKind.available)
     func procedureIsolation(kind: DatabaseKind) async throws {
-        try await withTestRegistry(kind) { registry, environment in
-            let app = buildApplication(registry: registry, configuration: .init(), logger: testLogger)
-            try await app.test(.router) { client in
-                let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
-                let a = (try await clerk.call(.post, "/v1/residents", json: demoResident).1["resident"] as! [String: Any])["id"] as! String
-                let b = (try await clerk.call(.post, "/v1/residents", json: demoResident.merging(["name": "別人　花子"]) { $1 }).1["resident"] as! [String: Any])["id"] as! String
-                _ = try await clerk.call(.post, "/v1/procedures", json: ["residentId": a, "purpose": "届出"])
-                let (second, problem) = try await clerk.call(.post, "/v1/procedures", json: ["residentId": b, "purpose": "次"])
-                #expect(second == .conflict && problem["code"] as? String == "procedure-already-open")
-                for uri in ["/v1/residents/\(b)", "/v1/residents/\(b)/number", "/v1/residents/\(b)/history"] {
-                    let (status, body) = try await clerk.call(.get, uri)
-                    #expect(status == .forbidden && body["code"] as? String == "procedure-for-another-resident", "\(uri)")
-                }
-                let (moved, body) = try await clerk.call(.post, "/v1/residents/\(b)/move-out", json: ["destinationMunicipalityCode": "011002", "date": "2026-04-01", "reason": "x"])
-                #expect(moved == .forbidden && body["code"] as? String == "procedure-for-another-resident")
+        try await withRouter(kind) { registry, environment, client in
+            let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
+            let a = (try await clerk.call(.post, "/v1/residents", json: demoResident).1["resident"] as! [String: Any])["id"] as! String
+            let b = (try await clerk.call(.post, "/v1/residents", json: demoResident.merging(["name": "別人　花子"]) { $1 }).1["resident"] as! [String: Any])["id"] as! String
+            _ = try await clerk.call(.post, "/v1/procedures", json: ["residentId": a, "purpose": "届出"])
+            let (second, problem) = try await clerk.call(.post, "/v1/procedures", json: ["residentId": b, "purpose": "次"])
+            #expect(second == .conflict && problem["code"] as? String == "procedure-already-open")
+            for uri in ["/v1/residents/\(b)", "/v1/residents/\(b)/number", "/v1/residents/\(b)/history"] {
+                let (status, body) = try await clerk.call(.get, uri)
+                #expect(status == .forbidden && body["code"] as? String == "procedure-for-another-resident", "\(uri)")
             }
+            let (moved, body) = try await clerk.call(.post, "/v1/residents/\(b)/move-out", json: ["destinationMunicipalityCode": "011002", "date": "2026-04-01", "reason": "x"])
+            #expect(moved == .forbidden && body["code"] as? String == "procedure-for-another-resident")
         }
     }
 
     @Test("repeated failed sign-ins lock the account with 429", arguments: DatabaseKind.available)
     func lockout(kind: DatabaseKind) async throws {
-        try await withTestRegistry(kind) { registry, _ in
+        try await withRouter(kind) { registry, _, client in
             _ = try await registry.staff.create(username: "clerk", displayName: "x", role: .clerk, municipality: try MunicipalityCode("131016"), password: "correct horse battery")
-            let app = buildApplication(registry: registry, configuration: .init(), logger: testLogger)
-            try await app.test(.router) { client in
-                let api = API(client: client)
-                var statuses: [HTTPResponse.Status] = []
-                for _ in 0..<6 {
-                    statuses.append(try await api.call(.post, "/v1/staff/sessions", json: ["username": "clerk", "password": "wrong wrong wrong", "totp": "123456"]).0)
-                }
-                #expect(statuses == Array(repeating: .unauthorized, count: 5) + [.tooManyRequests])
+            let api = API(client: client)
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<6 {
+                statuses.append(try await api.call(.post, "/v1/staff/sessions", json: ["username": "clerk", "password": "wrong wrong wrong", "totp": "123456"]).0)
             }
+            #expect(statuses == Array(repeating: .unauthorized, count: 5) + [.tooManyRequests])
         }
     }
 
     @Test("logs carry no number, name, birth date, password or token", arguments: DatabaseKind.available)
     func logsArePrivate(kind: DatabaseKind) async throws {
-        try await withTestRegistry(kind) { registry, environment in
-            let log = CapturedLog()
-            let app = buildApplication(registry: registry, configuration: .init(), logger: log.logger)
-            try await app.test(.router) { client in
-                let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
-                let (_, registered) = try await clerk.call(.post, "/v1/residents", json: demoResident)
-                let number = registered["individualNumber"] as! String
-                let id = (registered["resident"] as! [String: Any])["id"] as! String
-                _ = try await clerk.call(.post, "/v1/residents/search", json: ["name": "試験 花子", "birthDate": "1990-05-05"])
-                _ = try await clerk.call(.post, "/v1/procedures", json: ["residentId": id, "purpose": "交付"])
-                _ = try await clerk.call(.get, "/v1/residents/\(id)/number")
-                _ = try await clerk.call(.post, "/v1/residents", json: demoResident.merging(["birthDate": "2023-02-29"]) { $1 })
-                _ = try await API(client: client).call(.post, "/v1/staff/sessions", json: ["username": "clerk", "password": "correct horse battery", "totp": "000000"])
-                let text = log.text
-                #expect(text.contains("request"), "the log captured requests")
-                for secret in [number, "試験", "シケン", "1990-05-05", "2023-02-29", "correct horse battery", clerk.token!] {
-                    #expect(!text.contains(secret), "the log contains a secret")
-                }
+        let log = CapturedLog()
+        try await withRouter(kind, logger: log.logger) { registry, environment, client in
+            let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
+            let (_, registered) = try await clerk.call(.post, "/v1/residents", json: demoResident)
+            let number = registered["individualNumber"] as! String
+            let id = (registered["resident"] as! [String: Any])["id"] as! String
+            _ = try await clerk.call(.post, "/v1/residents/search", json: ["name": "試験 花子", "birthDate": "1990-05-05"])
+            _ = try await clerk.call(.post, "/v1/procedures", json: ["residentId": id, "purpose": "交付"])
+            _ = try await clerk.call(.get, "/v1/residents/\(id)/number")
+            _ = try await clerk.call(.post, "/v1/residents", json: demoResident.merging(["birthDate": "2023-02-29"]) { $1 })
+            _ = try await API(client: client).call(.post, "/v1/staff/sessions", json: ["username": "clerk", "password": "correct horse battery", "totp": "000000"])
+            let text = log.text
+            #expect(text.contains("request"), "the log captured requests")
+            for secret in [number, "試験", "シケン", "1990-05-05", "2023-02-29", "correct horse battery", clerk.token!] {
+                #expect(!text.contains(secret), "the log contains a secret")
             }
         }
     }
 
     @Test("health, metrics, municipalities and the API description are public")
     func publicEndpoints() async throws {
-        try await withTestRegistry(.sqlite) { registry, _ in
-            let app = buildApplication(registry: registry, configuration: .init(), logger: testLogger)
-            try await app.test(.router) { client in
-                let api = API(client: client)
-                #expect(try await api.call(.get, "/healthz").1["status"] as? String == "ok")
-                let (_, municipalities) = try await api.call(.get, "/v1/municipalities")
-                let list = try #require(municipalities["municipalities"] as? [[String: Any]])
-                #expect(list.contains { $0["code"] as? String == "131016" && $0["name"] as? String == "千代田区" })
-                let (_, document) = try await api.call(.get, "/openapi.json")
-                #expect((document["openapi"] as? String)?.hasPrefix("3.1") == true)
-                let (status, _) = try await api.call(.get, "/metrics")
-                #expect(status == .ok)
-                #expect(try await api.call(.post, "/v1/numbers/check", json: ["number": "7123456789012", "kind": "corporate"]).1["valid"] as? Bool == true)
-            }
+        try await withRouter(.sqlite) { _, _, client in
+            let api = API(client: client)
+            #expect(try await api.call(.get, "/healthz").1["status"] as? String == "ok")
+            let (_, municipalities) = try await api.call(.get, "/v1/municipalities")
+            let list = try #require(municipalities["municipalities"] as? [[String: Any]])
+            #expect(list.contains { $0["code"] as? String == "131016" && $0["name"] as? String == "千代田区" })
+            let (_, document) = try await api.call(.get, "/openapi.json")
+            #expect((document["openapi"] as? String)?.hasPrefix("3.1") == true)
+            let (status, _) = try await api.call(.get, "/metrics")
+            #expect(status == .ok)
+            #expect(try await api.call(.post, "/v1/numbers/check", json: ["number": "7123456789012", "kind": "corporate"]).1["valid"] as? Bool == true)
         }
     }
 }
