@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // Value types and rules, no I/O.
@@ -40,6 +42,18 @@ let package = Package(
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // JPKI: the signer, certificate profiles and lints, CRL and OCSP (RFC 5280, 6960).
+        .target(
+            name: "MynaPKI",
+            dependencies: [
+                "MynaCore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -89,6 +103,7 @@ let package = Package(
         ),
         .testTarget(name: "MynaCoreTests", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "MynaNumberingTests", dependencies: ["MynaNumbering"], swiftSettings: swiftSettings),
+        .testTarget(name: "MynaPKITests", dependencies: ["MynaPKI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MynaRegistryTests",
             dependencies: ["MynaRegistry", "MynaStore", "MynaTestSupport"],

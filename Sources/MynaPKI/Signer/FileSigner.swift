@@ -1,0 +1,60 @@
+import Crypto
+public import Foundation
+import _CryptoExtras
+public import X509
+
+/// An RSA-2048 key in a PEM file readable only by its owner (0600). JPKI certificates
+/// are RSA-2048 with SHA-256 (domain.md §3), so that is the only kind this signer makes.
+public struct FileSigner: Signer {
+    private let key: _RSA.Signing.PrivateKey
+
+    public var publicKey: Certificate.PublicKey { Certificate.PublicKey(key.publicKey) }
+    public var signatureAlgorithm: Certificate.SignatureAlgorithm { .sha256WithRSAEncryption }
+
+    /// Loads the key at `file`, refusing a file that others can read.
+    public init(file: URL) throws {
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        if let mode = attributes[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0 {
+            throw SignerError.keyFileTooOpen(file.path)
+        }
+        let pem = try String(contentsOf: file, encoding: .utf8)
+        key = try _RSA.Signing.PrivateKey(pemRepresentation: pem)
+        guard key.keySizeInBits == 2048 else { throw SignerError.wrongKeySize(key.keySizeInBits) }
+    }
+
+    /// Generates a new RSA-2048 key and writes it to `file` (0600). Refuses to overwrite:
+    /// replacing a CA key is a ceremony, never a side effect.
+    public static func create(at file: URL) throws -> FileSigner {
+        guard !FileManager.default.fileExists(atPath: file.path) else { throw SignerError.keyExists(file.path) }
+        try FileManager.default.createDirectory(
+            at: file.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        guard FileManager.default.createFile(
+            atPath: file.path, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw SignerError.cannotWrite(file.path) }
+        return try FileSigner(file: file)
+    }
+
+    public func sign(_ bytes: [UInt8]) throws -> [UInt8] {
+        Array(try key.signature(for: bytes, padding: .insecurePKCS1v1_5).rawRepresentation)
+    }
+
+    /// The same key as swift-certificates sees it, for building certificates.
+    public var certificateKey: Certificate.PrivateKey { Certificate.PrivateKey(key) }
+}
+
+public enum SignerError: Error, Sendable, CustomStringConvertible {
+    case keyFileTooOpen(String)
+    case wrongKeySize(Int)
+    case keyExists(String)
+    case cannotWrite(String)
+
+    public var description: String {
+        switch self {
+        case .keyFileTooOpen(let path): "the key file \(path) must be readable by its owner only (chmod 600)"
+        case .wrongKeySize(let bits): "JPKI keys are RSA-2048, not \(bits) bits"
+        case .keyExists(let path): "a key already exists at \(path); a CA key is never overwritten"
+        case .cannotWrite(let path): "cannot write the key file \(path)"
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+/// Runs the `openssl` command-line tool: the PKI tests let OpenSSL, not Myna's own code,
+/// judge every certificate, CRL, OCSP response and signature.
+enum OpenSSL {
+    struct Result {
+        let status: Int32
+        let output: String
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// PEM (RFC 7468) armour for DER bytes.
+enum PEM {
+    static func encode(_ der: [UInt8], label: String) -> String {
+        let base64 = Data(der).base64EncodedString()
+        var lines: [Substring] = []
+        var rest = Substring(base64)
+        while !rest.isEmpty {
+            lines.append(rest.prefix(64))
+            rest = rest.dropFirst(64)
+        }
+        return "-----BEGIN \(label)-----\n" + lines.joined(separator: "\n") + "\n-----END \(label)-----\n"
+    }
+}
