@@ -103,7 +103,15 @@ let package = Package(
         ),
         .testTarget(name: "MynaCoreTests", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "MynaNumberingTests", dependencies: ["MynaNumbering"], swiftSettings: swiftSettings),
-        .testTarget(name: "MynaPKITests", dependencies: ["MynaPKI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MynaPKITests",
+            dependencies: [
+                "MynaPKI", "MynaCore",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "MynaRegistryTests",
             dependencies: ["MynaRegistry", "MynaStore", "MynaTestSupport"],

@@ -38,9 +38,6 @@ public struct FileSigner: Signer {
     public func sign(_ bytes: [UInt8]) throws -> [UInt8] {
         Array(try key.signature(for: bytes, padding: .insecurePKCS1v1_5).rawRepresentation)
     }
-
-    /// The same key as swift-certificates sees it, for building certificates.
-    public var certificateKey: Certificate.PrivateKey { Certificate.PrivateKey(key) }
 }
 
 public enum SignerError: Error, Sendable, CustomStringConvertible {
@@ -48,6 +45,8 @@ public enum SignerError: Error, Sendable, CustomStringConvertible {
     case wrongKeySize(Int)
     case keyExists(String)
     case cannotWrite(String)
+    case unsupportedAlgorithm
+    case notExportable
 
     public var description: String {
         switch self {
@@ -55,6 +54,8 @@ public enum SignerError: Error, Sendable, CustomStringConvertible {
         case .wrongKeySize(let bits): "JPKI keys are RSA-2048, not \(bits) bits"
         case .keyExists(let path): "a key already exists at \(path); a CA key is never overwritten"
         case .cannotWrite(let path): "cannot write the key file \(path)"
+        case .unsupportedAlgorithm: "the signer makes sha256WithRSAEncryption signatures only"
+        case .notExportable: "a signer's key is never exported"
         }
     }
 }
