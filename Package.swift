@@ -86,7 +86,9 @@ let package = Package(
         .executableTarget(
             name: "myna",
             dependencies: [
-                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer",
+                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer", "MynaPKI",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
