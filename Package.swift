@@ -49,7 +49,7 @@ let package = Package(
         .target(
             name: "MynaPKI",
             dependencies: [
-                "MynaCore",
+                "MynaCore", "MynaStore",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -57,6 +57,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The My Number card: lifecycle state machine, PIN rules, card validity.
+        .target(name: "MynaCard", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
         // Residents, their history, staff, sign-in, procedures and access records.
         .target(
             name: "MynaRegistry",
@@ -105,10 +107,11 @@ let package = Package(
         ),
         .testTarget(name: "MynaCoreTests", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "MynaNumberingTests", dependencies: ["MynaNumbering"], swiftSettings: swiftSettings),
+        .testTarget(name: "MynaCardTests", dependencies: ["MynaCard", "MynaCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MynaPKITests",
             dependencies: [
-                "MynaPKI", "MynaCore",
+                "MynaPKI", "MynaCore", "MynaStore", "MynaTestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],

@@ -10,7 +10,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation]
+    public static let all: [Migration] = [foundation, certificateLedger]
 
     /// Brings `database` to the latest schema; returns the versions it applied.
     @discardableResult
@@ -47,6 +47,31 @@ public enum Migrations {
         if let newest, newest > (all.last?.version ?? 0) { throw StoreError.databaseNewerThanCode(version: newest) }
         return applied
     }
+
+    /// 2 — the certificate ledger: every card certificate from the moment the CA decides
+    /// to sign it (the intent, with its to-be-signed bytes) to its revocation; and the
+    /// CRL number of each issuing CA (RFC 5280 §5.2.3: monotonically increasing).
+    static let certificateLedger = Migration(version: 2, name: "certificate-ledger", statements: [
+        """
+        CREATE TABLE certificates (
+            serial {BLOB} PRIMARY KEY,
+            issuer_role TEXT NOT NULL,
+            status TEXT NOT NULL,
+            tbs {BLOB} NOT NULL,
+            der {BLOB},
+            not_after {BIGINT} NOT NULL,
+            intended_at {BIGINT} NOT NULL,
+            issued_at {BIGINT},
+            revoked_at {BIGINT},
+            revocation_reason INTEGER)
+        """,
+        "CREATE INDEX certificates_revoked ON certificates (issuer_role, revoked_at) WHERE revoked_at IS NOT NULL",
+        """
+        CREATE TABLE crl_numbers (
+            issuer_role TEXT PRIMARY KEY,
+            last_number {BIGINT} NOT NULL)
+        """,
+    ])
 
     /// 1 — residents and their numbers, history, staff, sessions, procedures, access records.
     static let foundation = Migration(version: 1, name: "foundation", statements: [
