@@ -20,7 +20,7 @@ struct FileSignerTests {
         let signature = try signer.sign(message)
         #expect(signature.count == 256)
         let publicKey = directory.appendingPathComponent("ca.pub.pem")
-        try Data(PEM.encode(Array(signer.publicKey.subjectPublicKeyInfoBytes), label: "PUBLIC KEY").utf8).write(to: publicKey)
+        try Data(PEM.encode(Array(signer.publicKey.subjectPublicKeyInfoBytes), label: "RSA PUBLIC KEY").utf8).write(to: publicKey)
         try Data(message).write(to: directory.appendingPathComponent("message"))
         try Data(signature).write(to: directory.appendingPathComponent("signature"))
         let result = try OpenSSL.run(["dgst", "-sha256", "-verify", publicKey.path, "-signature",

@@ -1,0 +1,107 @@
+public import Foundation
+public import MynaCore
+public import MynaStore
+import X509
+
+/// The certificate ledger in Myna's database. The CA reaches the database only through
+/// this type, which touches only the `certificates` and `crl_numbers` tables: the signer
+/// side can record what it signs and what was revoked, and reads nothing about residents.
+public struct SQLCertificateLedger: CertificateLedger {
+    let database: any Database
+    let clock: WallClock
+
+    public init(database: any Database, clock: WallClock = .system) {
+        self.database = database
+        self.clock = clock
+    }
+
+    public func recordIntent(serial: [UInt8], kind: CertificateKind, tbsCertificate: [UInt8], notAfter: Date) async throws {
+        try await database.transaction { connection in
+            try await connection.query(SQL(
+                "INSERT INTO certificates (serial, issuer_role, status, tbs, not_after, intended_at) VALUES (?, ?, 'intended', ?, ?, ?)",
+                [.blob(serial), .text(CertificateAuthority.Role(kind).rawValue), .blob(tbsCertificate),
+                 .integer(Int64(notAfter.timeIntervalSince1970 * 1000)), .integer(clock.milliseconds)]))
+        }
+    }
+
+    public func recordIssued(serial: [UInt8], certificate: [UInt8]) async throws {
+        try await database.transaction { connection in
+            let updated = try await connection.query(SQL(
+                "UPDATE certificates SET status = 'issued', der = ?, issued_at = ? WHERE serial = ? AND status = 'intended' RETURNING serial",
+                [.blob(certificate), .integer(clock.milliseconds), .blob(serial)]))
+            guard !updated.isEmpty else { throw LedgerError.noIntent }
+        }
+    }
+
+    /// Revokes a certificate — issued, or only intended (a crash between signing and
+    /// recording) — once; a second revocation keeps the first date and reason.
+    /// Returns whether this call revoked it.
+    @discardableResult
+    public func revoke(serial: [UInt8], reason: RevocationReason) async throws -> Bool {
+        try await database.transaction { connection in
+            !(try await connection.query(SQL(
+                """
+                UPDATE certificates SET status = 'revoked', revoked_at = ?, revocation_reason = ?
+                WHERE serial = ? AND revoked_at IS NULL RETURNING serial
+                """, [.integer(clock.milliseconds), .init(reason.rawValue), .blob(serial)]))).isEmpty
+        }
+    }
+
+    /// What the OCSP responder answers for a serial of `role`'s CA.
+    public enum Status: Sendable, Equatable {
+        case good
+        case revoked(at: Date, reason: RevocationReason)
+        case unknown
+    }
+
+    public func status(serial: [UInt8], role: CertificateAuthority.Role) async throws -> Status {
+        try await database.read { connection in
+            guard let row = try await connection.first(SQL(
+                "SELECT status, revoked_at, revocation_reason FROM certificates WHERE serial = ? AND issuer_role = ?",
+                [.blob(serial), .text(role.rawValue)]))
+            else { return .unknown }
+            if let revokedAt = try row.optionalInt("revoked_at") {
+                return .revoked(
+                    at: Date(timeIntervalSince1970: Double(revokedAt) / 1000),
+                    reason: RevocationReason(rawValue: try row.optionalInt("revocation_reason") ?? 0) ?? .unspecified)
+            }
+            // An intent never completed was never handed to anyone: unknown until revoked.
+            return try row.string("status") == "issued" ? .good : .unknown
+        }
+    }
+
+    /// Every revoked certificate of `role` that has not yet expired (RFC 5280 §5: an
+    /// expired certificate may leave the CRL), in revocation order.
+    public func revoked(role: CertificateAuthority.Role) async throws -> [RevokedCertificate] {
+        try await database.read { connection in
+            try await connection.query(SQL(
+                """
+                SELECT serial, revoked_at, revocation_reason FROM certificates
+                WHERE issuer_role = ? AND revoked_at IS NOT NULL AND not_after > ? ORDER BY revoked_at, serial
+                """, [.text(role.rawValue), .integer(clock.milliseconds)])).map { row in
+                RevokedCertificate(
+                    serialNumber: Certificate.SerialNumber(bytes: try row.bytes("serial")),
+                    revocationDate: Date(timeIntervalSince1970: Double(try row.int("revoked_at")) / 1000),
+                    reason: RevocationReason(rawValue: try row.optionalInt("revocation_reason") ?? 0))
+            }
+        }
+    }
+
+    /// The next CRL number for `role` (RFC 5280 §5.2.3), never repeated.
+    public func nextCRLNumber(role: CertificateAuthority.Role) async throws -> Int {
+        try await database.transaction { connection in
+            try await connection.query(SQL(
+                "INSERT INTO crl_numbers (issuer_role, last_number) VALUES (?, 0) ON CONFLICT (issuer_role) DO NOTHING",
+                [.text(role.rawValue)]))
+            return try await connection.first(SQL(
+                "UPDATE crl_numbers SET last_number = last_number + 1 WHERE issuer_role = ? RETURNING last_number",
+                [.text(role.rawValue)]))!.int("last_number")
+        }
+    }
+}
+
+public enum LedgerError: Error, Sendable, CustomStringConvertible {
+    case noIntent
+
+    public var description: String { "no recorded intent for that serial: the CA signs only what it recorded first" }
+}
