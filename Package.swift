@@ -74,7 +74,8 @@ let package = Package(
         .target(
             name: "MynaServer",
             dependencies: [
-                "MynaCore", "MynaRegistry", "MynaStore",
+                "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI",
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -125,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "MynaServerTests",
             dependencies: [
-                "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport",
+                "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

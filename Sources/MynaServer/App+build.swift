@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+public import MynaPKI
 public import MynaRegistry
 public import Prometheus
 
@@ -17,9 +18,10 @@ public struct ServerConfiguration: Sendable {
 /// Builds the whole application in one visible place (style.md, after Hummingbird's
 /// examples): middleware, then the public routes, then the staff routes.
 public func buildApplication(
-    registry: Registry, configuration: ServerConfiguration, metrics: PrometheusCollectorRegistry? = nil, logger: Logger
+    registry: Registry, pki: RevocationPublisher? = nil, configuration: ServerConfiguration,
+    metrics: PrometheusCollectorRegistry? = nil, logger: Logger
 ) -> some ApplicationProtocol {
-    let (router, _) = buildRouter(registry: registry, metrics: metrics)
+    let (router, _) = buildRouter(registry: registry, pki: pki, metrics: metrics)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Myna"),
@@ -27,7 +29,9 @@ public func buildApplication(
 }
 
 /// The router, and the endpoints it serves (for the OpenAPI drift test).
-public func buildRouter(registry: Registry, metrics: PrometheusCollectorRegistry? = nil) -> (Router<MynaRequestContextType>, [Endpoint]) {
+public func buildRouter(
+    registry: Registry, pki: RevocationPublisher? = nil, metrics: PrometheusCollectorRegistry? = nil
+) -> (Router<MynaRequestContextType>, [Endpoint]) {
     let router = Router(context: MynaRequestContext.self)
     router.addMiddleware {
         AccessLogMiddleware()
@@ -42,6 +46,7 @@ public func buildRouter(registry: Registry, metrics: PrometheusCollectorRegistry
     StaffController(registry: registry).register(public: routes, staff: staff, book: book)
     ProcedureController(registry: registry).register(staff: staff, book: book)
     ResidentController(registry: registry).register(staff: staff, book: book)
+    if let pki { PKIController(publisher: pki).register(routes: routes, book: book) }
     return (router, book.endpoints)
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MynaTestSupport
 import MynaCore
 import MynaPKI
 import SwiftASN1

@@ -1,4 +1,5 @@
 import Foundation
+import MynaTestSupport
 import MynaPKI
 import SwiftASN1
 import Testing

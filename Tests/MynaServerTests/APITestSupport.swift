@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MynaCore
+import MynaPKI
 import MynaRegistry
 import MynaServer
 import MynaTestSupport
@@ -76,13 +77,22 @@ var demoResident: [String: Any] { [
     "address": ["municipalityCode": "131016", "text": "東京都千代田区丸の内1-1-1"], "reason": "出生届",
 ] }
 
-/// A fresh registry of `kind` behind the application's router, and a client for it.
+/// A certificate authority in the test's directory, with its CRL publisher.
+func makePublisher(_ environment: TestEnvironment) throws -> RevocationPublisher {
+    let authorities = try CertificateAuthorities.initialize(
+        in: environment.directory.appendingPathComponent("ca"), urls: RevocationURLs(base: "http://127.0.0.1:8080/v1/pki"))
+    return RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: environment.database))
+}
+
+/// A fresh registry of `kind` behind the application's router (with the PKI routes when
+/// `pki` is set), and a client for it.
 func withRouter(
-    _ kind: DatabaseKind, logger: Logger = testLogger,
+    _ kind: DatabaseKind, logger: Logger = testLogger, pki: Bool = false,
     _ body: @escaping @Sendable (Registry, TestEnvironment, any TestClientProtocol) async throws -> Void
 ) async throws {
     try await withTestRegistry(kind) { registry, environment in
-        let app = buildApplication(registry: registry, configuration: .init(), logger: logger)
+        let publisher = pki ? try makePublisher(environment) : nil
+        let app = buildApplication(registry: registry, pki: publisher, configuration: .init(), logger: logger)
         try await app.test(.router) { client in try await body(registry, environment, client) }
     }
 }

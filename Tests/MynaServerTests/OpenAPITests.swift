@@ -8,8 +8,8 @@ struct OpenAPITests {
     /// The document and the router cannot drift: every route the router serves is
     /// described, and every described operation is served.
     @Test func documentMatchesTheRouter() async throws {
-        try await withTestRegistry(.sqlite) { registry, _ in
-            let (_, endpoints) = buildRouter(registry: registry)
+        try await withTestRegistry(.sqlite) { registry, environment in
+            let (_, endpoints) = buildRouter(registry: registry, pki: try makePublisher(environment))
             let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("../../Sources/MynaServer/Resources/openapi.json")
             let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])

@@ -25,8 +25,9 @@ struct Serve: AsyncParsableCommand {
 func serve(registry: Registry, store: StoreOptions, server: ServerOptions, logger: Logger, banner: String? = nil) async throws {
     let metrics = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+    let pki = try store.openPKI(registry: registry, urlBase: server.resolvedPKIURL, logger: logger)
     let app = buildApplication(
-        registry: registry, configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
+        registry: registry, pki: pki, configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
         metrics: metrics, logger: logger)
     let database = try store.location.redacted
     logger.info("serving", metadata: ["address": "http://\(server.resolvedHost):\(server.resolvedPort)", "database": "\(database)"])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MynaPKI
 import MynaRegistry
 import MynaStore
 
@@ -34,12 +35,36 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+extension StoreOptions {
+    /// The JPKI CAs of this data directory, created on first start (the explicit
+    /// ceremony is `myna ca init`), with the publisher of their CRLs.
+    func openPKI(registry: Registry, urlBase: String, logger: Logger) throws -> RevocationPublisher {
+        let directory = dataDirectory.appendingPathComponent("ca")
+        let urls = RevocationURLs(base: urlBase)
+        let authorities: CertificateAuthorities
+        if CertificateAuthorities.isInitialised(in: directory) {
+            authorities = try CertificateAuthorities.load(from: directory, urls: urls)
+        } else {
+            logger.notice("no certificate authority yet: creating one", metadata: ["directory": "\(directory.path)"])
+            authorities = try CertificateAuthorities.initialize(in: directory, urls: urls)
+        }
+        return RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: registry.database))
+    }
+}
+
 struct ServerOptions: ParsableArguments {
     @Option(help: "Address to listen on. Default 127.0.0.1. Env: MYNA_HOST.")
     var host: String?
 
     @Option(help: "Port to listen on. Default 8080. Env: MYNA_PORT.")
     var port: Int?
+
+    @Option(help: "Public base URL written into certificates for OCSP and CRLs. Default http://<host>:<port>/v1/pki. Env: MYNA_PKI_URL.")
+    var pkiURL: String?
+
+    var resolvedPKIURL: String {
+        pkiURL ?? ProcessInfo.processInfo.environment["MYNA_PKI_URL"] ?? "http://\(resolvedHost):\(resolvedPort)/v1/pki"
+    }
 
     var resolvedHost: String { host ?? ProcessInfo.processInfo.environment["MYNA_HOST"] ?? "127.0.0.1" }
     var resolvedPort: Int { port ?? ProcessInfo.processInfo.environment["MYNA_PORT"].flatMap(Int.init) ?? 8080 }

@@ -1,14 +1,14 @@
-import Foundation
+public import Foundation
 
 /// Runs the `openssl` command-line tool: the PKI tests let OpenSSL, not Myna's own code,
 /// judge every certificate, CRL, OCSP response and signature.
-enum OpenSSL {
-    struct Result {
-        let status: Int32
-        let output: String
+public enum OpenSSL {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let output: String
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    public static func run(_ arguments: [String]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["openssl"] + arguments
@@ -23,8 +23,8 @@ enum OpenSSL {
 }
 
 /// PEM (RFC 7468) armour for DER bytes.
-enum PEM {
-    static func encode(_ der: [UInt8], label: String) -> String {
+public enum PEM {
+    public static func encode(_ der: [UInt8], label: String) -> String {
         let base64 = Data(der).base64EncodedString()
         var lines: [Substring] = []
         var rest = Substring(base64)
