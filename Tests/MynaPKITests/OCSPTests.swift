@@ -1,6 +1,6 @@
-import Crypto
 import Foundation
 import MynaPKI
+import MynaTestSupport
 import SwiftASN1
 import Testing
 import X509
@@ -63,7 +63,7 @@ import X509
         let request = try OCSPRequest(derEncoded: der)
         #expect(request.requestorName == .directoryName(pki.leaf.subject))
         let signature = try #require(request.signature)
-        #expect(signature.algorithm == [1, 2, 840, 10045, 4, 3, 2])  // ecdsa-with-SHA256
+        #expect(signature.algorithm == [1, 2, 840, 113_549, 1, 1, 11])  // sha256WithRSAEncryption
         #expect(signature.certificates == [pki.leaf])
         #expect(!signature.signature.isEmpty)
         #expect(request.certIDs == [pki.leafCertID(.sha1)])
@@ -612,9 +612,10 @@ private struct OCSPTestPKI {
                 Critical(KeyUsage(keyCertSign: true, cRLSign: true))
             },
             issuerPrivateKey: caSigner.certificateKey)
-        let leafKey = P256.Signing.PrivateKey()
+        // FileSigner writes leaf.key as PEM, which `openssl ocsp -signkey` reads.
+        let leafKey = try FileSigner.create(at: directory.appendingPathComponent("leaf.key"))
         leaf = try Certificate(
-            version: .v3, serialNumber: Self.serialNumber(), publicKey: Certificate.PublicKey(leafKey.publicKey),
+            version: .v3, serialNumber: Self.serialNumber(), publicKey: leafKey.publicKey,
             notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(30 * 86_400),
             issuer: caName, subject: try DistinguishedName { CommonName("Myna OCSP Test Leaf") },
             signatureAlgorithm: .sha256WithRSAEncryption,
@@ -625,7 +626,6 @@ private struct OCSPTestPKI {
         caNameDER = serializer.serializedBytes
         try write(PEM.encode(Self.der(ca), label: "CERTIFICATE"), to: "ca.pem")
         try write(PEM.encode(Self.der(leaf), label: "CERTIFICATE"), to: "leaf.pem")
-        try write(leafKey.pemRepresentation, to: "leaf.key")
     }
 
     /// RFC 5280 §4.1.2.2: positive, at most 20 octets. 20 random octets, top bit clear, first octet non-zero.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Runs the `openssl` command-line tool: the PKI tests let OpenSSL, not Myna's own code,
 /// judge every certificate, CRL, OCSP response and signature.
