@@ -91,13 +91,10 @@ enum OCSPDER {
         guard interval.isFinite, interval >= -62_135_596_800, interval <= 253_402_300_799 else {
             throw .invalidTime("\(date)")
         }
-        let seconds = Int64(interval)
-        let (days, secondOfDay) = seconds.floorDividedBy(86_400)
-        let (year, month, day) = civil(fromDays: days)
+        let c = UTCInstant(date)
         do {
             return try GeneralizedTime(
-                year: year, month: month, day: day,
-                hours: Int(secondOfDay / 3600), minutes: Int(secondOfDay % 3600 / 60), seconds: Int(secondOfDay % 60),
+                year: c.year, month: c.month, day: c.dayOfMonth, hours: c.hours, minutes: c.minutes, seconds: c.seconds,
                 rawFractionalSeconds: [])
         } catch {
             throw .invalidTime("\(date): \(error)")
@@ -105,41 +102,13 @@ enum OCSPDER {
     }
 
     /// The instant a GeneralizedTime (always UTC in DER) names.
-    static func date(_ time: GeneralizedTime) -> Date {
-        let days = daysFromCivil(year: Int64(time.year), month: Int64(time.month), day: Int64(time.day))
-        let seconds = days * 86_400 + Int64(time.hours) * 3600 + Int64(time.minutes) * 60 + Int64(time.seconds)
-        return Date(timeIntervalSince1970: Double(seconds) + time.fractionalSeconds)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The proleptic Gregorian date `days` after 1970-01-01 (H. Hinnant's civil_from_days).
-    static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
-    }
-}
-
-extension Int64 {
-    /// Quotient rounded toward negative infinity and the matching non-negative remainder.
-    fileprivate func floorDividedBy(_ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
-        let remainder = self % divisor
-        return remainder < 0 ? (self / divisor - 1, remainder + divisor) : (self / divisor, remainder)
+    static func date(_ time: GeneralizedTime) throws(OCSPError) -> Date {
+        do {
+            return try UTCInstant(
+                year: time.year, month: time.month, day: time.day, hours: time.hours, minutes: time.minutes, seconds: time.seconds
+            ).instant + time.fractionalSeconds
+        } catch {
+            throw .invalidTime("\(time)")
+        }
     }
 }

@@ -145,7 +145,7 @@ public struct OCSPBasicResponse: Hashable, Sendable {
         default:
             throw OCSPError.malformed("ResponderID has the unknown tag \(responderNode.identifier)")
         }
-        producedAt = OCSPDER.date(try GeneralizedTime(derEncoded: OCSPDER.next(&data, "ResponseData.producedAt")))
+        producedAt = try OCSPDER.date(try GeneralizedTime(derEncoded: OCSPDER.next(&data, "ResponseData.producedAt")))
         let list = try OCSPDER.next(&data, "ResponseData.responses")
         responses = try OCSPDER.children(of: list, .sequence, "ResponseData.responses").map {
             try OCSPSingleResponse(derEncoded: $0)

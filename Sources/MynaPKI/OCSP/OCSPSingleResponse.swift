@@ -119,16 +119,16 @@ public struct OCSPSingleResponse: Hashable, Sendable {
             }
             guard revoked.next() == nil else { throw OCSPError.malformed("RevokedInfo has extra fields") }
             if let reason, !Self.crlReasons.contains(reason) { throw OCSPError.invalidRevocationReason(reason) }
-            status = .revoked(at: OCSPDER.date(time), reason: reason)
+            status = .revoked(at: try OCSPDER.date(time), reason: reason)
         case Self.unknownTag:
             _ = try ASN1Null(derEncoded: statusNode, withIdentifier: statusNode.identifier)
             status = .unknown
         default:
             throw OCSPError.malformed("CertStatus has the unknown tag \(statusNode.identifier)")
         }
-        thisUpdate = OCSPDER.date(try GeneralizedTime(derEncoded: OCSPDER.next(&nodes, "SingleResponse.thisUpdate")))
+        thisUpdate = try OCSPDER.date(try GeneralizedTime(derEncoded: OCSPDER.next(&nodes, "SingleResponse.thisUpdate")))
         nextUpdate = try DER.optionalExplicitlyTagged(&nodes, tagNumber: 0, tagClass: .contextSpecific) {
-            OCSPDER.date(try GeneralizedTime(derEncoded: $0))
+            try OCSPDER.date(try GeneralizedTime(derEncoded: $0))
         }
         // singleExtensions [1] EXPLICIT Extensions OPTIONAL: read for well-formedness only.
         _ = try DER.optionalExplicitlyTagged(&nodes, tagNumber: 1, tagClass: .contextSpecific) {

@@ -509,14 +509,14 @@ private enum CRLExtensionID {
 /// (§4.1.2.5.1, §4.1.2.5.2).
 private enum CRLTime {
     static func serialize(_ date: Date, into coder: inout DER.Serializer) throws {
-        let c = UTCComponents(date)
+        let c = UTCInstant(date)
         if (1950...2049).contains(c.year) {
             try coder.serialize(
-                UTCTime(year: c.year, month: c.month, day: c.day, hours: c.hours, minutes: c.minutes, seconds: c.seconds))
+                UTCTime(year: c.year, month: c.month, day: c.dayOfMonth, hours: c.hours, minutes: c.minutes, seconds: c.seconds))
         } else {
             try coder.serialize(
                 GeneralizedTime(
-                    year: c.year, month: c.month, day: c.day, hours: c.hours, minutes: c.minutes, seconds: c.seconds,
+                    year: c.year, month: c.month, day: c.dayOfMonth, hours: c.hours, minutes: c.minutes, seconds: c.seconds,
                     fractionalSeconds: 0))
         }
     }
@@ -529,72 +529,20 @@ private enum CRLTime {
         switch node.identifier {
         case .utcTime:
             let t = try UTCTime(derEncoded: node)
-            return UTCComponents(
+            return try UTCInstant(
                 year: t.year, month: t.month, day: t.day, hours: t.hours, minutes: t.minutes, seconds: t.seconds
-            ).date
+            ).instant
         case .generalizedTime:
             let t = try GeneralizedTime(derEncoded: node)
             // RFC 5280 §4.1.2.5.2: "GeneralizedTime values MUST NOT include fractional seconds."
             guard t.rawFractionalSeconds.isEmpty else {
                 throw CertificateRevocationListError.malformed("a GeneralizedTime has fractional seconds")
             }
-            return UTCComponents(
+            return try UTCInstant(
                 year: t.year, month: t.month, day: t.day, hours: t.hours, minutes: t.minutes, seconds: t.seconds
-            ).date
+            ).instant
         default:
             throw CertificateRevocationListError.malformed("\(node.identifier) is not a Time")
         }
-    }
-}
-
-/// A date's proleptic Gregorian calendar fields in UTC, by days-from-civil arithmetic
-/// (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms") — no Calendar, no time zone.
-private struct UTCComponents {
-    var year, month, day, hours, minutes, seconds: Int
-
-    init(year: Int, month: Int, day: Int, hours: Int, minutes: Int, seconds: Int) {
-        (self.year, self.month, self.day, self.hours, self.minutes, self.seconds) =
-            (year, month, day, hours, minutes, seconds)
-    }
-
-    init(_ date: Date) {
-        let total = Int(date.timeIntervalSince1970.rounded(.down))
-        let (days, second) = total.floorDivided(by: 86_400)
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        day = doy - (153 * mp + 2) / 5 + 1
-        month = mp < 10 ? mp + 3 : mp - 9
-        year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        hours = second / 3_600
-        minutes = second / 60 % 60
-        seconds = second % 60
-    }
-
-    var date: Date {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hours * 3_600 + minutes * 60 + seconds))
-    }
-}
-
-extension Int {
-    fileprivate func floorDivided(by divisor: Int) -> (quotient: Int, remainder: Int) {
-        let (q, r) = quotientAndRemainder(dividingBy: divisor)
-        return r < 0 ? (q - 1, r + divisor) : (q, r)
-    }
-}
-
-extension Date {
-    /// The date to the whole second, earlier never later: DER times carry no fractions.
-    fileprivate var truncatedToSecond: Date {
-        Date(timeIntervalSince1970: timeIntervalSince1970.rounded(.down))
     }
 }
