@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import MynaPKI
+import MynaServer
+import NIOCore
 import MynaTestSupport
 import Testing
 
@@ -39,5 +41,71 @@ extension Array {
         var out: [T] = []
         for element in self { out.append(try await transform(element)) }
         return out
+    }
+}
+
+@Suite("OCSP responder over HTTP")
+struct OCSPEndpointTests {
+    @Test("openssl's requests get answers openssl verifies: good, then revoked", arguments: DatabaseKind.available)
+    func goodThenRevoked(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let publisher = try makePublisher(environment)
+            let app = buildApplication(registry: registry, pki: publisher, configuration: .init(), logger: testLogger)
+            let directory = environment.directory
+            @Sendable func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+            let authorities = publisher.authorities
+            try Data(try authorities.root.pemRepresentation.utf8).write(to: URL(fileURLWithPath: path("root.pem")))
+            try Data(try authorities.authentication.pemRepresentation.utf8).write(to: URL(fileURLWithPath: path("issuer.pem")))
+            let card = try FileSigner.create(at: directory.appendingPathComponent("card.key"))
+            let now = Date()
+            let certificate = try await CertificateIssuer(authorities: authorities).issue(
+                CertificateRequest(kind: .authentication, subjectPublicKey: card.publicKey, facts: nil, notBefore: now.addingTimeInterval(-60),
+                                   notAfter: now.addingTimeInterval(86_400 * 365), commonName: "2026112200000000001131016"),
+                ledger: SQLCertificateLedger(database: environment.database))
+            try Data(try certificate.serializeAsPEM().pemString.utf8).write(to: URL(fileURLWithPath: path("leaf.pem")))
+
+            try await app.test(.router) { client in
+                func ask() async throws -> String {
+                    let made = try OpenSSL.run(["ocsp", "-issuer", path("issuer.pem"), "-cert", path("leaf.pem"), "-no_nonce", "-reqout", path("req.der")])
+                    #expect(made.status == 0, "\(made.output)")
+                    var headers = HTTPFields()
+                    headers[.contentType] = "application/ocsp-request"
+                    let response = try await client.execute(
+                        uri: "/v1/pki/ocsp/authentication", method: .post, headers: headers,
+                        body: ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: path("req.der")))))
+                    #expect(response.headers[.contentType] == "application/ocsp-response")
+                    try Data(response.body.readableBytesView).write(to: URL(fileURLWithPath: path("resp.der")))
+                    return try OpenSSL.run([
+                        "ocsp", "-respin", path("resp.der"), "-issuer", path("issuer.pem"), "-cert", path("leaf.pem"),
+                        "-CAfile", path("root.pem"), "-verify_other", path("issuer.pem"), "-no_nonce",
+                    ]).output
+                }
+                let good = try await ask()
+                #expect(good.contains("Response verify OK") && good.contains("leaf.pem: good"), "\(good)")
+                #expect(try await publisher.revoke(serial: Array(certificate.serialNumber.bytes), role: .authentication, reason: .keyCompromise))
+                let revoked = try await ask()
+                #expect(revoked.contains("Response verify OK") && revoked.contains("leaf.pem: revoked") && revoked.contains("keyCompromise"), "\(revoked)")
+
+                // The GET form answers the same.
+                let request = try Data(contentsOf: URL(fileURLWithPath: path("req.der"))).base64EncodedString()
+                    .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                let viaGet = try await client.execute(uri: "/v1/pki/ocsp/authentication/\(request)", method: .get)
+                let parsed = try OCSPResponse(derEncoded: Array(viaGet.body.readableBytesView))
+                #expect(parsed.status == .successful)
+                if case .revoked = parsed.basicResponse?.responses.first?.status {} else { Issue.record("GET did not say revoked") }
+
+                // Garbage is malformedRequest; another CA's certificate is unauthorized; no root responder.
+                var headers = HTTPFields()
+                headers[.contentType] = "application/ocsp-request"
+                let garbage = try await client.execute(uri: "/v1/pki/ocsp/authentication", method: .post, headers: headers, body: ByteBuffer(bytes: [0x30, 0x03, 1, 2]))
+                #expect(try OCSPResponse(derEncoded: Array(garbage.body.readableBytesView)).status == .malformedRequest)
+                let foreign = try await client.execute(
+                    uri: "/v1/pki/ocsp/signature", method: .post, headers: headers,
+                    body: ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: path("req.der")))))
+                #expect(try OCSPResponse(derEncoded: Array(foreign.body.readableBytesView)).status == .unauthorized)
+                #expect(try await client.execute(uri: "/v1/pki/ocsp/root", method: .post, headers: headers, body: ByteBuffer(bytes: [0])).status == .notFound)
+                #expect(try await client.execute(uri: "/v1/pki/ocsp/authentication", method: .post, body: ByteBuffer(bytes: [0])).status == .unsupportedMediaType)
+            }
+        }
     }
 }

@@ -13,12 +13,27 @@ public actor RevocationPublisher {
     /// even without revocations: halfway, so a relying party never holds an expired one.
     public let lifetime: TimeInterval
     private var current: [CertificateAuthority.Role: (der: [UInt8], renewAt: Date)] = [:]
+    /// The OCSP responders of the two issuing CAs.
+    public nonisolated let signatureResponder: OCSPResponder
+    public nonisolated let authenticationResponder: OCSPResponder
 
     public init(authorities: CertificateAuthorities, ledger: SQLCertificateLedger, clock: WallClock = .system, lifetime: TimeInterval = 24 * 3600) {
         self.authorities = authorities
         self.ledger = ledger
         self.clock = clock
         self.lifetime = lifetime
+        signatureResponder = OCSPResponder(authority: authorities.signature, ledger: ledger, clock: clock)
+        authenticationResponder = OCSPResponder(authority: authorities.authentication, ledger: ledger, clock: clock)
+    }
+
+    /// The OCSP responder of an issuing CA; the root has none (it certifies only the two
+    /// issuing CAs, whose status its CRL gives).
+    public nonisolated func responder(_ role: CertificateAuthority.Role) -> OCSPResponder? {
+        switch role {
+        case .signature: signatureResponder
+        case .authentication: authenticationResponder
+        case .root: nil
+        }
     }
 
     /// The current CRL of `role`'s CA, DER-encoded.
@@ -32,7 +47,10 @@ public actor RevocationPublisher {
     @discardableResult
     public func revoke(serial: [UInt8], role: CertificateAuthority.Role, reason: RevocationReason) async throws -> Bool {
         let revoked = try await ledger.revoke(serial: serial, reason: reason)
-        if revoked { try await refresh(role) }
+        if revoked {
+            await responder(role)?.invalidate(serial: serial)
+            try await refresh(role)
+        }
         return revoked
     }
 

@@ -14,6 +14,28 @@ struct PKIController {
             let ca = publisher.authorities.all.first { $0.role == role }!
             return Self.response(Array(try ca.pemRepresentation.utf8), type: "application/x-pem-file")
         }
+        // RFC 6960 Appendix A.1: POST with the DER request as the body, or GET with its
+        // base64 (URL-encoded) as the last path segment; the answer is DER either way.
+        book.on(routes, .post, "/v1/pki/ocsp/{role}") { request, context in
+            let responder = try Self.responder(publisher, context)
+            guard request.headers[.contentType]?.lowercased().hasPrefix("application/ocsp-request") == true else {
+                throw Problem(.unsupportedMediaType, code: "unsupported-media-type", detail: "send the request as application/ocsp-request")
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: OCSPRequest.maximumEncodedSize)
+            } catch {
+                return Self.response(OCSPResponse.errorResponse(.malformedRequest), type: "application/ocsp-response", cache: false)
+            }
+            return Self.response(await responder.respond(to: Array(body.readableBytesView)), type: "application/ocsp-response", cache: false)
+        }
+        book.on(routes, .get, "/v1/pki/ocsp/{role}/{request}") { _, context in
+            let responder = try Self.responder(publisher, context)
+            guard let encoded = context.parameters.get("request"), let request = try? OCSPRequest.fromGETPath(encoded) else {
+                return Self.response(OCSPResponse.errorResponse(.malformedRequest), type: "application/ocsp-response", cache: false)
+            }
+            return Self.response(await responder.respond(to: request), type: "application/ocsp-response")
+        }
         book.on(routes, .get, "/v1/pki/crl/{file}") { _, context in
             let role = try Self.role(context, suffix: ".crl")
             // RFC 5280 §4.2.1.13 / RFC 2585 §4.2: DER over HTTP as application/pkix-crl.
@@ -28,10 +50,17 @@ struct PKIController {
         return role
     }
 
-    private static func response(_ bytes: [UInt8], type: String) -> Response {
+    private static func responder(_ publisher: RevocationPublisher, _ context: some RequestContext) throws -> OCSPResponder {
+        guard let name = context.parameters.get("role"), let role = CertificateAuthority.Role(rawValue: name),
+            let responder = publisher.responder(role)
+        else { throw Problem(.notFound, code: "not-found", detail: "no OCSP responder by that name") }
+        return responder
+    }
+
+    private static func response(_ bytes: [UInt8], type: String, cache: Bool = true) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type
-        headers[.cacheControl] = "public, max-age=300"
+        headers[.cacheControl] = cache ? "public, max-age=300" : "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
