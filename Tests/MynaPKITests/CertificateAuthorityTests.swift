@@ -165,6 +165,25 @@ struct CertificateAuthorityTests {
     }
 }
 
+@Suite("Batch issuance")
+struct BatchIssuanceTests {
+    @Test("a batch is signed only if every certificate passes its lints; intents come first, in one go")
+    func allOrNothing() async throws {
+        let ca = try TestCA()
+        defer { ca.remove() }
+        let issuer = CertificateIssuer(authorities: ca.authorities)
+        let key = try ca.cardKey("card")
+        var bad = request(.authentication, key: key)
+        bad.commonName = "not digits"
+        let ledger = RecordingLedger()
+        await #expect(throws: IssuanceError.self) { try await issuer.issueMany([request(.authentication, key: key), bad], ledger: ledger) }
+        #expect(await ledger.events.isEmpty)
+        let issued = try await issuer.issueMany((0..<3).map { _ in request(.authentication, key: key) }, ledger: ledger)
+        #expect(issued.count == 3 && Set(issued.map(\.serialNumber)).count == 3)
+        #expect(await ledger.events == ["intent", "intent", "intent", "issued", "issued", "issued"])
+    }
+}
+
 @Suite("Certificate validity")
 struct CertificateValidityTests {
     @Test("certificates run to the 5th birthday after issue, capped at the card's expiry")

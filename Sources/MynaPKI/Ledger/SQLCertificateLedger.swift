@@ -16,20 +16,34 @@ public struct SQLCertificateLedger: CertificateLedger {
     }
 
     public func recordIntent(serial: [UInt8], kind: CertificateKind, tbsCertificate: [UInt8], notAfter: Date) async throws {
+        try await recordIntents([CertificateIntent(serial: serial, kind: kind, tbsCertificate: tbsCertificate, notAfter: notAfter)])
+    }
+
+    public func recordIntents(_ intents: [CertificateIntent]) async throws {
+        let now = clock.milliseconds
         try await database.transaction { connection in
-            try await connection.query(SQL(
-                "INSERT INTO certificates (serial, issuer_role, status, tbs, not_after, intended_at) VALUES (?, ?, 'intended', ?, ?, ?)",
-                [.blob(serial), .text(CertificateAuthority.Role(kind).rawValue), .blob(tbsCertificate),
-                 .integer(Int64(notAfter.timeIntervalSince1970 * 1000)), .integer(clock.milliseconds)]))
+            try await connection.insertMany(
+                "INSERT INTO certificates (serial, issuer_role, status, tbs, not_after, intended_at)",
+                rows: intents.map {
+                    [.blob($0.serial), .text(CertificateAuthority.Role($0.kind).rawValue), .text("intended"), .blob($0.tbsCertificate),
+                     .integer(Int64($0.notAfter.timeIntervalSince1970 * 1000)), .integer(now)]
+                })
         }
     }
 
     public func recordIssued(serial: [UInt8], certificate: [UInt8]) async throws {
+        try await recordIssued([(serial, certificate)])
+    }
+
+    public func recordIssued(_ certificates: [(serial: [UInt8], certificate: [UInt8])]) async throws {
+        let now = clock.milliseconds
         try await database.transaction { connection in
-            let updated = try await connection.query(SQL(
-                "UPDATE certificates SET status = 'issued', der = ?, issued_at = ? WHERE serial = ? AND status = 'intended' RETURNING serial",
-                [.blob(certificate), .integer(clock.milliseconds), .blob(serial)]))
-            guard !updated.isEmpty else { throw LedgerError.noIntent }
+            for item in certificates {
+                let updated = try await connection.query(SQL(
+                    "UPDATE certificates SET status = 'issued', der = ?, issued_at = ? WHERE serial = ? AND status = 'intended' RETURNING serial",
+                    [.blob(item.certificate), .integer(now), .blob(item.serial)]))
+                guard !updated.isEmpty else { throw LedgerError.noIntent }
+            }
         }
     }
 

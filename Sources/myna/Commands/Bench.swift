@@ -3,15 +3,17 @@ import Crypto
 import Foundation
 import MynaCore
 import MynaNumbering
+import MynaPKI
 import MynaRegistry
 import MynaStore
+import SwiftASN1
 
 /// Benchmarks with a reference measured in the same run, so the figures travel as
 /// ratios between machines (BENCHMARKS.md). Build in release: `swift build -c release`.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure issuance, validation, import and lookup against same-run references.",
-        subcommands: [Numbers.self, Registry.self])
+        subcommands: [Numbers.self, Registry.self, PKI.self])
 
     struct Numbers: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Numbers issued and check digits validated per second, on one core.")
@@ -149,6 +151,101 @@ struct Bench: AsyncParsableCommand {
             }
             times.sort()
             return (times[times.count / 2], times[min(times.count - 1, times.count * 99 / 100)])
+        }
+    }
+}
+
+extension Bench {
+    struct PKI: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "RSA-2048 signing (reference), certificate issuance (lint + sign + ledger) and OCSP signing, on one core.")
+
+        @Option(help: "Certificates to issue.") var certificates = 2000
+        @Option(help: "A postgres:// URL of an empty database; default SQLite in a temporary directory.") var database: String?
+
+        func run() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myna-bench-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            var store = StoreOptions()
+            store.dataDir = directory.path
+            store.database = database
+            var logger = makeLogger("myna.bench")
+            logger.logLevel = .warning
+            let registry = try await store.openRegistry(logger: logger)
+            let authorities = try CertificateAuthorities.initialize(
+                in: directory.appendingPathComponent("ca"), urls: RevocationURLs(base: "http://127.0.0.1:8080/v1/pki"))
+            let ca = authorities.authentication
+            let ledger = SQLCertificateLedger(database: registry.database)
+            let card = try FileSigner.create(at: directory.appendingPathComponent("card.key"))
+
+            // Reference: the CA key signing a SHA-256-sized message, nothing else.
+            let message = [UInt8](repeating: 7, count: 32)
+            let signatures = 1000
+            let signStart = ContinuousClock.now
+            for _ in 0..<signatures { _ = try ca.signer.sign(message) }
+            let signRate = Double(signatures) / (ContinuousClock.now - signStart).seconds
+
+            let issuer = CertificateIssuer(authorities: authorities)
+            let now = Date()
+            var serials: [[UInt8]] = []
+            let issueStart = ContinuousClock.now
+            for index in 0..<certificates {
+                let certificate = try await issuer.issue(
+                    CertificateRequest(
+                        kind: .authentication, subjectPublicKey: card.publicKey, facts: nil, notBefore: now,
+                        notAfter: now.addingTimeInterval(5 * 365 * 86_400),
+                        commonName: EndEntityProfile.opaqueCommonName(issuedAt: now, sequence: index, office: "131016")),
+                    ledger: ledger)
+                serials.append(Array(certificate.serialNumber.bytes))
+            }
+            let issueRate = Double(certificates) / (ContinuousClock.now - issueStart).seconds
+
+            // The same in batches of 100: one commit for the intents, one for the results.
+            let batchStart = ContinuousClock.now
+            for batch in stride(from: 0, to: certificates, by: 100) {
+                let requests = (batch..<min(certificates, batch + 100)).map { index in
+                    CertificateRequest(
+                        kind: .authentication, subjectPublicKey: card.publicKey, facts: nil, notBefore: now,
+                        notAfter: now.addingTimeInterval(5 * 365 * 86_400),
+                        commonName: EndEntityProfile.opaqueCommonName(issuedAt: now, sequence: index, office: "131016"))
+                }
+                _ = try await issuer.issueMany(requests, ledger: ledger)
+            }
+            let batchRate = Double(certificates) / (ContinuousClock.now - batchStart).seconds
+
+            // OCSP answers signed fresh (every cache miss): status lookup + build + sign.
+            let responder = OCSPResponder(authority: ca, ledger: ledger)
+            var nameDER = DER.Serializer()
+            try nameDER.serialize(ca.name)
+            let ocspStart = ContinuousClock.now
+            for serial in serials.prefix(1000) {
+                let id = OCSPCertID.forCertificate(serial: serial, issuerNameDER: nameDER.serializedBytes, issuerPublicKey: ca.signer.publicKey, hash: .sha1)
+                let response = await responder.respond(to: try ocspRequest(for: id))
+                guard try OCSPResponse(derEncoded: response).status == .successful else { throw UsageFailure("OCSP failed") }
+            }
+            let ocspRate = Double(min(1000, serials.count)) / (ContinuousClock.now - ocspStart).seconds
+            try await registry.database.close()
+            print("""
+                | measurement (one core, \(database == nil ? "SQLite" : "PostgreSQL") ledger) | per second | ratio to reference |
+                |---|---:|---:|
+                | reference: raw RSA-2048 signatures (PKCS#1 v1.5, SHA-256) | \(format(signRate)) | 1.00 |
+                | certificates issued one by one (profile + lint + intent + sign + record) | \(format(issueRate)) | \(ratio(issueRate, signRate)) |
+                | certificates issued in batches of 100 (a renewal wave) | \(format(batchRate)) | \(ratio(batchRate, signRate)) |
+                | OCSP answers signed fresh (parse + ledger lookup + sign) | \(format(ocspRate)) | \(ratio(ocspRate, signRate)) |
+                """)
+        }
+
+        /// A DER OCSPRequest for one CertID (RFC 6960 §4.1.1), as a client would send it.
+        private func ocspRequest(for id: OCSPCertID) throws -> OCSPRequest {
+            var coder = DER.Serializer()
+            try coder.appendConstructedNode(identifier: .sequence) { coder in      // OCSPRequest
+                try coder.appendConstructedNode(identifier: .sequence) { coder in  // TBSRequest
+                    try coder.appendConstructedNode(identifier: .sequence) { coder in  // requestList
+                        try coder.appendConstructedNode(identifier: .sequence) { coder in try coder.serialize(id) }  // Request
+                    }
+                }
+            }
+            return try OCSPRequest(derEncoded: coder.serializedBytes)
         }
     }
 }
