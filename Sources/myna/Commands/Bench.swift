@@ -68,12 +68,7 @@ struct Bench: AsyncParsableCommand {
         func run() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myna-bench-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
-            var store = StoreOptions()
-            store.dataDir = directory.path
-            store.database = database
-            var logger = makeLogger("myna.bench")
-            logger.logLevel = .warning
-            let registry = try await store.openRegistry(logger: logger)
+            let registry = try await openBenchRegistry(in: directory, database: database)
             let label = database == nil ? "SQLite" : "PostgreSQL"
 
             FileHandle.standardError.write(Data("generating \(residents) residents…\n".utf8))
@@ -166,12 +161,7 @@ extension Bench {
         func run() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myna-bench-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
-            var store = StoreOptions()
-            store.dataDir = directory.path
-            store.database = database
-            var logger = makeLogger("myna.bench")
-            logger.logLevel = .warning
-            let registry = try await store.openRegistry(logger: logger)
+            let registry = try await openBenchRegistry(in: directory, database: database)
             let authorities = try CertificateAuthorities.initialize(
                 in: directory.appendingPathComponent("ca"), urls: RevocationURLs(base: "http://127.0.0.1:8080/v1/pki"))
             let ca = authorities.authentication
@@ -248,6 +238,17 @@ extension Bench {
             return try OCSPRequest(derEncoded: coder.serializedBytes)
         }
     }
+}
+
+/// A registry in a throwaway data directory (SQLite there, or the empty PostgreSQL
+/// database given), with logging quiet so it does not weigh on the measurement.
+private func openBenchRegistry(in directory: URL, database: String?) async throws -> MynaRegistry.Registry {
+    var store = StoreOptions()
+    store.dataDir = directory.path
+    store.database = database
+    var logger = makeLogger("myna.bench")
+    logger.logLevel = .warning
+    return try await store.openRegistry(logger: logger)
 }
 
 /// Runs `body` for 0..<count on this thread and returns calls per second.
