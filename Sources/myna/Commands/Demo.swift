@@ -97,6 +97,7 @@ struct Demo: AsyncParsableCommand {
             Myna demo is running at \(demo.server)  (Ctrl-C to stop)
               API description:  \(demo.server)/openapi.json
               Demo data:        \(file.path)  (\(demo.residents.count) residents, \(demo.staff.count) staff)
+              JPKI:             \(demo.server)/v1/pki/ca/root.pem, /v1/pki/crl/signature.crl, /v1/pki/ocsp/signature
 
             Sign in as the 千代田区 counter clerk:
               CODE=$(swift run myna staff totp \(clerk?.totpSecret ?? "SECRET"))
