@@ -33,13 +33,13 @@ public func buildRouter(
     registry: Registry, pki: RevocationPublisher? = nil, metrics: PrometheusCollectorRegistry? = nil
 ) -> (Router<MynaRequestContextType>, [Endpoint]) {
     let router = Router(context: MynaRequestContext.self)
+    let book = EndpointBook()
     router.addMiddleware {
         AccessLogMiddleware()
         MetricsMiddleware()
-        ProblemMiddleware()
+        ProblemMiddleware(book: book)
         StaffAuthenticationMiddleware(registry: registry)
     }
-    let book = EndpointBook()
     let routes = router.group()
     let staff = router.group(context: StaffContext.self)
     PublicController(registry: registry, metrics: metrics).register(routes: routes, book: book)

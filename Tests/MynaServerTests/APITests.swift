@@ -77,6 +77,8 @@ struct APITests {
                 ("oversized body", .contentTooLarge, "body-too-large", try await clerk.call(.post, "/v1/residents", raw: Array(repeating: 0x20, count: 70_000))),
                 ("unknown resident", .notFound, "resident-not-found", try await clerk.call(.post, "/v1/procedures", json: ["residentId": "nobody", "purpose": "x"])),
                 ("no session", .unauthorized, "session-required", try await API(client: client).call(.get, "/v1/staff/sessions/current")),
+                ("wrong method", .methodNotAllowed, "method-not-allowed", try await clerk.call(.put, "/v1/residents/some-id")),
+                ("unknown path", .notFound, "not-found", try await clerk.call(.get, "/v1/residents/some-id/nothing")),
                 ("a clerk creating staff", .forbidden, "role-not-permitted",
                  try await clerk.call(.post, "/v1/staff", json: ["username": "x", "displayName": "x", "role": "clerk", "password": "long enough pass"])),
             ]

@@ -9,9 +9,22 @@ import MynaRegistry
 /// anything else is a 500 whose details go to the log with `String(reflecting:)` of the
 /// type only — never the error text, which could hold data from the request.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The routes, to tell "no such resource" (404) from "not with this method" (405).
+    let book: EndpointBook
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            // RFC 9110 §15.5.6: a known resource with another method is 405, with Allow.
+            let allowed = book.methods(matching: request.uri.path)
+            guard !allowed.isEmpty else {
+                return try Problem(.notFound, code: "not-found", detail: "no such resource").response(from: request, context: context)
+            }
+            var response = try Problem(.methodNotAllowed, code: "method-not-allowed", detail: "use " + allowed.joined(separator: ", "))
+                .response(from: request, context: context)
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
         } catch let problem as Problem {
             return try problem.response(from: request, context: context)
         } catch let error as RegistryError {
