@@ -78,9 +78,9 @@ var demoResident: [String: Any] { [
 ] }
 
 /// A certificate authority in the test's directory, with its CRL publisher.
-func makePublisher(_ environment: TestEnvironment) throws -> RevocationPublisher {
+func makePublisher(_ environment: TestEnvironment, directory name: String = "ca") throws -> RevocationPublisher {
     let authorities = try CertificateAuthorities.initialize(
-        in: environment.directory.appendingPathComponent("ca"), urls: RevocationURLs(base: "http://127.0.0.1:8080/v1/pki"))
+        in: environment.directory.appendingPathComponent(name), urls: RevocationURLs(base: "http://127.0.0.1:8080/v1/pki"))
     return RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: environment.database))
 }
 
