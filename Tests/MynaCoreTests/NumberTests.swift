@@ -54,19 +54,6 @@ private func containsDigit(_ text: String) -> Bool {
     text.contains { $0.isNumber }
 }
 
-/// SplitMix64: a small seeded generator so that "random" tests are reproducible.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A struct that does not customise its description, to see what a number looks like
 /// when it is printed as part of something else.
 private struct Envelope {
