@@ -128,6 +128,7 @@ let package = Package(
             dependencies: [
                 "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -46,7 +46,9 @@ public func buildRouter(
     StaffController(registry: registry).register(public: routes, staff: staff, book: book)
     ProcedureController(registry: registry).register(staff: staff, book: book)
     ResidentController(registry: registry).register(staff: staff, book: book)
-    if let pki { PKIController(publisher: pki).register(routes: routes, book: book) }
+    if let pki {
+        PKIController(publisher: pki, relyingParties: RelyingParties(database: registry.database)).register(routes: routes, book: book)
+    }
     return (router, book.endpoints)
 }
 

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MynaPKI
 import MynaServer
 import NIOCore
+import SwiftASN1
 import MynaTestSupport
 import Testing
 
@@ -105,6 +106,53 @@ struct OCSPEndpointTests {
                 #expect(try OCSPResponse(derEncoded: Array(foreign.body.readableBytesView)).status == .unauthorized)
                 #expect(try await client.execute(uri: "/v1/pki/ocsp/root", method: .post, headers: headers, body: ByteBuffer(bytes: [0])).status == .notFound)
                 #expect(try await client.execute(uri: "/v1/pki/ocsp/authentication", method: .post, body: ByteBuffer(bytes: [0])).status == .unsupportedMediaType)
+            }
+        }
+    }
+}
+
+@Suite("Verification endpoint")
+struct VerifyEndpointTests {
+    @Test("registered parties verify their kind of certificate; others are refused", arguments: DatabaseKind.available)
+    func verify(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let publisher = try makePublisher(environment)
+            let app = buildApplication(registry: registry, pki: publisher, configuration: .init(), logger: testLogger)
+            let parties = RelyingParties(database: environment.database)
+            let (_, authKey) = try await parties.register(name: "みらい銀行", role: .authenticationVerifier)
+            let (_, signatureKey) = try await parties.register(name: "電子契約サービス", role: .signatureVerifier)
+            let card = try FileSigner.create(at: environment.directory.appendingPathComponent("card.key"))
+            let now = Date()
+            let certificate = try await CertificateIssuer(authorities: publisher.authorities).issue(
+                CertificateRequest(kind: .authentication, subjectPublicKey: card.publicKey, facts: nil, notBefore: now.addingTimeInterval(-60),
+                                   notAfter: now.addingTimeInterval(86_400 * 365), commonName: "2026112200000000001131016"),
+                ledger: publisher.ledger)
+            var serializer = DER.Serializer()
+            try serializer.serialize(certificate)
+            let challenge = Array("nonce-from-the-bank".utf8)
+            let body: [String: String] = [
+                "certificate": Data(serializer.serializedBytes).base64EncodedString(),
+                "data": Data(challenge).base64EncodedString(), "signature": Data(try card.sign(challenge)).base64EncodedString(),
+            ]
+            try await app.test(.router) { client in
+                var bank = API(client: client)
+                bank.token = authKey
+                let (status, report) = try await bank.call(.post, "/v1/pki/verify", json: body)
+                #expect(status == .ok && report["chainValid"] as? Bool == true && report["revocation"] as? String == "good")
+                #expect(report["signatureValid"] as? Bool == true && (report["problems"] as? [String])?.isEmpty == true)
+
+                var notary = API(client: client)
+                notary.token = signatureKey
+                #expect(try await notary.call(.post, "/v1/pki/verify", json: body).1["code"] as? String == "not-registered-for-kind")
+                #expect(try await API(client: client).call(.post, "/v1/pki/verify", json: body).1["code"] as? String == "relying-party-required")
+                var stranger = API(client: client)
+                stranger.token = "rp_not-a-key"
+                #expect(try await stranger.call(.post, "/v1/pki/verify", json: body).0 == .unauthorized)
+                #expect(try await bank.call(.post, "/v1/pki/verify", json: ["certificate": "***"]).1["code"] as? String == "invalid-field")
+
+                _ = try await publisher.revoke(serial: Array(certificate.serialNumber.bytes), role: .authentication, reason: .keyCompromise)
+                let (_, revoked) = try await bank.call(.post, "/v1/pki/verify", json: body)
+                #expect(revoked["revocation"] as? String == "revoked")
             }
         }
     }

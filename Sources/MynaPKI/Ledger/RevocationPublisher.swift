@@ -7,7 +7,7 @@ import X509
 /// fetch it from the CRL distribution point in every certificate.
 public actor RevocationPublisher {
     public nonisolated let authorities: CertificateAuthorities
-    private let ledger: SQLCertificateLedger
+    public nonisolated let ledger: SQLCertificateLedger
     private let clock: WallClock
     /// How long a CRL is valid (nextUpdate − thisUpdate), and when a fresh one is made
     /// even without revocations: halfway, so a relying party never holds an expired one.

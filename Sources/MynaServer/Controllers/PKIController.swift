@@ -7,8 +7,34 @@ import X509
 /// anyone checking a signature (the CRL distribution points and the AIA point here).
 struct PKIController {
     let publisher: RevocationPublisher
+    let relyingParties: RelyingParties
 
     func register(routes: RouterGroup<MynaRequestContext>, book: EndpointBook) {
+        // The verification service: registered relying parties only, each for the kind
+        // of certificate its registration covers (公的個人認証法 第17条・第36条).
+        book.on(routes, .post, "/v1/pki/verify") { request, context in
+            guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+                let party = try await relyingParties.authenticate(apiKey: String(header.dropFirst("Bearer ".count)))
+            else {
+                throw Problem(.unauthorized, code: "relying-party-required", detail: "send a registered relying party's key (Authorization: Bearer rp_…)")
+            }
+            let body = try await request.decodeJSON(as: VerifyBody.self, context: context)
+            func bytes(_ field: String, _ text: String?) throws -> [UInt8]? {
+                guard let text else { return nil }
+                guard let data = Data(base64Encoded: text), !data.isEmpty else {
+                    throw Problem(.unprocessableContent, code: "invalid-field", detail: "field \"\(field)\" must be base64")
+                }
+                return Array(data)
+            }
+            let verifier = CertificateVerifier(authorities: publisher.authorities, ledger: publisher.ledger)
+            let report = try await verifier.verify(
+                certificateDER: try bytes("certificate", body.certificate) ?? [], data: try bytes("data", body.data),
+                signature: try bytes("signature", body.signature))
+            if let kind = report.kind, kind != party.role.kind {
+                throw Problem(.forbidden, code: "not-registered-for-kind", detail: "this relying party is registered as \(party.role.rawValue)")
+            }
+            return JSONResponse(value: report)
+        }
         book.on(routes, .get, "/v1/pki/ca/{file}") { _, context in
             let role = try Self.role(context, suffix: ".pem")
             let ca = publisher.authorities.all.first { $0.role == role }!

@@ -86,6 +86,15 @@ struct NumberChangeBody: RequestBody {
     let reason: String
 }
 
+struct VerifyBody: RequestBody {
+    static let fields: Set<String> = ["certificate", "data", "signature"]
+    /// Base64 of the certificate's DER.
+    let certificate: String
+    /// Base64 of the signed data and of the signature, to check a signature too.
+    let data: String?
+    let signature: String?
+}
+
 struct NumberCheckBody: RequestBody {
     static let fields: Set<String> = ["number", "kind"]
     let number: String

@@ -10,7 +10,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation, certificateLedger]
+    public static let all: [Migration] = [foundation, certificateLedger, relyingParties]
 
     /// Brings `database` to the latest schema; returns the versions it applied.
     @discardableResult
@@ -70,6 +70,21 @@ public enum Migrations {
         CREATE TABLE crl_numbers (
             issuer_role TEXT PRIMARY KEY,
             last_number {BIGINT} NOT NULL)
+        """,
+    ])
+
+    /// 3 — registered relying parties (署名検証者 / 利用者証明検証者, 公的個人認証法
+    /// 第17条・第36条): only they may ask Myna to verify a card certificate. Their API
+    /// key is stored as a SHA-256 hash only.
+    static let relyingParties = Migration(version: 3, name: "relying-parties", statements: [
+        """
+        CREATE TABLE relying_parties (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            key_hash {BLOB} NOT NULL UNIQUE,
+            created_at {BIGINT} NOT NULL,
+            revoked_at {BIGINT})
         """,
     ])
 
