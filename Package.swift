@@ -59,6 +59,16 @@ let package = Package(
         ),
         // The My Number card: lifecycle state machine, PIN rules, card validity.
         .target(name: "MynaCard", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
+        // The virtual card a resident holds: JPKI and text-input applications over APDUs.
+        .target(
+            name: "MynaCardEmulator",
+            dependencies: [
+                "MynaCore", "MynaCard",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Residents, their history, staff, sign-in, procedures and access records.
         .target(
             name: "MynaRegistry",
@@ -109,6 +119,8 @@ let package = Package(
         .testTarget(name: "MynaCoreTests", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "MynaNumberingTests", dependencies: ["MynaNumbering"], swiftSettings: swiftSettings),
         .testTarget(name: "MynaCardTests", dependencies: ["MynaCard", "MynaCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MynaCardEmulatorTests", dependencies: ["MynaCardEmulator", "MynaCard", "MynaCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MynaPKITests",
             dependencies: [
