@@ -20,6 +20,9 @@ public struct KeyStore: Sendable {
         case recordIntegrity = "record-integrity"
         /// AES-256-GCM key sealing staff TOTP secrets.
         case staffSecrets = "staff-secrets"
+        /// AES-256-GCM key sealing virtual card files: the emulator's stand-in for the
+        /// chip's tamper resistance.
+        case cardDevice = "card-device"
     }
 
     public let directory: URL?

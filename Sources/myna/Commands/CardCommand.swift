@@ -1,0 +1,151 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import MynaCard
+import MynaCardEmulator
+import MynaStore
+
+/// The resident's side: a virtual My Number card in a file.
+struct CardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "card", abstract: "A virtual My Number card (keys generated on the card, PINs enforced by it).",
+        subcommands: [New.self, Show.self, PublicKey.self, ExportCertificate.self, Sign.self])
+
+    struct CardOptions: ParsableArguments {
+        @Option(help: "The card file.") var card: String
+        @Option(help: "Data directory holding the device key that seals card files. Default ./.myna. Env: MYNA_DATA_DIR.")
+        var dataDir: String?
+
+        func file() throws -> VirtualCardFile {
+            let directory = URL(fileURLWithPath: dataDir ?? ProcessInfo.processInfo.environment["MYNA_DATA_DIR"] ?? ".myna")
+            let keys = KeyStore(directory: directory.appendingPathComponent("keys"))
+            return try VirtualCardFile(url: URL(fileURLWithPath: card), deviceKey: try keys.key(.cardDevice))
+        }
+    }
+
+    struct KeyChoice: ParsableArguments {
+        @Flag(name: .customLong("auth"), help: "The user-authentication key (利用者証明用).") var authentication = false
+        @Flag(name: .customLong("sign"), help: "The signature key (署名用).") var signature = false
+
+        func kind() throws -> KeyKind {
+            guard authentication != signature else { throw ValidationError("choose one of --auth or --sign") }
+            return authentication ? .authentication : .signature
+        }
+    }
+
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a card: key pairs are generated on it and never leave it.",
+            discussion: "PINs: --auth-pin and --text-pin are 4 digits (3 tries); --sign-pin is 6–16 of A–Z and 0–9 with both (5 tries). Omit --sign-pin for a holder under 15: the card then has no signature key.")
+
+        @OptionGroup var options: CardOptions
+        @Option(help: "User-authentication PIN (4 digits).") var authPin: String
+        @Option(help: "Signature password (6–16 upper-case letters and digits).") var signPin: String?
+        @Option(help: "Text-input assist PIN (4 digits). Default: the authentication PIN.") var textPin: String?
+
+        func run() throws {
+            guard !FileManager.default.fileExists(atPath: options.card) else { throw ValidationError("\(options.card) already exists") }
+            var pins: [PINKind: String] = [.authentication: authPin, .textInput: textPin ?? authPin, .residentRegistry: authPin]
+            if let signPin { pins[.signature] = signPin }
+            for (kind, pin) in pins {
+                if let problem = kind.validate(pin) { throw ValidationError("\(kind.rawValue) PIN: \(problem.description)") }
+            }
+            let card = try VirtualCard.new(pins: pins)
+            try options.file().save(card)
+            print("created card \(card.id) in \(options.card)")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "What the card holds, readable without a PIN.")
+        @OptionGroup var options: CardOptions
+
+        func run() throws {
+            let card = try options.file().load()
+            print("card \(card.id)")
+            for kind in [KeyKind.authentication, .signature] {
+                let certificate = card.certificate(for: kind) == nil ? "no certificate yet" : "certificate installed"
+                print("  \(kind.rawValue): \(card.hasKey(kind) ? "key on card, \(certificate)" : "no key")")
+            }
+            for kind in PINKind.allCases {
+                if let tries = card.triesLeft(kind) { print("  \(kind.rawValue) PIN: \(tries == 0 ? "blocked (reset at the counter)" : "\(tries) tries left")") }
+            }
+        }
+    }
+
+    struct PublicKey: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "public-key", abstract: "Print a key's public half (PEM), which the CA certifies.")
+        @OptionGroup var options: CardOptions
+        @OptionGroup var key: KeyChoice
+
+        func run() throws {
+            guard let publicKey = try options.file().load().publicKey(for: try key.kind()) else { throw ValidationError("the card has no such key") }
+            print(publicKey.pem, terminator: publicKey.pem.hasSuffix("\n") ? "" : "\n")
+        }
+    }
+
+    struct ExportCertificate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export-cert",
+            abstract: "Print a certificate (PEM). The authentication certificate is free to read; the signature certificate needs the signature password.")
+        @OptionGroup var options: CardOptions
+        @OptionGroup var key: KeyChoice
+        @Option(help: "The signature password, for --sign. Env: MYNA_CARD_PIN.") var pin: String?
+
+        func run() throws {
+            let kind = try key.kind()
+            let file = try options.file()
+            let der: [UInt8]? = try file.update { card in
+                if kind == .signature {
+                    let verification = try card.verify(pin: pin ?? ProcessInfo.processInfo.environment["MYNA_CARD_PIN"] ?? "", for: .signature)
+                    guard verification == .verified else { throw CardRefusal(verification) }
+                }
+                return card.certificate(for: kind)
+            }
+            guard let der else {
+                print("the card holds no \(kind.rawValue) certificate yet: certificates are written at issuance at the counter")
+                throw ExitCode(1)
+            }
+            let base64 = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+            print("-----BEGIN CERTIFICATE-----\n\(base64)\n-----END CERTIFICATE-----")
+        }
+    }
+
+    struct Sign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign a file with a card key after the PIN (RSA PKCS#1 v1.5, SHA-256); prints the signature in base64.")
+        @OptionGroup var options: CardOptions
+        @OptionGroup var key: KeyChoice
+        @Option(help: "The PIN of that key. Env: MYNA_CARD_PIN.") var pin: String?
+        @Option(name: .customLong("in"), help: "The file to sign.") var input: String
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: input) else { throw ValidationError("cannot read \(input)") }
+            // DigestInfo for SHA-256 (RFC 8017 §9.2 note 1), as a card reader sends it.
+            let digestInfo: [UInt8] = [0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]
+                + Array(SHA256.hash(data: data))
+            let kind = try key.kind()
+            let pin = pin ?? ProcessInfo.processInfo.environment["MYNA_CARD_PIN"] ?? ""
+            let result = try options.file().update { card in try card.sign(digestInfo: digestInfo, with: kind, pin: pin) }
+            switch result {
+            case .signed(let signature): print(Data(signature).base64EncodedString())
+            case .refused(let verification): throw CardRefusal(verification)
+            }
+        }
+    }
+}
+
+/// The card said no; the message gives what a person needs, never the PIN.
+struct CardRefusal: Error, CustomStringConvertible {
+    let verification: PINVerification
+    init(_ verification: PINVerification) { self.verification = verification }
+
+    var description: String {
+        switch verification {
+        case .verified: "the card refused"
+        case .wrong(let tries): "wrong PIN: \(tries) \(tries == 1 ? "try" : "tries") left before the PIN locks"
+        case .blocked: "the PIN is locked: it can be reset only at the municipal counter"
+        }
+    }
+}
