@@ -24,6 +24,17 @@ enum DigitString {
         return digits
     }
 
+    /// The `count` decimal digits of `value`, most significant first, zero-padded.
+    static func digits(of value: UInt64, count: Int) -> [UInt8] {
+        var digits = [UInt8](repeating: 0, count: count)
+        var rest = value
+        for index in stride(from: count - 1, through: 0, by: -1) {
+            digits[index] = UInt8(rest % 10)
+            rest /= 10
+        }
+        return digits
+    }
+
     static func text(_ digits: some Sequence<UInt8>) -> String {
         String(decoding: digits.map { $0 + 0x30 }, as: UTF8.self)
     }

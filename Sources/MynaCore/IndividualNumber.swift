@@ -27,14 +27,8 @@ public struct IndividualNumber: Sendable, Hashable, DigitIdentifier, CustomStrin
     /// digit. Used by issuance, which draws the base from a keyed permutation.
     public init(base: UInt64) {
         precondition(base < 100_000_000_000, "the base of an individual number has 11 digits")
-        var digits = [UInt8](repeating: 0, count: 12)
-        var rest = base
-        for index in stride(from: 10, through: 0, by: -1) {
-            digits[index] = UInt8(rest % 10)
-            rest /= 10
-        }
-        digits[11] = Self.checkDigit(forFirstEleven: digits[0..<11])
-        unmaskedDigits = DigitString.text(digits)
+        let digits = DigitString.digits(of: base, count: 11)
+        unmaskedDigits = DigitString.text(digits + [Self.checkDigit(forFirstEleven: digits)])
     }
 
     /// 総務省令第85号 第5条: with Pn the n-th digit counted from the least significant of

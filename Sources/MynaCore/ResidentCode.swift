@@ -21,14 +21,8 @@ public struct ResidentCode: Sendable, Hashable, DigitIdentifier, CustomStringCon
     /// The code for a 10-digit base value (0 ..< 10^10), with its check digit appended.
     public init(base: UInt64) {
         precondition(base < 10_000_000_000, "the base of a resident code has 10 digits")
-        var digits = [UInt8](repeating: 0, count: 11)
-        var rest = base
-        for index in stride(from: 9, through: 0, by: -1) {
-            digits[index] = UInt8(rest % 10)
-            rest /= 10
-        }
-        digits[10] = Self.checkDigit(forFirstTen: digits[0..<10])
-        self.digits = DigitString.text(digits)
+        let digits = DigitString.digits(of: base, count: 10)
+        self.digits = DigitString.text(digits + [Self.checkDigit(forFirstTen: digits)])
     }
 
     /// Draws a fresh random code from `generator`.
