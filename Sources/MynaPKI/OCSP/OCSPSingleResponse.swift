@@ -57,8 +57,6 @@ public struct OCSPSingleResponse: Hashable, Sendable {
         self.nextUpdate = nextUpdate
     }
 
-    /// RFC 5280 §5.3.1 CRLReason codes (7 is not used).
-    static let crlReasons: Set<Int> = [0, 1, 2, 3, 4, 5, 6, 8, 9, 10]
 
     /// The CertStatus alternatives' tags: good [0], revoked [1], unknown [2].
     static let goodTag = ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)
@@ -82,7 +80,7 @@ public struct OCSPSingleResponse: Hashable, Sendable {
             case .revoked(let at, let reason):
                 // revoked [1] IMPLICIT RevokedInfo
                 let revocationTime = try OCSPDER.generalizedTime(at)
-                if let reason, !Self.crlReasons.contains(reason) { throw OCSPError.invalidRevocationReason(reason) }
+                if let reason, RevocationReason(rawValue: reason) == nil { throw OCSPError.invalidRevocationReason(reason) }
                 try coder.appendConstructedNode(identifier: Self.revokedTag) { coder in
                     try coder.serialize(revocationTime)
                     if let reason {
@@ -118,7 +116,7 @@ public struct OCSPSingleResponse: Hashable, Sendable {
                 try Int(derEncoded: $0, withIdentifier: .enumerated)
             }
             guard revoked.next() == nil else { throw OCSPError.malformed("RevokedInfo has extra fields") }
-            if let reason, !Self.crlReasons.contains(reason) { throw OCSPError.invalidRevocationReason(reason) }
+            if let reason, RevocationReason(rawValue: reason) == nil { throw OCSPError.invalidRevocationReason(reason) }
             status = .revoked(at: try OCSPDER.date(time), reason: reason)
         case Self.unknownTag:
             _ = try ASN1Null(derEncoded: statusNode, withIdentifier: statusNode.identifier)
