@@ -141,6 +141,7 @@ let package = Package(
                 "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "X509", package: "swift-certificates"),
             ],
             swiftSettings: swiftSettings
         ),

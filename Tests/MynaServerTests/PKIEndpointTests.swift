@@ -5,6 +5,7 @@ import MynaPKI
 import MynaServer
 import NIOCore
 import SwiftASN1
+import X509
 import MynaTestSupport
 import Testing
 
@@ -57,12 +58,7 @@ struct OCSPEndpointTests {
             let authorities = publisher.authorities
             try Data(try authorities.root.pemRepresentation.utf8).write(to: URL(fileURLWithPath: path("root.pem")))
             try Data(try authorities.authentication.pemRepresentation.utf8).write(to: URL(fileURLWithPath: path("issuer.pem")))
-            let card = try FileSigner.create(at: directory.appendingPathComponent("card.key"))
-            let now = Date()
-            let certificate = try await CertificateIssuer(authorities: authorities).issue(
-                CertificateRequest(kind: .authentication, subjectPublicKey: card.publicKey, facts: nil, notBefore: now.addingTimeInterval(-60),
-                                   notAfter: now.addingTimeInterval(86_400 * 365), commonName: "2026112200000000001131016"),
-                ledger: SQLCertificateLedger(database: environment.database))
+            let (_, certificate) = try await issueAuthenticationCertificate(publisher, environment)
             try Data(try certificate.serializeAsPEM().pemString.utf8).write(to: URL(fileURLWithPath: path("leaf.pem")))
 
             try await app.test(.router) { client in
@@ -121,12 +117,7 @@ struct VerifyEndpointTests {
             let parties = RelyingParties(database: environment.database)
             let (_, authKey) = try await parties.register(name: "みらい銀行", role: .authenticationVerifier)
             let (_, signatureKey) = try await parties.register(name: "電子契約サービス", role: .signatureVerifier)
-            let card = try FileSigner.create(at: environment.directory.appendingPathComponent("card.key"))
-            let now = Date()
-            let certificate = try await CertificateIssuer(authorities: publisher.authorities).issue(
-                CertificateRequest(kind: .authentication, subjectPublicKey: card.publicKey, facts: nil, notBefore: now.addingTimeInterval(-60),
-                                   notAfter: now.addingTimeInterval(86_400 * 365), commonName: "2026112200000000001131016"),
-                ledger: publisher.ledger)
+            let (card, certificate) = try await issueAuthenticationCertificate(publisher, environment)
             var serializer = DER.Serializer()
             try serializer.serialize(certificate)
             let challenge = Array("nonce-from-the-bank".utf8)
@@ -156,4 +147,15 @@ struct VerifyEndpointTests {
             }
         }
     }
+}
+
+/// A card key and an authentication certificate for it, issued through the ledger.
+func issueAuthenticationCertificate(_ publisher: RevocationPublisher, _ environment: TestEnvironment) async throws -> (FileSigner, Certificate) {
+    let card = try FileSigner.create(at: environment.directory.appendingPathComponent("card-\(UUID().uuidString).key"))
+    let now = Date()
+    let certificate = try await CertificateIssuer(authorities: publisher.authorities).issue(
+        CertificateRequest(kind: .authentication, subjectPublicKey: card.publicKey, facts: nil, notBefore: now.addingTimeInterval(-60),
+                           notAfter: now.addingTimeInterval(86_400 * 365), commonName: "2026112200000000001131016"),
+        ledger: publisher.ledger)
+    return (card, certificate)
 }

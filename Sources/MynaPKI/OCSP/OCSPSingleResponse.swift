@@ -57,7 +57,6 @@ public struct OCSPSingleResponse: Hashable, Sendable {
         self.nextUpdate = nextUpdate
     }
 
-
     /// The CertStatus alternatives' tags: good [0], revoked [1], unknown [2].
     static let goodTag = ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific)
     static let revokedTag = ASN1Identifier(tagWithNumber: 1, tagClass: .contextSpecific)
