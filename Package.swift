@@ -80,11 +80,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The registry's side of the card: applications, issuance at the counter, the
+        // suspension hotline, loss, return, renewal, and the certificates that follow the
+        // person's record.
+        .target(
+            name: "MynaCardOffice",
+            dependencies: [
+                "MynaCore", "MynaCard", "MynaStore", "MynaRegistry", "MynaPKI",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The Hummingbird application.
         .target(
             name: "MynaServer",
             dependencies: [
-                "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI",
+                "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI", "MynaCard", "MynaCardOffice",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "myna",
             dependencies: [
-                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator",
+                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -131,6 +145,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MynaCardOfficeTests",
+            dependencies: [
+                "MynaCardOffice", "MynaCard", "MynaCardEmulator", "MynaPKI", "MynaRegistry", "MynaStore", "MynaCore", "MynaTestSupport",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MynaRegistryTests",
             dependencies: ["MynaRegistry", "MynaStore", "MynaTestSupport"],
             swiftSettings: swiftSettings
@@ -138,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "MynaServerTests",
             dependencies: [
-                "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI",
+                "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -16,6 +16,9 @@ public enum CardStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case returned
     /// 有効期限切れ.
     case expired
+
+    /// Whether the card still counts as the person's card: one such card per person.
+    public var isLive: Bool { self == .applied || self == .active || self == .suspended }
 }
 
 /// The events that move a card. Fees and reasons travel with the event so the record
@@ -35,6 +38,22 @@ public enum CardEvent: Sendable, Hashable {
     case expire
     /// New certificates, from 3 months before they expire.
     case renewCertificates
+    /// The holder died (死亡): the card is abolished with its certificates.
+    case holderDeceased
+
+    /// The name the card's history records for this step.
+    public var name: String {
+        switch self {
+        case .issue: "issue"
+        case .suspend: "suspend"
+        case .resume: "resume"
+        case .reportLoss: "report-loss"
+        case .returnCard: "return"
+        case .expire: "expire"
+        case .renewCertificates: "renew-certificates"
+        case .holderDeceased: "holder-deceased"
+        }
+    }
 }
 
 public enum CardLifecycle {
@@ -50,6 +69,7 @@ public enum CardLifecycle {
             return reason.isEmpty ? .failure(.reasonRequired) : .success(.returned)
         case (.active, .expire), (.suspended, .expire): return .success(.expired)
         case (.active, .renewCertificates): return .success(.active)
+        case (.applied, .holderDeceased), (.active, .holderDeceased), (.suspended, .holderDeceased): return .success(.abolished)
         default: return .failure(.notFrom(status))
         }
     }

@@ -18,7 +18,7 @@ public enum RegistryActor: Sendable, Hashable {
         }
     }
 
-    var procedureID: String? {
+    public var procedureID: String? {
         switch self {
         case .staff(_, let procedure): procedure
         case .system: nil
@@ -26,5 +26,5 @@ public enum RegistryActor: Sendable, Hashable {
     }
 
     /// How the actor is written in history rows.
-    var label: String { "\(kind):\(id)" }
+    public var label: String { "\(kind):\(id)" }
 }

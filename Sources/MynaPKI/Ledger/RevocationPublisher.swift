@@ -46,9 +46,16 @@ public actor RevocationPublisher {
     /// lags the decision (the signature certificate is revoked when a basic fact changes).
     @discardableResult
     public func revoke(serial: [UInt8], role: CertificateAuthority.Role, reason: RevocationReason) async throws -> Bool {
-        let revoked = try await ledger.revoke(serial: serial, reason: reason)
-        if revoked {
-            await responder(role)?.invalidate(serial: serial)
+        try await revoke(serials: [serial], role: role, reason: reason).isEmpty == false
+    }
+
+    /// Revokes many certificates of one CA with one commit and one new CRL.
+    @discardableResult
+    public func revoke(serials: [[UInt8]], role: CertificateAuthority.Role, reason: RevocationReason) async throws -> [[UInt8]] {
+        guard !serials.isEmpty else { return [] }
+        let revoked = try await ledger.revoke(serials: serials, reason: reason)
+        if !revoked.isEmpty {
+            for serial in revoked { await responder(role)?.invalidate(serial: serial) }
             try await refresh(role)
         }
         return revoked

@@ -52,12 +52,24 @@ public struct SQLCertificateLedger: CertificateLedger {
     /// Returns whether this call revoked it.
     @discardableResult
     public func revoke(serial: [UInt8], reason: RevocationReason) async throws -> Bool {
-        try await database.transaction { connection in
-            !(try await connection.query(SQL(
-                """
-                UPDATE certificates SET status = 'revoked', revoked_at = ?, revocation_reason = ?
-                WHERE serial = ? AND revoked_at IS NULL RETURNING serial
-                """, [.integer(clock.milliseconds), .init(reason.rawValue), .blob(serial)]))).isEmpty
+        try await revoke(serials: [serial], reason: reason).isEmpty == false
+    }
+
+    /// Revokes many certificates in one transaction (a renewal wave); returns the serials
+    /// this call revoked, leaving the earlier date and reason of any already revoked.
+    public func revoke(serials: [[UInt8]], reason: RevocationReason) async throws -> [[UInt8]] {
+        let now = clock.milliseconds
+        return try await database.transaction { connection in
+            var revoked: [[UInt8]] = []
+            for serial in serials {
+                let rows = try await connection.query(SQL(
+                    """
+                    UPDATE certificates SET status = 'revoked', revoked_at = ?, revocation_reason = ?
+                    WHERE serial = ? AND revoked_at IS NULL RETURNING serial
+                    """, [.integer(now), .init(reason.rawValue), .blob(serial)]))
+                if !rows.isEmpty { revoked.append(serial) }
+            }
+            return revoked
         }
     }
 

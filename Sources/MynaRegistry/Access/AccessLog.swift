@@ -35,6 +35,17 @@ public enum AccessAction: String, Sendable, Hashable, Codable, CaseIterable {
     case moveIn = "move-in"
     case recordDeath = "record-death"
     case changeNumber = "change-number"
+    // The card's steps (MynaCardOffice), recorded with the resident's other accesses so
+    // the person sees every use of their record in one list.
+    case cardApplication = "card-application"
+    case cardIssue = "card-issue"
+    case cardSuspension = "card-suspension"
+    case cardResumption = "card-resumption"
+    case cardLoss = "card-loss"
+    case cardReturn = "card-return"
+    case cardRenewal = "card-renewal"
+    case cardPINReset = "card-pin-reset"
+    case cardCertificatesRevoked = "card-certificates-revoked"
 }
 
 enum AccessLog {

@@ -147,6 +147,49 @@ public struct ResidentRegistry: Sendable {
         }
     }
 
+    // MARK: Services built on the registry
+
+    /// Loads a resident inside a caller's transaction and records the access there, so a
+    /// service on top of the registry (the card office) changes its own tables and
+    /// records why it read the person in one commit. `recording: nil` is for checks that
+    /// show nothing to anyone (a sweep comparing facts) and must stay rare.
+    public func resident(
+        _ id: String, on connection: any SQLConnection, recording action: AccessAction?, by actor: RegistryActor, purpose: String
+    ) async throws -> Resident {
+        let resident = try await load(id, on: connection)
+        if let action {
+            try await AccessLog.record(action, residentIDs: [id], by: actor, purpose: purpose, at: clock.milliseconds, on: connection)
+        }
+        return resident
+    }
+
+    /// Records an access made by a service on top of the registry, in its transaction.
+    public func recordAccess(
+        _ action: AccessAction, to id: String, by actor: RegistryActor, purpose: String, on connection: any SQLConnection
+    ) async throws {
+        try await AccessLog.record(action, residentIDs: [id], by: actor, purpose: purpose, at: clock.milliseconds, on: connection)
+    }
+
+    /// The resident holding `number` now, inside a caller's transaction.
+    public func residentID(holding number: IndividualNumber, on connection: any SQLConnection) async throws -> String? {
+        try await connection.first(SQL("SELECT id FROM residents WHERE number_hash = ?", [.blob(vault.lookupHash(number))]))?.string("id")
+    }
+
+    /// The keyed lookup hash of a number: what services store to count or match a
+    /// number without keeping it (the hotline's call log).
+    public func lookupHash(_ number: IndividualNumber) -> [UInt8] { vault.lookupHash(number) }
+
+    /// Residents whose record changed at or after `milliseconds`, oldest change first,
+    /// with the time of their latest change: how services that follow the registry (the
+    /// signature certificate follows the four facts) catch up after a restart.
+    public func changed(since milliseconds: Int64, limit: Int) async throws -> [(id: String, updatedAt: Int64)] {
+        try await database.read { connection in
+            try await connection.query(SQL(
+                "SELECT id, updated_at FROM residents WHERE updated_at >= ? ORDER BY updated_at, id LIMIT ?",
+                [.integer(milliseconds), .integer(Int64(limit))])).map { (try $0.string("id"), Int64(try $0.int("updated_at"))) }
+        }
+    }
+
     /// Fetches the current record without recording an access — only for internal checks
     /// that record their own purpose (jurisdiction, procedure opening).
     func peek(_ id: String) async throws -> Resident {

@@ -1,0 +1,482 @@
+import Crypto
+public import Foundation
+public import MynaCard
+public import MynaCore
+public import MynaPKI
+public import MynaRegistry
+public import MynaStore
+import SwiftASN1
+import X509
+
+/// The card office: the registry's side of the My Number card (domain.md §2). It keeps
+/// one row per card and a history of every step, asks the CA for certificates and the
+/// revocation publisher to revoke them, and records each step as an access to the
+/// person's record.
+///
+/// Two orders are kept everywhere, so that a crash at any point fails safe:
+/// - certificates are *revoked before* the card's record says so (a suspension takes
+///   effect even if the server dies mid-step; the sweep then brings the record level);
+/// - new certificates are *planned before* the CA records its intent, and installed
+///   after it signs; a plan never installed is revoked by the sweep.
+public struct CardOffice: Sendable {
+    public let registry: Registry
+    public let publisher: RevocationPublisher
+    let issuer: CertificateIssuer
+    let clock: WallClock
+    /// Keys the hotline's record of where calls came from.
+    let sourceKey: SymmetricKey
+
+    public init(registry: Registry, publisher: RevocationPublisher, keys: KeyStore, clock: WallClock = .system) throws {
+        self.registry = registry
+        self.publisher = publisher
+        self.issuer = CertificateIssuer(authorities: publisher.authorities)
+        self.clock = clock
+        self.sourceKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(
+            for: Array("hotline-source".utf8), using: try keys.key(.recordIntegrity)))
+    }
+
+    var database: any Database { registry.database }
+    var residents: ResidentRegistry { registry.residents }
+
+    // MARK: Application
+
+    /// 交付申請 — a card is applied for. A person with an earlier card gets a reissue, with
+    /// its fee recorded (¥1,000; none when the earlier card simply expired).
+    public func apply(for residentID: String, by actor: RegistryActor, within jurisdiction: MunicipalityCode?) async throws -> (card: CardRecord, feeYen: Int) {
+        let now = clock.milliseconds
+        do {
+            return try await database.transaction { connection in
+                let resident = try await residents.resident(
+                    residentID, on: connection, recording: .cardApplication, by: actor, purpose: "card application")
+                try Self.require(resident, registeredIn: jurisdiction)
+                let cards = try await Self.cards(of: residentID, on: connection)
+                guard !cards.contains(where: { $0.status.isLive }) else {
+                    throw CardOfficeError(.cardAlreadyLive, "the person already holds a card or has one on order: report it lost or return it first")
+                }
+                let previous = cards.first
+                let fee = previous.map { CardLifecycle.reissueFee(after: $0.status) } ?? 0
+                let id = UUID().uuidString.lowercased()
+                try await connection.query(SQL(
+                    """
+                    INSERT INTO cards (id, serial, resident_id, status, replaces_id, applied_at, updated_at, version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 1)
+                    """, [.text(id), .text(CardSerial.random()), .text(residentID), .text(CardStatus.applied.rawValue),
+                          SQLValue(previous?.id), .integer(now), .integer(now)]))
+                try await Self.recordEvent(
+                    card: id, sequence: 1, event: previous == nil ? "apply" : "apply-reissue", from: nil, to: .applied, actor: actor,
+                    reason: previous == nil ? "first card" : "reissue after a card that is \(previous!.status.rawValue)", feeYen: fee,
+                    documents: [], certificates: [], at: now, on: connection)
+                return (try await Self.card(id, on: connection), fee)
+            }
+        } catch StoreError.uniqueViolation {
+            throw CardOfficeError(.cardAlreadyLive, "the person already holds a card or has one on order")
+        }
+    }
+
+    // MARK: Issuance at the counter
+
+    /// 交付 — the card is handed over in person: identity documents checked, PINs set on
+    /// the card, its public keys certified and the certificates returned for writing to
+    /// the card.
+    public func issue(
+        _ cardID: String, keys: CardKeys, identityDocuments: [IdentityDocument], by actor: RegistryActor,
+        within jurisdiction: MunicipalityCode?
+    ) async throws -> IssuedCertificates {
+        try Self.requireIdentity(identityDocuments)
+        let today = clock.today
+        return try await certify(
+            cardID, keys: keys, event: .issue(identityDocuments: identityDocuments.map(\.rawValue)), documents: identityDocuments,
+            action: .cardIssue, by: actor, within: jurisdiction
+        ) { card, resident in
+            // The card's validity starts at the hand-over (domain.md §2).
+            (issuedOn: today, expiresOn: CardLifecycle.expiry(issuedOn: today, bornOn: resident.facts.birthDate))
+        }
+    }
+
+    /// Lifting a suspension at the counter: identity checked, new certificates (the
+    /// suspended ones were revoked and stay so).
+    public func resume(
+        _ cardID: String, keys: CardKeys, identityDocuments: [IdentityDocument], by actor: RegistryActor,
+        within jurisdiction: MunicipalityCode?
+    ) async throws -> IssuedCertificates {
+        try Self.requireIdentity(identityDocuments)
+        return try await certify(
+            cardID, keys: keys, event: .resume, documents: identityDocuments, action: .cardResumption, by: actor, within: jurisdiction
+        ) { card, _ in (card.issuedOn, card.expiresOn) }
+    }
+
+    /// Certificates for an active card: a renewal of each certificate from 3 months
+    /// before it expires (the old one is then revoked as superseded, after the new one is
+    /// installed, so the card is never without one), and a new certificate where the card
+    /// has none — after a change of name or address revoked the signature certificate.
+    public func renew(_ cardID: String, keys: CardKeys, by actor: RegistryActor, within jurisdiction: MunicipalityCode?) async throws -> IssuedCertificates {
+        let today = clock.today
+        let live = try await database.read { try await Self.liveCertificates(of: cardID, on: $0) }
+        var kinds: [CertificateKind: Bool] = [:]
+        for (kind, key) in [(CertificateKind.authentication, keys.authentication as Certificate.PublicKey?), (.signature, keys.signature)] where key != nil {
+            if let current = live.first(where: { $0.kind == kind }) {
+                if CardLifecycle.mayRenew(certificateExpiry: CalendarDate(inJapanAt: current.notAfter), on: today) { kinds[kind] = true }
+            } else {
+                kinds[kind] = false
+            }
+        }
+        guard !kinds.isEmpty else {
+            throw CardOfficeError(.renewalTooEarly, "certificates can be renewed from 3 months before they expire")
+        }
+        let issued = try await certify(
+            cardID, keys: keys, kinds: kinds, event: .renewCertificates, documents: [], action: .cardRenewal, by: actor, within: jurisdiction
+        ) { card, _ in (card.issuedOn, card.expiresOn) }
+        try await end(live.filter { kinds[$0.kind] == true }, reason: .superseded, cardID: cardID, by: actor, event: "certificates-superseded")
+        return issued
+    }
+
+    /// The shared path of issuance, resumption and renewal: check the step, plan the
+    /// certificates, have the CA sign them, install them and take the step.
+    private func certify(
+        _ cardID: String, keys: CardKeys, kinds: [CertificateKind: Bool] = [.authentication: false, .signature: false], event: CardEvent,
+        documents: [IdentityDocument], action: AccessAction, by actor: RegistryActor, within jurisdiction: MunicipalityCode?,
+        dates: @Sendable (CardRecord, Resident) -> (issuedOn: CalendarDate?, expiresOn: CalendarDate?)
+    ) async throws -> IssuedCertificates {
+        let now = clock.now
+        let planned = try await database.transaction { connection in
+            let card = try await Self.card(cardID, on: connection)
+            if case .failure(let error) = CardLifecycle.apply(event, to: card.status) { throw CardOfficeError(error) }
+            if let chip = card.chipID, chip != keys.chipID {
+                throw CardOfficeError(.invalidKey, "these keys come from a different card than the one handed over")
+            }
+            let resident = try await residents.resident(card.residentID, on: connection, recording: nil, by: actor, purpose: action.rawValue)
+            try Self.require(resident, registeredIn: jurisdiction)
+            let (issuedOn, expiresOn) = dates(card, resident)
+            guard let issuedOn, let expiresOn else { throw CardOfficeError(.wrongCardState, "the card was never handed over") }
+            let requests = try await CertificatePlan.requests(
+                for: resident, keys: keys, kinds: kinds, issuedOn: clock.today, cardExpiry: expiresOn, at: now, on: connection)
+            try await CertificatePlan.record(requests, card: cardID, resident: resident, at: clock.milliseconds, on: connection)
+            return (card, requests, issuedOn, expiresOn)
+        }
+        let (card, requests, issuedOn, expiresOn) = planned
+        let certificates: [Certificate]
+        do {
+            certificates = try await issuer.issueMany(requests.map(\.request), ledger: publisher.ledger)
+        } catch {
+            // Nothing was handed out; what the CA may have recorded as intended is revoked
+            // now rather than left for the sweep.
+            try? await revoke(requests.map { ($0.serial, $0.request.kind) }, reason: .cessationOfOperation)
+            try? await database.transaction { connection in
+                try await CertificatePlan.end(requests.map(\.serial), reason: "abandoned", at: clock.milliseconds, on: connection)
+            }
+            throw error
+        }
+        let millis = clock.milliseconds
+        let record = try await database.transaction { connection in
+            try await CertificatePlan.install(requests.map(\.serial), at: millis, on: connection)
+            let updated = try await Self.step(
+                card, event: event, by: actor, documents: documents, certificates: requests.map(\.serial.hex), at: millis,
+                set: ["chip_id": .text(keys.chipID), "issued_on": .text(issuedOn.description), "expires_on": .text(expiresOn.description)],
+                on: connection)
+            try await residents.recordAccess(action, to: card.residentID, by: actor, purpose: event.name, on: connection)
+            return updated
+        }
+        let der = certificates.map { $0.derBytes }
+        let authority = publisher.authorities
+        return IssuedCertificates(
+            card: record, authentication: requests.firstIndex { $0.request.kind == .authentication }.map { der[$0] },
+            signature: requests.firstIndex { $0.request.kind == .signature }.map { der[$0] },
+            authenticationCA: authority.authentication.certificate.derBytes, signatureCA: authority.signature.certificate.derBytes)
+    }
+
+    // MARK: Suspension, loss, return
+
+    /// 紛失届 at the counter (or the police report passed on): the card is abolished and its
+    /// certificates revoked as compromised. A reissue is a new application.
+    public func reportLoss(_ cardID: String, reason: String, by actor: RegistryActor, within jurisdiction: MunicipalityCode?) async throws -> CardRecord {
+        try await endCard(cardID, event: .reportLoss, revocation: .keyCompromise, action: .cardLoss, reason: reason, by: actor, within: jurisdiction)
+    }
+
+    /// 自主返納 — the holder hands the card back. Its certificates are revoked
+    /// (cessationOfOperation); the person's record and linked data stay, and the
+    /// statement says so.
+    public func returnCard(_ cardID: String, reason: String, by actor: RegistryActor, within jurisdiction: MunicipalityCode?) async throws -> ReturnStatement {
+        let revoked = try await database.read { try await Self.liveCertificates(of: cardID, on: $0) }.map(\.serial.hex)
+        let card = try await endCard(
+            cardID, event: .returnCard(reason: reason), revocation: .cessationOfOperation, action: .cardReturn, reason: reason, by: actor,
+            within: jurisdiction)
+        return ReturnStatement.of(card, revoked: revoked)
+    }
+
+    /// Suspension at the counter (the hotline is ``suspendByHotline(number:birthDate:cardSerial:source:)``).
+    public func suspend(_ cardID: String, by actor: RegistryActor, within jurisdiction: MunicipalityCode?) async throws -> CardRecord {
+        try await endCard(
+            cardID, event: .suspend, revocation: .keyCompromise, action: .cardSuspension, reason: "suspended at the counter", by: actor,
+            within: jurisdiction)
+    }
+
+    /// A step that ends the card's certificates: check the step, revoke, then record.
+    func endCard(
+        _ cardID: String, event: CardEvent, revocation: RevocationReason, action: AccessAction, reason: String,
+        by actor: RegistryActor, within jurisdiction: MunicipalityCode?
+    ) async throws -> CardRecord {
+        let (card, live) = try await database.read { connection in
+            let card = try await Self.card(cardID, on: connection)
+            return (card, try await Self.liveCertificates(of: cardID, on: connection))
+        }
+        if case .failure(let error) = CardLifecycle.apply(event, to: card.status) { throw CardOfficeError(error) }
+        if jurisdiction != nil {
+            let resident = try await database.read { try await residents.resident(card.residentID, on: $0, recording: nil, by: actor, purpose: "") }
+            try Self.require(resident, registeredIn: jurisdiction)
+        }
+        // Revoked first: the certificates stop working even if what follows fails.
+        try await revoke(live.map { ($0.serial, $0.kind) }, reason: revocation)
+        let millis = clock.milliseconds
+        return try await database.transaction { connection in
+            let current = try await Self.card(cardID, on: connection)
+            try await CertificatePlan.end(live.map(\.serial), reason: revocation.name, at: millis, on: connection)
+            let updated = try await Self.step(
+                current, event: event, by: actor, reason: reason, certificates: live.map(\.serial.hex), at: millis, on: connection)
+            try await residents.recordAccess(action, to: card.residentID, by: actor, purpose: reason, on: connection)
+            return updated
+        }
+    }
+
+    /// Revokes live certificates of a card and records that they ended, without changing
+    /// the card's state (renewal's superseded ones; a signature certificate whose facts
+    /// changed).
+    func end(_ certificates: [LiveCertificate], reason: RevocationReason, cardID: String, by actor: RegistryActor, event: String) async throws {
+        guard !certificates.isEmpty else { return }
+        try await revoke(certificates.map { ($0.serial, $0.kind) }, reason: reason)
+        let millis = clock.milliseconds
+        try await database.transaction { connection in
+            let card = try await Self.card(cardID, on: connection)
+            try await CertificatePlan.end(certificates.map(\.serial), reason: reason.name, at: millis, on: connection)
+            try await Self.note(card, event: event, by: actor, reason: reason.name, certificates: certificates.map(\.serial.hex), at: millis, on: connection)
+        }
+    }
+
+    /// Revokes certificates in the ledger, grouped by their CA, one CRL each.
+    func revoke(_ certificates: [(serial: [UInt8], kind: CertificateKind)], reason: RevocationReason) async throws {
+        for kind in [CertificateKind.signature, .authentication] {
+            let serials = certificates.filter { $0.kind == kind }.map(\.serial)
+            try await publisher.revoke(serials: serials, role: CertificateAuthority.Role(kind), reason: reason)
+        }
+    }
+
+    // MARK: PIN reset
+
+    /// A locked PIN is reset only at the counter, after the holder's identity is checked
+    /// (domain.md §2). The office records the check; the card accepts the reset only with
+    /// the counter's authorisation.
+    public func authorisePINReset(
+        _ cardID: String, pin: PINKind, identityDocuments: [IdentityDocument], by actor: RegistryActor,
+        within jurisdiction: MunicipalityCode?
+    ) async throws -> (card: CardRecord, checkedAt: Date) {
+        try Self.requireIdentity(identityDocuments)
+        let millis = clock.milliseconds
+        return try await database.transaction { connection in
+            let card = try await Self.card(cardID, on: connection)
+            guard card.status == .active else { throw CardOfficeError(.wrongCardState, "PINs are reset on an active card") }
+            let resident = try await residents.resident(
+                card.residentID, on: connection, recording: .cardPINReset, by: actor, purpose: "PIN reset: \(pin.rawValue)")
+            try Self.require(resident, registeredIn: jurisdiction)
+            let updated = try await Self.note(
+                card, event: "pin-reset-\(pin.rawValue)", by: actor, reason: "identity checked at the counter", documents: identityDocuments,
+                at: millis, on: connection)
+            return (updated, Date(timeIntervalSince1970: Double(millis) / 1000))
+        }
+    }
+
+    // MARK: Reading
+
+    /// The person's cards, newest first.
+    public func cards(of residentID: String) async throws -> [CardRecord] {
+        try await database.read { try await Self.cards(of: residentID, on: $0) }
+    }
+
+    public func card(_ id: String) async throws -> CardRecord {
+        try await database.read { try await Self.card(id, on: $0) }
+    }
+
+    /// The card's history, oldest step first.
+    public func history(of cardID: String) async throws -> [CardHistoryEntry] {
+        try await database.read { connection in
+            _ = try await Self.card(cardID, on: connection)
+            return try await connection.query(SQL(
+                """
+                SELECT sequence, event, from_status, to_status, actor, procedure_id, reason, fee_yen, identity_documents, certificates,
+                occurred_at FROM card_events WHERE card_id = ? ORDER BY sequence
+                """, [.text(cardID)])).map { row in
+                CardHistoryEntry(
+                    sequence: try row.int("sequence"), event: try row.string("event"),
+                    from: try row.optionalString("from_status").flatMap(CardStatus.init(rawValue:)),
+                    to: CardStatus(rawValue: try row.string("to_status")) ?? .applied, actor: try row.string("actor"),
+                    procedureID: try row.optionalString("procedure_id"), reason: try row.optionalString("reason"),
+                    feeYen: try row.int("fee_yen"),
+                    identityDocuments: Self.list(try row.optionalString("identity_documents")).compactMap(IdentityDocument.init(rawValue:)),
+                    certificates: Self.list(try row.optionalString("certificates")),
+                    occurredAt: Date(timeIntervalSince1970: Double(try row.int("occurred_at")) / 1000))
+            }
+        }
+    }
+
+    /// Every certificate the card has carried, with its DER, newest first.
+    public func certificates(of cardID: String) async throws -> [CardCertificate] {
+        try await database.read { connection in
+            try await connection.query(SQL(
+                """
+                SELECT cc.serial, cc.kind, cc.not_after, cc.installed_at, cc.ended_at, cc.end_reason, c.der
+                FROM card_certificates cc LEFT JOIN certificates c ON c.serial = cc.serial
+                WHERE cc.card_id = ? AND cc.installed_at IS NOT NULL ORDER BY cc.installed_at DESC, cc.kind
+                """, [.text(cardID)])).map { row in
+                CardCertificate(
+                    serialHex: try row.bytes("serial").hex, kind: CertificateKind(rawValue: try row.string("kind")) ?? .authentication,
+                    notAfter: Date(timeIntervalSince1970: Double(try row.int("not_after")) / 1000),
+                    installedAt: try row.optionalInt("installed_at").map { Date(timeIntervalSince1970: Double($0) / 1000) },
+                    endedAt: try row.optionalInt("ended_at").map { Date(timeIntervalSince1970: Double($0) / 1000) },
+                    endReason: try row.optionalString("end_reason"), der: try? row.bytes("der"))
+            }
+        }
+    }
+
+    // MARK: Rules and rows
+
+    static func requireIdentity(_ documents: [IdentityDocument]) throws {
+        guard IdentityDocument.suffice(documents) else {
+            throw CardOfficeError(.identityNotVerified, "show one photo identity document or two others")
+        }
+    }
+
+    static func require(_ resident: Resident, registeredIn jurisdiction: MunicipalityCode?) throws {
+        guard case .registered = resident.status else {
+            throw CardOfficeError(.residentNotEligible, "cards are handled for residents who are registered (not moved out or deceased)")
+        }
+        if let jurisdiction, resident.facts.address.municipality != jurisdiction {
+            throw CardOfficeError(.outsideJurisdiction, "the person is registered at another municipality")
+        }
+    }
+
+    static func card(_ id: String, on connection: any SQLConnection) async throws -> CardRecord {
+        guard let row = try await connection.first(SQL("SELECT * FROM cards WHERE id = ?", [.text(id)])) else {
+            throw CardOfficeError(.cardNotFound, "no such card")
+        }
+        return try card(from: row)
+    }
+
+    /// The person's cards, newest first: each card names the one it replaces, so the
+    /// order follows that chain rather than timestamps that two steps can share.
+    static func cards(of residentID: String, on connection: any SQLConnection) async throws -> [CardRecord] {
+        let cards = try await connection.query(SQL("SELECT * FROM cards WHERE resident_id = ?", [.text(residentID)])).map(card(from:))
+        let replaced = Set(cards.compactMap(\.replacesID))
+        let byID = Dictionary(uniqueKeysWithValues: cards.map { ($0.id, $0) })
+        var ordered: [CardRecord] = []
+        var next = cards.first { !replaced.contains($0.id) }
+        while let card = next, ordered.count < cards.count {
+            ordered.append(card)
+            next = card.replacesID.flatMap { byID[$0] }
+        }
+        return ordered
+    }
+
+    static func card(from row: SQLRow) throws -> CardRecord {
+        CardRecord(
+            id: try row.string("id"), serial: try row.string("serial"), residentID: try row.string("resident_id"),
+            status: CardStatus(rawValue: try row.string("status")) ?? .abolished, replacesID: try row.optionalString("replaces_id"),
+            chipID: try row.optionalString("chip_id"), issuedOn: try row.optionalString("issued_on").flatMap { try? CalendarDate(iso: $0) },
+            expiresOn: try row.optionalString("expires_on").flatMap { try? CalendarDate(iso: $0) },
+            appliedAt: Date(timeIntervalSince1970: Double(try row.int("applied_at")) / 1000), version: try row.int("version"))
+    }
+
+    /// One state-machine step: the new state, only if the card is still at the version
+    /// read (a concurrent step makes this one fail rather than overwrite it), and its
+    /// history row.
+    static func step(
+        _ card: CardRecord, event: CardEvent, by actor: RegistryActor, reason: String? = nil, documents: [IdentityDocument] = [],
+        certificates: [String], at millis: Int64, set columns: [String: SQLValue] = [:], on connection: any SQLConnection
+    ) async throws -> CardRecord {
+        let next: CardStatus
+        switch CardLifecycle.apply(event, to: card.status) {
+        case .success(let status): next = status
+        case .failure(let error): throw CardOfficeError(error)
+        }
+        let names = columns.keys.sorted()
+        let assignments = (["status = ?", "version = ?", "updated_at = ?"] + names.map { "\($0) = ?" }).joined(separator: ", ")
+        let updated = try await connection.query(SQL(
+            "UPDATE cards SET \(assignments) WHERE id = ? AND version = ? RETURNING id",
+            [.text(next.rawValue), .init(card.version + 1), .integer(millis)] + names.map { columns[$0]! }
+                + [.text(card.id), .init(card.version)]))
+        guard !updated.isEmpty else { throw CardOfficeError(.conflict, "the card changed while this step ran: try again") }
+        try await recordEvent(
+            card: card.id, sequence: card.version + 1, event: event.name, from: card.status, to: next, actor: actor,
+            reason: reason ?? Self.reason(of: event), feeYen: 0, documents: documents, certificates: certificates, at: millis, on: connection)
+        return try await Self.card(card.id, on: connection)
+    }
+
+    /// A history row that changes no state (certificates revoked, a PIN reset).
+    @discardableResult
+    static func note(
+        _ card: CardRecord, event: String, by actor: RegistryActor, reason: String?, documents: [IdentityDocument] = [],
+        certificates: [String] = [], at millis: Int64, on connection: any SQLConnection
+    ) async throws -> CardRecord {
+        let updated = try await connection.query(SQL(
+            "UPDATE cards SET version = ?, updated_at = ? WHERE id = ? AND version = ? RETURNING id",
+            [.init(card.version + 1), .integer(millis), .text(card.id), .init(card.version)]))
+        guard !updated.isEmpty else { throw CardOfficeError(.conflict, "the card changed while this step ran: try again") }
+        try await recordEvent(
+            card: card.id, sequence: card.version + 1, event: event, from: card.status, to: card.status, actor: actor, reason: reason,
+            feeYen: 0, documents: documents, certificates: certificates, at: millis, on: connection)
+        return try await Self.card(card.id, on: connection)
+    }
+
+    static func recordEvent(
+        card: String, sequence: Int, event: String, from: CardStatus?, to: CardStatus, actor: RegistryActor, reason: String?,
+        feeYen: Int, documents: [IdentityDocument], certificates: [String], at millis: Int64, on connection: any SQLConnection
+    ) async throws {
+        try await connection.query(SQL(
+            """
+            INSERT INTO card_events (card_id, sequence, event, from_status, to_status, actor, procedure_id, reason, fee_yen,
+                identity_documents, certificates, occurred_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text(card), .init(sequence), .text(event), SQLValue(from?.rawValue), .text(to.rawValue), .text(actor.label),
+             SQLValue(actor.procedureID), SQLValue(reason), .init(feeYen),
+             documents.isEmpty ? .null : .text(documents.map(\.rawValue).joined(separator: ",")),
+             certificates.isEmpty ? .null : .text(certificates.joined(separator: ",")), .integer(millis)]))
+    }
+
+    static func reason(of event: CardEvent) -> String? {
+        if case .returnCard(let reason) = event { return reason }
+        return nil
+    }
+
+    static func list(_ text: String?) -> [String] {
+        text.map { $0.split(separator: ",").map(String.init) } ?? []
+    }
+
+    static func liveCertificates(of cardID: String, on connection: any SQLConnection) async throws -> [LiveCertificate] {
+        try await connection.query(SQL(
+            "SELECT serial, kind, not_after FROM card_certificates WHERE card_id = ? AND installed_at IS NOT NULL AND ended_at IS NULL",
+            [.text(cardID)])).map(LiveCertificate.init(row:))
+    }
+}
+
+/// A certificate installed on a card and not yet ended.
+struct LiveCertificate: Sendable {
+    let serial: [UInt8]
+    let kind: CertificateKind
+    let notAfter: Date
+
+    init(row: SQLRow) throws {
+        serial = try row.bytes("serial")
+        kind = CertificateKind(rawValue: try row.string("kind")) ?? .authentication
+        notAfter = Date(timeIntervalSince1970: Double(try row.int("not_after")) / 1000)
+    }
+}
+
+extension Certificate {
+    var derBytes: [UInt8] {
+        var serializer = DER.Serializer()
+        try! serializer.serialize(self)  // a certificate the CA just built always serialises
+        return serializer.serializedBytes
+    }
+}
+
+extension RevocationReason {
+    /// The RFC 5280 name, as card histories record it.
+    var name: String { String(describing: self) }
+}

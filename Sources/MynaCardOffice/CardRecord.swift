@@ -1,0 +1,152 @@
+public import Foundation
+public import MynaCard
+public import MynaCore
+public import MynaPKI
+public import X509
+import _CryptoExtras
+
+/// One physical My Number card as the registry knows it.
+public struct CardRecord: Sendable, Hashable {
+    public let id: String
+    /// The card number printed on the card and on the issuance receipt (カード番号):
+    /// `XXXX-XXXX-XXXX`, from an alphabet without look-alike letters. It is not the
+    /// individual number and reveals nothing; the holder gives it to the hotline.
+    public let serial: String
+    public let residentID: String
+    public let status: CardStatus
+    /// The card this one replaces (a reissue), if any.
+    public let replacesID: String?
+    /// The chip's own id, known from the hand-over.
+    public let chipID: String?
+    public let issuedOn: CalendarDate?
+    public let expiresOn: CalendarDate?
+    public let appliedAt: Date
+    public let version: Int
+}
+
+/// One step in a card's life, as its history shows it.
+public struct CardHistoryEntry: Sendable, Hashable {
+    public let sequence: Int
+    public let event: String
+    public let from: CardStatus?
+    public let to: CardStatus
+    /// `staff:<id>`, `system:<name>` or `hotline`.
+    public let actor: String
+    public let procedureID: String?
+    public let reason: String?
+    public let feeYen: Int
+    public let identityDocuments: [IdentityDocument]
+    /// Serials (hex) of the certificates this step issued or revoked.
+    public let certificates: [String]
+    public let occurredAt: Date
+}
+
+/// A certificate on a card, with the ledger's word on it.
+public struct CardCertificate: Sendable, Hashable {
+    public let serialHex: String
+    public let kind: CertificateKind
+    public let notAfter: Date
+    public let installedAt: Date?
+    /// When and why it stopped being the card's certificate (revoked, superseded).
+    public let endedAt: Date?
+    public let endReason: String?
+    public let der: [UInt8]?
+}
+
+/// The public keys read from the card at the counter, which the CA certifies. The
+/// signature key is absent for holders under 15 (domain.md §2).
+public struct CardKeys: Sendable {
+    public let chipID: String
+    public let authentication: Certificate.PublicKey
+    public let signature: Certificate.PublicKey?
+
+    public init(chipID: String, authentication: Certificate.PublicKey, signature: Certificate.PublicKey?) {
+        self.chipID = chipID
+        self.authentication = authentication
+        self.signature = signature
+    }
+
+    /// A card public key as the counter's reader hands it over (PEM SubjectPublicKeyInfo),
+    /// accepted only if it is what a My Number card holds: RSA-2048 (domain.md §3).
+    public static func publicKey(pem: String) throws -> Certificate.PublicKey {
+        guard pem.utf8.count <= 4096, let key = try? _RSA.Signing.PublicKey(pemRepresentation: pem), key.keySizeInBits == 2048 else {
+            throw CardOfficeError(.invalidKey, "a card key is an RSA-2048 public key in PEM (SubjectPublicKeyInfo)")
+        }
+        return Certificate.PublicKey(key)
+    }
+}
+
+/// What the counter writes to the card after issuance, resumption or renewal: the new
+/// certificates and the CA certificates that go beside them (EF 000B and 0002).
+public struct IssuedCertificates: Sendable {
+    public let card: CardRecord
+    /// Absent only when a renewal certified the signature key alone.
+    public let authentication: [UInt8]?
+    public let signature: [UInt8]?
+    public let authenticationCA: [UInt8]
+    public let signatureCA: [UInt8]
+}
+
+/// What the holder is told when returning a card (自主返納): the card and its
+/// certificates end; the registry and linked data stay, as the law keeps them.
+public struct ReturnStatement: Sendable, Hashable {
+    public let card: CardRecord
+    public let revokedCertificates: [String]
+    public let ends: [String]
+    public let remains: [String]
+
+    static func of(_ card: CardRecord, revoked: [String]) -> ReturnStatement {
+        ReturnStatement(
+            card: card, revokedCertificates: revoked,
+            ends: [
+                "この個人番号カードと、その署名用・利用者証明用電子証明書は失効しました。 The card and both its certificates are revoked.",
+                "カードによるマイナポータル・コンビニ交付・オンライン資格確認は使えなくなります。 Card sign-in, convenience-store certificates and card-based insurance checks stop working.",
+            ],
+            remains: [
+                "個人番号は変わらず、住民票・税・社会保障の手続で引き続き使われます。 Your individual number stays the same and is still used by agencies.",
+                "公金受取口座・健康保険証の紐付けなど、登録済みの情報は削除されません。 Linked data (public-fund account, health insurance) is kept, as the law requires.",
+                "情報提供等記録はこれまでどおり記録され、開示を求められます。 Records of who used your data are still kept and can be requested.",
+                "再交付は申請により受けられます（手数料 1,000 円）。 You may apply for a new card (fee ¥1,000).",
+            ])
+    }
+}
+
+/// Every way the card office says no, each with a stable public code (style.md).
+public struct CardOfficeError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable {
+        case cardNotFound = "card-not-found"
+        case wrongCardState = "wrong-card-state"
+        case cardAlreadyLive = "card-already-live"
+        case identityNotVerified = "identity-not-verified"
+        case reasonRequired = "reason-required"
+        case residentNotEligible = "resident-not-eligible"
+        case outsideJurisdiction = "outside-jurisdiction"
+        case signatureKeyNotAllowed = "signature-key-not-allowed"
+        case renewalTooEarly = "renewal-too-early"
+        case invalidKey = "invalid-key"
+        case factsDoNotMatch = "facts-do-not-match"
+        case tooManyAttempts = "too-many-attempts"
+        case conflict = "card-changed-concurrently"
+    }
+
+    public let code: Code
+    public let message: String
+    /// For `tooManyAttempts`: when to try again.
+    public let retryAfter: Int?
+
+    public init(_ code: Code, _ message: String, retryAfter: Int? = nil) {
+        self.code = code
+        self.message = message
+        self.retryAfter = retryAfter
+    }
+
+    init(_ error: CardTransitionError) {
+        switch error {
+        case .notFrom: self.init(.wrongCardState, error.description)
+        case .identityNotVerified: self.init(.identityNotVerified, error.description)
+        case .reasonRequired: self.init(.reasonRequired, error.description)
+        }
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}
