@@ -126,7 +126,7 @@ let package = Package(
         // Throwaway databases (SQLite files, PostgreSQL databases) and a clock tests can move.
         .target(
             name: "MynaTestSupport",
-            dependencies: ["MynaCore", "MynaStore", "MynaRegistry", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["MynaCore", "MynaStore", "MynaRegistry", "MynaPKI", "MynaCardOffice", .product(name: "Logging", package: "swift-log")],
             path: "Tests/MynaTestSupport",
             swiftSettings: swiftSettings
         ),

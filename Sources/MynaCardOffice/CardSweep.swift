@@ -19,6 +19,9 @@ public struct SweepReport: Sendable, Hashable {
     public var recordsEnded = 0
     /// Cards past their expiry date, marked expired.
     public var cardsExpired = 0
+
+    /// Whether the sweep found nothing to do.
+    public var isEmpty: Bool { self == SweepReport() }
 }
 
 extension CardOffice {

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+public import MynaCardOffice
 public import MynaPKI
 public import MynaRegistry
 public import Prometheus
@@ -18,19 +19,20 @@ public struct ServerConfiguration: Sendable {
 /// Builds the whole application in one visible place (style.md, after Hummingbird's
 /// examples): middleware, then the public routes, then the staff routes.
 public func buildApplication(
-    registry: Registry, pki: RevocationPublisher? = nil, configuration: ServerConfiguration,
+    registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, configuration: ServerConfiguration,
     metrics: PrometheusCollectorRegistry? = nil, logger: Logger
 ) -> some ApplicationProtocol {
-    let (router, _) = buildRouter(registry: registry, pki: pki, metrics: metrics)
+    let (router, _) = buildRouter(registry: registry, pki: pki ?? cards?.publisher, cards: cards, metrics: metrics)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Myna"),
+        services: cards.map { [CardSweepService(office: $0, logger: logger)] } ?? [],
         logger: logger)
 }
 
 /// The router, and the endpoints it serves (for the OpenAPI drift test).
 public func buildRouter(
-    registry: Registry, pki: RevocationPublisher? = nil, metrics: PrometheusCollectorRegistry? = nil
+    registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, metrics: PrometheusCollectorRegistry? = nil
 ) -> (Router<MynaRequestContextType>, [Endpoint]) {
     let router = Router(context: MynaRequestContext.self)
     let book = EndpointBook()
@@ -45,8 +47,11 @@ public func buildRouter(
     PublicController(registry: registry, metrics: metrics).register(routes: routes, book: book)
     StaffController(registry: registry).register(public: routes, staff: staff, book: book)
     ProcedureController(registry: registry).register(staff: staff, book: book)
-    ResidentController(registry: registry).register(staff: staff, book: book)
-    if let pki {
+    ResidentController(registry: registry, cards: cards).register(staff: staff, book: book)
+    if let cards {
+        CardController(office: cards).register(public: routes, staff: staff, book: book)
+    }
+    if let pki = pki ?? cards?.publisher {
         PKIController(publisher: pki, relyingParties: RelyingParties(database: registry.database)).register(routes: routes, book: book)
     }
     return (router, book.endpoints)

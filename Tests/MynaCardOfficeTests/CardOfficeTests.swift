@@ -65,14 +65,7 @@ struct CardFixture: Sendable {
 
 func withCardOffice(_ kind: DatabaseKind, _ body: @Sendable (CardFixture) async throws -> Void) async throws {
     try await withTestRegistry(kind) { registry, environment in
-        let authorities = try CertificateAuthorities.initialize(
-            in: environment.directory.appendingPathComponent("ca"), urls: RevocationURLs(base: "http://127.0.0.1:8080/v1/pki"),
-            now: environment.clock.now.addingTimeInterval(-86_400))
-        let publisher = RevocationPublisher(
-            authorities: authorities, ledger: SQLCertificateLedger(database: environment.database, clock: environment.clock.wallClock),
-            clock: environment.clock.wallClock)
-        let office = try CardOffice(registry: registry, publisher: publisher, keys: environment.keys, clock: environment.clock.wallClock)
-        try await body(CardFixture(office: office, registry: registry, environment: environment))
+        try await body(CardFixture(office: try makeTestCardOffice(registry, environment), registry: registry, environment: environment))
     }
 }
 

@@ -87,12 +87,13 @@ func makePublisher(_ environment: TestEnvironment, directory name: String = "ca"
 /// A fresh registry of `kind` behind the application's router (with the PKI routes when
 /// `pki` is set), and a client for it.
 func withRouter(
-    _ kind: DatabaseKind, logger: Logger = testLogger, pki: Bool = false,
+    _ kind: DatabaseKind, logger: Logger = testLogger, pki: Bool = false, cards: Bool = false,
     _ body: @escaping @Sendable (Registry, TestEnvironment, any TestClientProtocol) async throws -> Void
 ) async throws {
     try await withTestRegistry(kind) { registry, environment in
         let publisher = pki ? try makePublisher(environment) : nil
-        let app = buildApplication(registry: registry, pki: publisher, configuration: .init(), logger: logger)
+        let office = cards ? try makeTestCardOffice(registry, environment) : nil
+        let app = buildApplication(registry: registry, pki: publisher, cards: office, configuration: .init(), logger: logger)
         try await app.test(.router) { client in try await body(registry, environment, client) }
     }
 }

@@ -9,7 +9,7 @@ struct OpenAPITests {
     /// described, and every described operation is served.
     @Test func documentMatchesTheRouter() async throws {
         try await withTestRegistry(.sqlite) { registry, environment in
-            let (_, endpoints) = buildRouter(registry: registry, pki: try makePublisher(environment))
+            let (_, endpoints) = buildRouter(registry: registry, cards: try makeTestCardOffice(registry, environment))
             let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("../../Sources/MynaServer/Resources/openapi.json")
             let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])

@@ -8,20 +8,24 @@ public enum StaffRole: String, Sendable, Hashable, Codable, CaseIterable {
     case clerk
     /// 監督者 — a clerk who may also change an individual number (番号法 第7条第2項).
     case supervisor
-    /// 発行センター運用者 — the issuing centre (J-LIS role); card operations come later.
+    /// 発行センター運用者 — the issuing centre (J-LIS role): runs the CA and the card
+    /// office's sweeps from the command line; no counter procedures.
     case `operator`
     /// 監査 — the oversight role: reads access records and history, changes nothing.
     case auditor
 
     public enum Permission: Sendable {
         case search, openProcedure, register, changeResident, changeNumber, audit, createClerks
+        /// Card steps at the counter: application, hand-over, suspension, loss, return,
+        /// renewal, PIN reset.
+        case handleCards
     }
 
     public func may(_ permission: Permission) -> Bool {
         switch (self, permission) {
-        case (.clerk, .search), (.clerk, .openProcedure), (.clerk, .register), (.clerk, .changeResident): true
+        case (.clerk, .search), (.clerk, .openProcedure), (.clerk, .register), (.clerk, .changeResident), (.clerk, .handleCards): true
         case (.supervisor, .search), (.supervisor, .openProcedure), (.supervisor, .register),
-            (.supervisor, .changeResident), (.supervisor, .changeNumber), (.supervisor, .createClerks): true
+            (.supervisor, .changeResident), (.supervisor, .changeNumber), (.supervisor, .createClerks), (.supervisor, .handleCards): true
         case (.auditor, .audit): true
         default: false
         }

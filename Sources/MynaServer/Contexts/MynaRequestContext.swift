@@ -8,9 +8,12 @@ import MynaRegistry
 public struct MynaRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     var session: StaffSession?
+    /// The peer's IP address, for limits that count per caller (the hotline). Never logged.
+    let clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Bodies are small JSON documents; anything larger is refused before it is read.

@@ -102,3 +102,14 @@ struct NumberCheckBody: RequestBody {
 
     enum Kind: String, Codable { case individual, corporate }
 }
+
+/// Every change carries a reason, as the history and the resident will read it.
+enum Reason {
+    static func validated(_ text: String) throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 500 else {
+            throw Problem(.unprocessableContent, code: "invalid-reason", detail: "a reason is 1–500 characters")
+        }
+        return trimmed
+    }
+}

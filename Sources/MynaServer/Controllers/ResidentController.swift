@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MynaCardOffice
 import MynaCore
 import MynaRegistry
 
@@ -7,7 +8,17 @@ import MynaRegistry
 /// open procedure for that resident; registration and search come before there is one.
 struct ResidentController {
     let registry: Registry
+    /// When cards are served: a change of the four facts revokes the signature
+    /// certificate at once (the sweep is the safety net, not the path).
+    let cards: CardOffice?
     var residents: ResidentRegistry { registry.residents }
+
+    /// The card office follows a change to the person's record before the counter sees
+    /// the answer.
+    private func followed(_ resident: Resident) async throws -> ResidentView {
+        try await cards?.followRecord(of: resident.id)
+        return ResidentView(resident)
+    }
 
     func register(staff: RouterGroup<StaffContext>, book: EndpointBook) {
         book.on(staff, .post, "/v1/residents") { request, context in
@@ -73,7 +84,7 @@ struct ResidentController {
             guard body.name != nil || body.nameKana != nil || body.address != nil else {
                 throw Problem(.unprocessableContent, code: "nothing-to-change", detail: "give name, nameKana or address")
             }
-            return JSONResponse(value: ResidentView(try await residents.changeFacts(
+            return JSONResponse(value: try await followed(try await residents.changeFacts(
                 of: id, name: body.name, nameKana: body.nameKana, addressText: body.address,
                 by: context.session.actor, reason: try Self.reason(body.reason), within: context.session.member.municipality)))
         }
@@ -95,7 +106,7 @@ struct ResidentController {
             try context.require(.changeResident)
             let (id, _) = try Self.procedure(context)
             let body = try await request.decodeJSON(as: MoveInBody.self, context: context)
-            return JSONResponse(value: ResidentView(try await residents.moveIn(
+            return JSONResponse(value: try await followed(try await residents.moveIn(
                 id, addressText: body.address, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason),
                 within: context.session.member.municipality)))
         }
@@ -103,7 +114,7 @@ struct ResidentController {
             try context.require(.changeResident)
             let (id, _) = try Self.procedure(context)
             let body = try await request.decodeJSON(as: DeathBody.self, context: context)
-            return JSONResponse(value: ResidentView(try await residents.recordDeath(
+            return JSONResponse(value: try await followed(try await residents.recordDeath(
                 of: id, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason),
                 within: context.session.member.municipality)))
         }
@@ -160,12 +171,5 @@ struct ResidentController {
         return value
     }
 
-    /// Every change carries a reason, as the history and the resident will read it.
-    private static func reason(_ text: String) throws -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= 500 else {
-            throw Problem(.unprocessableContent, code: "invalid-reason", detail: "a reason is 1–500 characters")
-        }
-        return trimmed
-    }
+    private static func reason(_ text: String) throws -> String { try Reason.validated(text) }
 }

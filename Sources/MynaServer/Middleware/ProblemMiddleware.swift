@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import MynaCardOffice
 import MynaCore
 import MynaRegistry
 
@@ -31,6 +32,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             if error.code == .recordIntegrity {
                 context.logger.critical("record integrity check failed", metadata: ["code": "\(error.code.rawValue)"])
             }
+            return try Problem.from(error).response(from: request, context: context)
+        } catch let error as CardOfficeError {
             return try Problem.from(error).response(from: request, context: context)
         } catch let error as HTTPError {
             let code = switch error.status {

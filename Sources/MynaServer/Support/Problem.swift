@@ -1,6 +1,7 @@
 import Foundation
 public import HTTPTypes
 public import Hummingbird
+import MynaCardOffice
 import MynaRegistry
 
 /// An RFC 9457 problem document: the one shape of every error Myna returns. `code` is
@@ -58,6 +59,22 @@ extension Problem {
         }
         var problem = Problem(status, code: error.code.rawValue, detail: error.message)
         if error.code == .accountLocked { problem.retryAfter = Int(StaffDirectory.lockoutDuration) }
+        return problem
+    }
+}
+
+extension Problem {
+    static func from(_ error: CardOfficeError) -> Problem {
+        let status: HTTPResponse.Status = switch error.code {
+        case .cardNotFound: .notFound
+        case .wrongCardState, .cardAlreadyLive, .conflict: .conflict
+        case .outsideJurisdiction: .forbidden
+        case .tooManyAttempts: .tooManyRequests
+        case .identityNotVerified, .reasonRequired, .residentNotEligible, .signatureKeyNotAllowed, .renewalTooEarly, .invalidKey,
+            .factsDoNotMatch: .unprocessableContent
+        }
+        var problem = Problem(status, code: error.code.rawValue, detail: error.message)
+        problem.retryAfter = error.retryAfter
         return problem
     }
 }

@@ -12,4 +12,6 @@ enum RegistryMetrics {
     static let proceduresOpened = Counter(label: "myna_procedures_opened_total")
     static let numbersDisclosed = Counter(label: "myna_numbers_disclosed_total")
     static let numbersChanged = Counter(label: "myna_numbers_changed_total")
+    static let cardsIssued = Counter(label: "myna_cards_issued_total")
+    static let hotlineSuspensions = Counter(label: "myna_hotline_suspensions_total")
 }

@@ -9,7 +9,7 @@ import MynaStore
 struct CardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card", abstract: "A virtual My Number card (keys generated on the card, PINs enforced by it).",
-        subcommands: [New.self, Show.self, PublicKey.self, ExportCertificate.self, Sign.self])
+        subcommands: [New.self, Show.self, PublicKey.self, Keys.self, Install.self, ResetPIN.self, ExportCertificate.self, Sign.self])
 
     struct CardOptions: ParsableArguments {
         @Option(help: "The card file.") var card: String
@@ -85,6 +85,74 @@ struct CardCommand: ParsableCommand {
         }
     }
 
+    struct Keys: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print what the counter's reader sends to issue or renew certificates: the chip id and the public keys (JSON).",
+            discussion: "Pipe it into POST /v1/residents/{id}/cards/{card}/issue (add identityDocuments), /resume or /renew.")
+        @OptionGroup var options: CardOptions
+
+        func run() throws {
+            let card = try options.file().load()
+            var body: [String: String] = ["chipId": card.id]
+            body["authenticationKey"] = card.publicKey(for: .authentication)?.pem
+            body["signatureKey"] = card.publicKey(for: .signature)?.pem
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(body), as: UTF8.self))
+        }
+    }
+
+    struct Install: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write certificates to the card, as the counter does at issuance, resumption or renewal.",
+            discussion: "--from takes the JSON the counter API answered (authenticationCertificate, signatureCertificate and the two CA certificates, PEM).")
+        @OptionGroup var options: CardOptions
+        @Option(name: .customLong("from"), help: "The counter's answer (JSON).") var answer: String
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: answer),
+                let issued = try? JSONDecoder().decode(IssuedCertificatesFile.self, from: data)
+            else { throw ValidationError("\(answer) is not the counter's answer with certificates") }
+            var installed: [String] = []
+            try options.file().update { card in
+                for (kind, certificate, ca) in [
+                    (KeyKind.authentication, issued.authenticationCertificate, issued.authenticationCACertificate),
+                    (.signature, issued.signatureCertificate, issued.signatureCACertificate),
+                ] {
+                    guard let certificate else { continue }
+                    try card.install(certificate: try PEMDecoding.certificate(certificate), for: kind)
+                    try card.installCA(certificate: try PEMDecoding.certificate(ca), for: kind)
+                    installed.append(kind.rawValue)
+                }
+            }
+            print("installed \(installed.joined(separator: " and ")) certificate\(installed.count == 1 ? "" : "s")")
+        }
+    }
+
+    struct ResetPIN: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-pin",
+            abstract: "Set a new PIN on the card with the counter's authorisation, all tries restored.",
+            discussion: "--from takes the counter's answer to POST /v1/residents/{id}/cards/{card}/pin-reset, which records the identity check.")
+        @OptionGroup var options: CardOptions
+        @Option(name: .customLong("from"), help: "The counter's authorisation (JSON).") var answer: String
+        @Option(help: "The new PIN. Env: MYNA_CARD_PIN.") var newPin: String?
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: answer),
+                let authorisation = try? JSONDecoder.iso8601.decode(PINResetFile.self, from: data), let kind = PINKind(rawValue: authorisation.pin)
+            else { throw ValidationError("\(answer) is not the counter's PIN-reset authorisation") }
+            let pin = newPin ?? ProcessInfo.processInfo.environment["MYNA_CARD_PIN"] ?? ""
+            if let problem = kind.validate(pin) { throw ValidationError("\(kind.rawValue) PIN: \(problem.description)") }
+            try options.file().update { card in
+                guard card.id == authorisation.card.chipId else { throw ValidationError("that authorisation is for another card") }
+                try card.resetPIN(kind, newPIN: pin, counterAuthorisation: CounterAuthorisation(
+                    staffID: authorisation.staffId, identityCheckedAt: authorisation.identityCheckedAt))
+            }
+            print("\(kind.rawValue) PIN reset: \(kind.maximumTries) tries")
+        }
+    }
+
     struct ExportCertificate: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export-cert",
@@ -147,5 +215,47 @@ struct CardRefusal: Error, CustomStringConvertible {
         case .wrong(let tries): "wrong PIN: \(tries) \(tries == 1 ? "try" : "tries") left before the PIN locks"
         case .blocked: "the PIN is locked: it can be reset only at the municipal counter"
         }
+    }
+}
+
+/// The parts of the counter's answers the card commands read.
+struct IssuedCertificatesFile: Decodable {
+    let authenticationCertificate: String?
+    let signatureCertificate: String?
+    let authenticationCACertificate: String
+    let signatureCACertificate: String
+}
+
+struct PINResetFile: Decodable {
+    struct Card: Decodable { let chipId: String? }
+    let card: Card
+    let pin: String
+    let staffId: String
+    let identityCheckedAt: Date
+}
+
+enum PEMDecoding {
+    /// The DER inside one PEM CERTIFICATE block.
+    static func certificate(_ pem: String) throws -> [UInt8] {
+        let body = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        guard pem.contains("-----BEGIN CERTIFICATE-----"), let der = Data(base64Encoded: body), !der.isEmpty else {
+            throw ValidationError("not a PEM certificate")
+        }
+        return Array(der)
+    }
+}
+
+extension JSONDecoder {
+    /// Dates as the API writes them: ISO 8601 with fractional seconds.
+    static var iso8601: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
+                ?? Date.ISO8601FormatStyle().parse(text)
+            else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 date")) }
+            return date
+        }
+        return decoder
     }
 }

@@ -1,7 +1,12 @@
 import ArgumentParser
 import Foundation
+import MynaCard
+import MynaCardEmulator
+import MynaCardOffice
 import MynaCore
 import MynaRegistry
+import MynaStore
+import X509
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,8 +14,9 @@ struct Demo: AsyncParsableCommand {
         discussion: """
             On first run this creates the data directory, keys, staff accounts for 千代田区 (clerk, supervisor), \
             札幌市 (clerk, to complete moves), an auditor and an issuing-centre operator, and registers demo residents. \
-            Credentials and resident ids go to <data dir>/demo.json (mode 0600) for scripts and tests. Later runs \
-            reuse what is there.
+            Each demo resident gets a My Number card: a virtual card file under <data dir>/cards/ with keys generated \
+            on it and certificates written at issuance. Credentials, resident ids, card files and PINs go to \
+            <data dir>/demo.json (mode 0600) for scripts and tests. Later runs reuse what is there.
             """)
 
     @Option(help: "How many demo residents to register on first run.")
@@ -29,12 +35,14 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let logger = makeLogger("myna")
         let registry = try await store.openRegistry(logger: logger)
+        let cards = try store.openCardOffice(registry: registry, urlBase: server.resolvedPKIURL, logger: logger)
         let file = store.dataDirectory.appendingPathComponent("demo.json")
         var demo: DemoFile
         if let data = FileManager.default.contents(atPath: file.path), let existing = try? JSONDecoder().decode(DemoFile.self, from: data) {
             demo = existing
         } else {
             demo = try await seed(registry)
+            try await issueCards(to: &demo, office: cards)
         }
         demo.server = "http://\(server.resolvedHost):\(server.resolvedPort)"
         let encoder = JSONEncoder()
@@ -48,7 +56,7 @@ struct Demo: AsyncParsableCommand {
             print("demo data ready in \(file.path)")
             return
         }
-        try await serve(registry: registry, store: store, server: server, logger: logger, banner: banner(demo, file: file))
+        try await serve(registry: registry, cards: cards, store: store, server: server, logger: logger, banner: banner(demo, file: file))
     }
 
     private func seed(_ registry: Registry) async throws -> DemoFile {
@@ -90,6 +98,49 @@ struct Demo: AsyncParsableCommand {
         return DemoFile(server: "", staff: staff, residents: people)
     }
 
+    /// A card for every demo resident, issued as at the counter: keys generated on the
+    /// card, certificates written to it. Key generation runs on every core; issuance
+    /// goes through the card office like any other.
+    private func issueCards(to demo: inout DemoFile, office: CardOffice) async throws {
+        let directory = store.dataDirectory.appendingPathComponent("cards")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let deviceKey = try KeyStore(directory: store.dataDirectory.appendingPathComponent("keys")).key(.cardDevice)
+        let today = CalendarDate(inJapanAt: Date())
+        var progress = ProgressBar(total: demo.residents.count, label: "issuing demo cards")
+        let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        for start in stride(from: 0, to: demo.residents.count, by: width * 4) {
+            let slice = Array(demo.residents[start..<min(start + width * 4, demo.residents.count)].enumerated())
+            let made = try await withThrowingTaskGroup(of: (Int, VirtualCard, DemoPINs).self) { group in
+                for (offset, resident) in slice {
+                    let adult = (try CalendarDate(iso: resident.birthDate)).age(on: today) >= 15
+                    group.addTask {
+                        let pins = DemoPINs.random(signature: adult)
+                        return (start + offset, try VirtualCard.new(pins: pins.byKind), pins)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            for (index, var chip, pins) in made.sorted(by: { $0.0 < $1.0 }) {
+                let resident = demo.residents[index]
+                let card = try await office.apply(for: resident.id, by: .system("demo"), within: nil).card
+                let issued = try await office.issue(
+                    card.id, keys: try CardKeys(chip), identityDocuments: [.issuanceNotice, .driversLicence], by: .system("demo"), within: nil)
+                for (kind, certificate, ca) in [
+                    (KeyKind.authentication, issued.authentication, issued.authenticationCA), (.signature, issued.signature, issued.signatureCA),
+                ] {
+                    guard let certificate else { continue }
+                    try chip.install(certificate: certificate, for: kind)
+                    try chip.installCA(certificate: ca, for: kind)
+                }
+                let path = directory.appendingPathComponent("\(resident.id).card")
+                try VirtualCardFile(url: path, deviceKey: deviceKey).save(chip)
+                demo.residents[index].card = DemoCard(id: card.id, serial: card.serial, chipId: chip.id, file: path.path, pins: pins)
+            }
+            progress.update(start + slice.count)
+        }
+        if !demo.residents.isEmpty { progress.finish(demo.residents.count) }
+    }
+
     private func banner(_ demo: DemoFile, file: URL) -> String {
         let clerk = demo.staff.first { $0.username == "chiyoda-clerk" }
         return """
@@ -119,6 +170,8 @@ struct DemoFile: Codable {
 
 struct DemoResidentEntry: Codable {
     let id: String
+    /// The resident's virtual card, its number for the hotline, and its PINs.
+    var card: DemoCard?
     let name: String
     let nameKana: String
     let birthDate: String
@@ -134,5 +187,41 @@ struct DemoResidentEntry: Codable {
         sex = resident.facts.sex.rawValue
         municipalityCode = resident.facts.address.municipality.digits
         address = resident.facts.address.text
+    }
+}
+
+struct DemoCard: Codable {
+    let id: String
+    let serial: String
+    let chipId: String
+    let file: String
+    let pins: DemoPINs
+}
+
+/// A demo card's PINs (domain.md §2 formats). Kept in demo.json so scripts can use the card.
+struct DemoPINs: Codable, Sendable {
+    let authentication: String
+    let textInput: String
+    let signature: String?
+
+    static func random(signature: Bool) -> DemoPINs {
+        let four = String(format: "%04d", Int.random(in: 0..<10_000))
+        let letters = (0..<4).map { _ in "ABCDEFGHJKLMNPQRSTUVWXYZ".randomElement()! }
+        return DemoPINs(authentication: four, textInput: four, signature: signature ? String(letters) + String(format: "%04d", Int.random(in: 0..<10_000)) : nil)
+    }
+
+    var byKind: [PINKind: String] {
+        var pins: [PINKind: String] = [.authentication: authentication, .textInput: textInput]
+        if let signature { pins[.signature] = signature }
+        return pins
+    }
+}
+
+extension CardKeys {
+    /// What the counter's reader reads from a virtual card.
+    init(_ card: VirtualCard) throws {
+        try self.init(
+            chipID: card.id, authentication: Certificate.PublicKey(derEncoded: card.publicKey(for: .authentication)!.subjectPublicKeyInfoDER),
+            signature: card.publicKey(for: .signature).map { try Certificate.PublicKey(derEncoded: $0.subjectPublicKeyInfoDER) })
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
+import MynaCardOffice
 import MynaRegistry
 import MynaServer
 import Prometheus
@@ -16,18 +17,20 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let logger = makeLogger("myna")
         let registry = try await store.openRegistry(logger: logger)
-        try await serve(registry: registry, store: store, server: server, logger: logger)
+        let cards = try store.openCardOffice(registry: registry, urlBase: server.resolvedPKIURL, logger: logger)
+        try await serve(registry: registry, cards: cards, store: store, server: server, logger: logger)
     }
 }
 
 /// Runs the server until SIGINT or SIGTERM, then closes the database: Hummingbird's
 /// service group shuts the server down gracefully, letting requests in flight finish.
-func serve(registry: Registry, store: StoreOptions, server: ServerOptions, logger: Logger, banner: String? = nil) async throws {
+func serve(
+    registry: Registry, cards: CardOffice, store: StoreOptions, server: ServerOptions, logger: Logger, banner: String? = nil
+) async throws {
     let metrics = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-    let pki = try store.openPKI(registry: registry, urlBase: server.resolvedPKIURL, logger: logger)
     let app = buildApplication(
-        registry: registry, pki: pki, configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
+        registry: registry, cards: cards, configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
         metrics: metrics, logger: logger)
     let database = try store.location.redacted
     logger.info("serving", metadata: ["address": "http://\(server.resolvedHost):\(server.resolvedPort)", "database": "\(database)"])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MynaCardOffice
 import MynaPKI
 import MynaRegistry
 import MynaStore
@@ -49,6 +50,13 @@ extension StoreOptions {
             authorities = try CertificateAuthorities.initialize(in: directory, urls: urls)
         }
         return RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: registry.database))
+    }
+
+    /// The card office over the registry and this data directory's CAs.
+    func openCardOffice(registry: Registry, urlBase: String, logger: Logger) throws -> CardOffice {
+        try CardOffice(
+            registry: registry, publisher: try openPKI(registry: registry, urlBase: urlBase, logger: logger),
+            keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")))
     }
 }
 

@@ -1,0 +1,287 @@
+import Foundation
+import Hummingbird
+import MynaCard
+import MynaCardOffice
+import MynaCore
+import MynaPKI
+import MynaRegistry
+
+/// The card at the counter (inside the resident's procedure) and the public suspension
+/// hotline. Every step goes through ``CardOffice``, which checks it against the card's
+/// state machine and records it.
+struct CardController {
+    let office: CardOffice
+
+    func register(public routes: RouterGroup<MynaRequestContext>, staff: RouterGroup<StaffContext>, book: EndpointBook) {
+        // 一時利用停止: no sign-in; the caller proves who they are with facts only the
+        // holder should have together. Facts travel in the body, never in the URL.
+        book.on(routes, .post, "/v1/cards/suspension") { request, context in
+            let body = try await request.decodeJSON(as: HotlineBody.self, context: context)
+            let outcome = try await office.suspendByHotline(
+                number: body.individualNumber, birthDate: body.birthDate, cardSerial: body.cardSerial,
+                source: context.clientAddress ?? "unknown")
+            RegistryMetrics.hotlineSuspensions.increment()
+            return JSONResponse(value: HotlineView(
+                outcome: outcome.rawValue,
+                message: "カードの一時利用停止を受け付けました。電子証明書は失効しています。解除は市区町村窓口で、本人確認のうえ電子証明書を再発行します。"
+                    + " Your card is suspended and its certificates are revoked. To lift it, visit your municipal counter with identity documents."))
+        }
+
+        book.on(staff, .get, "/v1/residents/{id}/cards") { _, context in
+            let id = try Self.procedure(context)
+            var views: [CardView] = []
+            for card in try await office.cards(of: id) {
+                views.append(CardView(
+                    card, history: try await office.history(of: card.id), certificates: try await office.certificates(of: card.id)))
+            }
+            return JSONResponse(value: CardsView(residentId: id, cards: views))
+        }
+        book.on(staff, .post, "/v1/residents/{id}/cards") { _, context in
+            try context.require(.handleCards)
+            let id = try Self.procedure(context)
+            let (card, fee) = try await office.apply(for: id, by: context.session.actor, within: context.session.member.municipality)
+            return JSONResponse(status: .created, value: ApplicationView(card: CardView(card), feeYen: fee))
+        }
+        book.on(staff, .post, "/v1/residents/{id}/cards/{card}/issue") { request, context in
+            let card = try await card(context, permission: .handleCards)
+            let body = try await request.decodeJSON(as: CardKeysBody.self, context: context)
+            let issued = try await office.issue(
+                card.id, keys: try body.keys(), identityDocuments: body.identityDocuments ?? [], by: context.session.actor,
+                within: context.session.member.municipality)
+            RegistryMetrics.cardsIssued.increment()
+            return JSONResponse(value: IssuedView(issued))
+        }
+        book.on(staff, .post, "/v1/residents/{id}/cards/{card}/resume") { request, context in
+            let card = try await card(context, permission: .handleCards)
+            let body = try await request.decodeJSON(as: CardKeysBody.self, context: context)
+            let issued = try await office.resume(
+                card.id, keys: try body.keys(), identityDocuments: body.identityDocuments ?? [], by: context.session.actor,
+                within: context.session.member.municipality)
+            return JSONResponse(value: IssuedView(issued))
+        }
+        book.on(staff, .post, "/v1/residents/{id}/cards/{card}/renew") { request, context in
+            let card = try await card(context, permission: .handleCards)
+            let body = try await request.decodeJSON(as: CardKeysBody.self, context: context)
+            let issued = try await office.renew(card.id, keys: try body.keys(), by: context.session.actor, within: context.session.member.municipality)
+            return JSONResponse(value: IssuedView(issued))
+        }
+        book.on(staff, .post, "/v1/residents/{id}/cards/{card}/suspend") { _, context in
+            let card = try await card(context, permission: .handleCards)
+            return JSONResponse(value: CardView(try await office.suspend(
+                card.id, by: context.session.actor, within: context.session.member.municipality)))
+        }
+        book.on(staff, .post, "/v1/residents/{id}/cards/{card}/loss") { request, context in
+            let card = try await card(context, permission: .handleCards)
+            let body = try await request.decodeJSON(as: CardReasonBody.self, context: context)
+            return JSONResponse(value: CardView(try await office.reportLoss(
+                card.id, reason: try Self.reason(body.reason), by: context.session.actor, within: context.session.member.municipality)))
+        }
+        book.on(staff, .post, "/v1/residents/{id}/cards/{card}/return") { request, context in
+            let card = try await card(context, permission: .handleCards)
+            let body = try await request.decodeJSON(as: CardReasonBody.self, context: context)
+            let statement = try await office.returnCard(
+                card.id, reason: try Self.reason(body.reason), by: context.session.actor, within: context.session.member.municipality)
+            return JSONResponse(value: ReturnView(
+                card: CardView(statement.card), revokedCertificates: statement.revokedCertificates, ends: statement.ends, remains: statement.remains))
+        }
+        book.on(staff, .post, "/v1/residents/{id}/cards/{card}/pin-reset") { request, context in
+            let card = try await card(context, permission: .handleCards)
+            let body = try await request.decodeJSON(as: PINResetBody.self, context: context)
+            let (updated, checkedAt) = try await office.authorisePINReset(
+                card.id, pin: body.pin, identityDocuments: body.identityDocuments, by: context.session.actor,
+                within: context.session.member.municipality)
+            return JSONResponse(value: PINResetView(card: CardView(updated), pin: body.pin.rawValue, staffId: context.session.member.id, identityCheckedAt: checkedAt))
+        }
+    }
+
+    /// The resident of the path must be the session's procedure's.
+    private static func procedure(_ context: StaffContext) throws -> String {
+        guard let id = context.parameters.get("id"), id.count <= 64 else {
+            throw Problem(.badRequest, code: "invalid-resident-id", detail: "the resident id is malformed")
+        }
+        _ = try StaffDirectory.procedure(in: context.session, for: id)
+        return id
+    }
+
+    /// The card of the path, which must be the procedure's resident's.
+    private func card(_ context: StaffContext, permission: StaffRole.Permission) async throws -> CardRecord {
+        try context.require(permission)
+        let resident = try Self.procedure(context)
+        guard let id = context.parameters.get("card"), id.count <= 64 else {
+            throw Problem(.badRequest, code: "invalid-card-id", detail: "the card id is malformed")
+        }
+        let card = try await office.card(id)
+        guard card.residentID == resident else { throw CardOfficeError(.cardNotFound, "no such card for this person") }
+        return card
+    }
+
+    private static func reason(_ text: String) throws -> String { try Reason.validated(text) }
+}
+
+// MARK: Bodies
+
+struct HotlineBody: RequestBody {
+    static let fields: Set<String> = ["individualNumber", "birthDate", "cardSerial"]
+    let individualNumber: IndividualNumber
+    let birthDate: CalendarDate
+    let cardSerial: String
+}
+
+/// The card's public keys as the counter's reader reads them, with the identity
+/// documents shown (for issuance and resumption).
+struct CardKeysBody: RequestBody {
+    static let fields: Set<String> = ["chipId", "authenticationKey", "signatureKey", "identityDocuments"]
+    let chipId: String
+    let authenticationKey: String
+    let signatureKey: String?
+    let identityDocuments: [IdentityDocument]?
+
+    func keys() throws -> CardKeys {
+        guard (1...64).contains(chipId.count), chipId.allSatisfy({ $0.isHexDigit }) else {
+            throw Problem(.unprocessableContent, code: "invalid-field", detail: "chipId is the card's hexadecimal chip id")
+        }
+        return CardKeys(
+            chipID: chipId.lowercased(), authentication: try CardKeys.publicKey(pem: authenticationKey),
+            signature: try signatureKey.map(CardKeys.publicKey(pem:)))
+    }
+}
+
+struct CardReasonBody: RequestBody {
+    static let fields: Set<String> = ["reason"]
+    let reason: String
+}
+
+struct PINResetBody: RequestBody {
+    static let fields: Set<String> = ["pin", "identityDocuments"]
+    let pin: PINKind
+    let identityDocuments: [IdentityDocument]
+}
+
+// MARK: Views
+
+struct CardView: Encodable, Sendable {
+    let id: String
+    let serial: String
+    let residentId: String
+    let status: String
+    let replacesId: String?
+    let chipId: String?
+    let issuedOn: CalendarDate?
+    let expiresOn: CalendarDate?
+    let appliedAt: Date
+    let history: [CardHistoryView]?
+    let certificates: [CardCertificateView]?
+
+    init(_ card: CardRecord, history: [CardHistoryEntry]? = nil, certificates: [CardCertificate]? = nil) {
+        id = card.id
+        serial = card.serial
+        residentId = card.residentID
+        status = card.status.rawValue
+        replacesId = card.replacesID
+        chipId = card.chipID
+        issuedOn = card.issuedOn
+        expiresOn = card.expiresOn
+        appliedAt = card.appliedAt
+        self.history = history?.map(CardHistoryView.init)
+        self.certificates = certificates?.map(CardCertificateView.init)
+    }
+}
+
+struct CardHistoryView: Encodable, Sendable {
+    let sequence: Int
+    let event: String
+    let from: String?
+    let to: String
+    let actor: String
+    let procedureId: String?
+    let reason: String?
+    let feeYen: Int
+    let identityDocuments: [String]
+    let certificates: [String]
+    let occurredAt: Date
+
+    init(_ entry: CardHistoryEntry) {
+        sequence = entry.sequence
+        event = entry.event
+        from = entry.from?.rawValue
+        to = entry.to.rawValue
+        actor = entry.actor
+        procedureId = entry.procedureID
+        reason = entry.reason
+        feeYen = entry.feeYen
+        identityDocuments = entry.identityDocuments.map(\.rawValue)
+        certificates = entry.certificates
+        occurredAt = entry.occurredAt
+    }
+}
+
+struct CardCertificateView: Encodable, Sendable {
+    let serial: String
+    let kind: String
+    let notAfter: Date
+    let installedAt: Date?
+    let endedAt: Date?
+    let endReason: String?
+
+    init(_ certificate: CardCertificate) {
+        serial = certificate.serialHex
+        kind = certificate.kind.rawValue
+        notAfter = certificate.notAfter
+        installedAt = certificate.installedAt
+        endedAt = certificate.endedAt
+        endReason = certificate.endReason
+    }
+}
+
+struct CardsView: Encodable, Sendable {
+    let residentId: String
+    let cards: [CardView]
+}
+
+struct ApplicationView: Encodable, Sendable {
+    let card: CardView
+    let feeYen: Int
+}
+
+/// What the counter writes to the card: certificates in PEM, the CA certificates with them.
+struct IssuedView: Encodable, Sendable {
+    let card: CardView
+    let authenticationCertificate: String?
+    let signatureCertificate: String?
+    let authenticationCACertificate: String
+    let signatureCACertificate: String
+
+    init(_ issued: IssuedCertificates) {
+        card = CardView(issued.card)
+        authenticationCertificate = issued.authentication.map { PEMText.certificate($0) }
+        signatureCertificate = issued.signature.map { PEMText.certificate($0) }
+        authenticationCACertificate = PEMText.certificate(issued.authenticationCA)
+        signatureCACertificate = PEMText.certificate(issued.signatureCA)
+    }
+}
+
+struct ReturnView: Encodable, Sendable {
+    let card: CardView
+    let revokedCertificates: [String]
+    let ends: [String]
+    let remains: [String]
+}
+
+struct PINResetView: Encodable, Sendable {
+    let card: CardView
+    let pin: String
+    let staffId: String
+    let identityCheckedAt: Date
+}
+
+struct HotlineView: Encodable, Sendable {
+    let outcome: String
+    let message: String
+}
+
+enum PEMText {
+    static func certificate(_ der: [UInt8]) -> String {
+        "-----BEGIN CERTIFICATE-----\n" + Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+            + "\n-----END CERTIFICATE-----\n"
+    }
+}
