@@ -43,30 +43,40 @@ public struct CardOffice: Sendable {
     /// 交付申請 — a card is applied for. A person with an earlier card gets a reissue, with
     /// its fee recorded (¥1,000; none when the earlier card simply expired).
     public func apply(for residentID: String, by actor: RegistryActor, within jurisdiction: MunicipalityCode?) async throws -> (card: CardRecord, feeYen: Int) {
+        try await applyMany(for: [residentID], by: actor, within: jurisdiction)[0]
+    }
+
+    /// Applications for many people in one commit (a municipality's bulk application, the
+    /// demo, a benchmark's fleet), each checked and recorded as a single one is.
+    public func applyMany(for residentIDs: [String], by actor: RegistryActor, within jurisdiction: MunicipalityCode?) async throws -> [(card: CardRecord, feeYen: Int)] {
         let now = clock.milliseconds
         do {
             return try await database.transaction { connection in
-                let resident = try await residents.resident(
-                    residentID, on: connection, recording: .cardApplication, by: actor, purpose: "card application")
-                try Self.require(resident, registeredIn: jurisdiction)
-                let cards = try await Self.cards(of: residentID, on: connection)
-                guard !cards.contains(where: { $0.status.isLive }) else {
-                    throw CardOfficeError(.cardAlreadyLive, "the person already holds a card or has one on order: report it lost or return it first")
+                var applied: [(card: CardRecord, feeYen: Int)] = []
+                for residentID in residentIDs {
+                    let resident = try await residents.resident(
+                        residentID, on: connection, recording: .cardApplication, by: actor, purpose: "card application")
+                    try Self.require(resident, registeredIn: jurisdiction)
+                    let cards = try await Self.cards(of: residentID, on: connection)
+                    guard !cards.contains(where: { $0.status.isLive }) else {
+                        throw CardOfficeError(.cardAlreadyLive, "the person already holds a card or has one on order: report it lost or return it first")
+                    }
+                    let previous = cards.first
+                    let fee = previous.map { CardLifecycle.reissueFee(after: $0.status) } ?? 0
+                    let id = UUID().uuidString.lowercased()
+                    try await connection.query(SQL(
+                        """
+                        INSERT INTO cards (id, serial, resident_id, status, replaces_id, applied_at, updated_at, version)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, 1)
+                        """, [.text(id), .text(CardSerial.random()), .text(residentID), .text(CardStatus.applied.rawValue),
+                              SQLValue(previous?.id), .integer(now), .integer(now)]))
+                    try await Self.recordEvent(
+                        card: id, sequence: 1, event: previous == nil ? "apply" : "apply-reissue", from: nil, to: .applied, actor: actor,
+                        reason: previous.map { "reissue after a card that is \($0.status.rawValue)" } ?? "first card", feeYen: fee,
+                        documents: [], certificates: [], at: now, on: connection)
+                    applied.append((try await Self.card(id, on: connection), fee))
                 }
-                let previous = cards.first
-                let fee = previous.map { CardLifecycle.reissueFee(after: $0.status) } ?? 0
-                let id = UUID().uuidString.lowercased()
-                try await connection.query(SQL(
-                    """
-                    INSERT INTO cards (id, serial, resident_id, status, replaces_id, applied_at, updated_at, version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 1)
-                    """, [.text(id), .text(CardSerial.random()), .text(residentID), .text(CardStatus.applied.rawValue),
-                          SQLValue(previous?.id), .integer(now), .integer(now)]))
-                try await Self.recordEvent(
-                    card: id, sequence: 1, event: previous == nil ? "apply" : "apply-reissue", from: nil, to: .applied, actor: actor,
-                    reason: previous == nil ? "first card" : "reissue after a card that is \(previous!.status.rawValue)", feeYen: fee,
-                    documents: [], certificates: [], at: now, on: connection)
-                return (try await Self.card(id, on: connection), fee)
+                return applied
             }
         } catch StoreError.uniqueViolation {
             throw CardOfficeError(.cardAlreadyLive, "the person already holds a card or has one on order")
@@ -110,50 +120,101 @@ public struct CardOffice: Sendable {
     /// installed, so the card is never without one), and a new certificate where the card
     /// has none — after a change of name or address revoked the signature certificate.
     public func renew(_ cardID: String, keys: CardKeys, by actor: RegistryActor, within jurisdiction: MunicipalityCode?) async throws -> IssuedCertificates {
+        try await renewMany([(cardID, keys)], by: actor, within: jurisdiction)[0]
+    }
+
+    /// A renewal wave (J-LIS mails the expiry notices in bulk): many cards renewed with
+    /// one commit per step and one signing batch, in the same order as a single renewal —
+    /// new certificates installed first, the superseded ones revoked after.
+    public func renewMany(_ cards: [(id: String, keys: CardKeys)], by actor: RegistryActor, within jurisdiction: MunicipalityCode?) async throws -> [IssuedCertificates] {
         let today = clock.today
-        let live = try await database.read { try await Self.liveCertificates(of: cardID, on: $0) }
-        var kinds: [CertificateKind: Bool] = [:]
-        for (kind, key) in [(CertificateKind.authentication, keys.authentication as Certificate.PublicKey?), (.signature, keys.signature)] where key != nil {
-            if let current = live.first(where: { $0.kind == kind }) {
-                if CardLifecycle.mayRenew(certificateExpiry: CalendarDate(inJapanAt: current.notAfter), on: today) { kinds[kind] = true }
-            } else {
-                kinds[kind] = false
-            }
+        let live = try await database.read { connection in
+            var live: [String: [LiveCertificate]] = [:]
+            for card in cards { live[card.id] = try await Self.liveCertificates(of: card.id, on: connection) }
+            return live
         }
-        guard !kinds.isEmpty else {
-            throw CardOfficeError(.renewalTooEarly, "certificates can be renewed from 3 months before they expire")
+        let items = try cards.map { card -> CertificationItem in
+            var kinds: [CertificateKind: Bool] = [:]
+            for (kind, key) in [(CertificateKind.authentication, card.keys.authentication as Certificate.PublicKey?), (.signature, card.keys.signature)] where key != nil {
+                if let current = live[card.id]?.first(where: { $0.kind == kind }) {
+                    if CardLifecycle.mayRenew(certificateExpiry: CalendarDate(inJapanAt: current.notAfter), on: today) { kinds[kind] = true }
+                } else {
+                    kinds[kind] = false
+                }
+            }
+            guard !kinds.isEmpty else {
+                throw CardOfficeError(.renewalTooEarly, "certificates can be renewed from 3 months before they expire")
+            }
+            return CertificationItem(cardID: card.id, keys: card.keys, kinds: kinds)
         }
         let issued = try await certify(
-            cardID, keys: keys, kinds: kinds, event: .renewCertificates, documents: [], action: .cardRenewal, by: actor, within: jurisdiction
+            items, event: .renewCertificates, documents: [], action: .cardRenewal, by: actor, within: jurisdiction
         ) { card, _ in (card.issuedOn, card.expiresOn) }
-        try await end(live.filter { kinds[$0.kind] == true }, reason: .superseded, cardID: cardID, by: actor, event: "certificates-superseded")
+        var superseded: [String: [LiveCertificate]] = [:]
+        for item in items { superseded[item.cardID] = live[item.cardID]?.filter { item.kinds[$0.kind] == true } }
+        try await end(superseded, reason: .superseded, by: actor, event: "certificates-superseded")
         return issued
     }
 
-    /// The shared path of issuance, resumption and renewal: check the step, plan the
-    /// certificates, have the CA sign them, install them and take the step.
+    /// Hands over many cards at once (the demo's seeding, a benchmark's fleet): the same
+    /// checks and records as ``issue(_:keys:identityDocuments:by:within:)``, batched.
+    public func issueMany(
+        _ cards: [(id: String, keys: CardKeys)], identityDocuments: [IdentityDocument], by actor: RegistryActor, within jurisdiction: MunicipalityCode?
+    ) async throws -> [IssuedCertificates] {
+        try Self.requireIdentity(identityDocuments)
+        let today = clock.today
+        return try await certify(
+            cards.map { CertificationItem(cardID: $0.id, keys: $0.keys, kinds: [.authentication: false, .signature: false]) },
+            event: .issue(identityDocuments: identityDocuments.map(\.rawValue)), documents: identityDocuments, action: .cardIssue,
+            by: actor, within: jurisdiction
+        ) { _, resident in (issuedOn: today, expiresOn: CardLifecycle.expiry(issuedOn: today, bornOn: resident.facts.birthDate)) }
+    }
+
+    /// One card's part of a certification: its keys, and which kinds to certify (each
+    /// marked whether it renews a live certificate).
+    struct CertificationItem: Sendable {
+        let cardID: String
+        let keys: CardKeys
+        let kinds: [CertificateKind: Bool]
+    }
+
+    /// The shared path of issuance, resumption and renewal: check each step, plan the
+    /// certificates, have the CA sign them all, install them and take the steps.
     private func certify(
-        _ cardID: String, keys: CardKeys, kinds: [CertificateKind: Bool] = [.authentication: false, .signature: false], event: CardEvent,
-        documents: [IdentityDocument], action: AccessAction, by actor: RegistryActor, within jurisdiction: MunicipalityCode?,
-        dates: @Sendable (CardRecord, Resident) -> (issuedOn: CalendarDate?, expiresOn: CalendarDate?)
+        _ cardID: String, keys: CardKeys, event: CardEvent, documents: [IdentityDocument], action: AccessAction, by actor: RegistryActor,
+        within jurisdiction: MunicipalityCode?, dates: @escaping @Sendable (CardRecord, Resident) -> (issuedOn: CalendarDate?, expiresOn: CalendarDate?)
     ) async throws -> IssuedCertificates {
+        try await certify(
+            [CertificationItem(cardID: cardID, keys: keys, kinds: [.authentication: false, .signature: false])], event: event,
+            documents: documents, action: action, by: actor, within: jurisdiction, dates: dates)[0]
+    }
+
+    private func certify(
+        _ items: [CertificationItem], event: CardEvent, documents: [IdentityDocument], action: AccessAction, by actor: RegistryActor,
+        within jurisdiction: MunicipalityCode?, dates: @escaping @Sendable (CardRecord, Resident) -> (issuedOn: CalendarDate?, expiresOn: CalendarDate?)
+    ) async throws -> [IssuedCertificates] {
         let now = clock.now
-        let planned = try await database.transaction { connection in
-            let card = try await Self.card(cardID, on: connection)
-            if case .failure(let error) = CardLifecycle.apply(event, to: card.status) { throw CardOfficeError(error) }
-            if let chip = card.chipID, chip != keys.chipID {
-                throw CardOfficeError(.invalidKey, "these keys come from a different card than the one handed over")
+        let today = clock.today
+        let plans = try await database.transaction { connection in
+            var plans: [(card: CardRecord, requests: [CertificatePlan.Planned], issuedOn: CalendarDate, expiresOn: CalendarDate)] = []
+            for item in items {
+                let card = try await Self.card(item.cardID, on: connection)
+                if case .failure(let error) = CardLifecycle.apply(event, to: card.status) { throw CardOfficeError(error) }
+                if let chip = card.chipID, chip != item.keys.chipID {
+                    throw CardOfficeError(.invalidKey, "these keys come from a different card than the one handed over")
+                }
+                let resident = try await residents.resident(card.residentID, on: connection, recording: nil, by: actor, purpose: action.rawValue)
+                try Self.require(resident, registeredIn: jurisdiction)
+                let (issuedOn, expiresOn) = dates(card, resident)
+                guard let issuedOn, let expiresOn else { throw CardOfficeError(.wrongCardState, "the card was never handed over") }
+                let requests = try await CertificatePlan.requests(
+                    for: resident, keys: item.keys, kinds: item.kinds, issuedOn: today, cardExpiry: expiresOn, at: now, on: connection)
+                try await CertificatePlan.record(requests, card: card.id, resident: resident, at: clock.milliseconds, on: connection)
+                plans.append((card, requests, issuedOn, expiresOn))
             }
-            let resident = try await residents.resident(card.residentID, on: connection, recording: nil, by: actor, purpose: action.rawValue)
-            try Self.require(resident, registeredIn: jurisdiction)
-            let (issuedOn, expiresOn) = dates(card, resident)
-            guard let issuedOn, let expiresOn else { throw CardOfficeError(.wrongCardState, "the card was never handed over") }
-            let requests = try await CertificatePlan.requests(
-                for: resident, keys: keys, kinds: kinds, issuedOn: clock.today, cardExpiry: expiresOn, at: now, on: connection)
-            try await CertificatePlan.record(requests, card: cardID, resident: resident, at: clock.milliseconds, on: connection)
-            return (card, requests, issuedOn, expiresOn)
+            return plans
         }
-        let (card, requests, issuedOn, expiresOn) = planned
+        let requests = plans.flatMap(\.requests)
         let certificates: [Certificate]
         do {
             certificates = try await issuer.issueMany(requests.map(\.request), ledger: publisher.ledger)
@@ -166,22 +227,29 @@ public struct CardOffice: Sendable {
             }
             throw error
         }
+        var der: [[UInt8]: [UInt8]] = [:]
+        for (request, certificate) in zip(requests, certificates) { der[request.serial] = certificate.derBytes }
         let millis = clock.milliseconds
-        let record = try await database.transaction { connection in
+        let records = try await database.transaction { connection in
             try await CertificatePlan.install(requests.map(\.serial), at: millis, on: connection)
-            let updated = try await Self.step(
-                card, event: event, by: actor, documents: documents, certificates: requests.map(\.serial.hex), at: millis,
-                set: ["chip_id": .text(keys.chipID), "issued_on": .text(issuedOn.description), "expires_on": .text(expiresOn.description)],
-                on: connection)
-            try await residents.recordAccess(action, to: card.residentID, by: actor, purpose: event.name, on: connection)
-            return updated
+            var records: [CardRecord] = []
+            for (index, plan) in plans.enumerated() {
+                records.append(try await Self.step(
+                    plan.card, event: event, by: actor, documents: documents, certificates: plan.requests.map(\.serial.hex), at: millis,
+                    set: ["chip_id": .text(items[index].keys.chipID), "issued_on": .text(plan.issuedOn.description),
+                          "expires_on": .text(plan.expiresOn.description)],
+                    on: connection))
+                try await residents.recordAccess(action, to: plan.card.residentID, by: actor, purpose: event.name, on: connection)
+            }
+            return records
         }
-        let der = certificates.map { $0.derBytes }
-        let authority = publisher.authorities
-        return IssuedCertificates(
-            card: record, authentication: requests.firstIndex { $0.request.kind == .authentication }.map { der[$0] },
-            signature: requests.firstIndex { $0.request.kind == .signature }.map { der[$0] },
-            authenticationCA: authority.authentication.certificate.derBytes, signatureCA: authority.signature.certificate.derBytes)
+        let authorities = publisher.authorities
+        return zip(plans, records).map { plan, record in
+            IssuedCertificates(
+                card: record, authentication: plan.requests.first { $0.request.kind == .authentication }.flatMap { der[$0.serial] },
+                signature: plan.requests.first { $0.request.kind == .signature }.flatMap { der[$0.serial] },
+                authenticationCA: authorities.authentication.certificate.derBytes, signatureCA: authorities.signature.certificate.derBytes)
+        }
     }
 
     // MARK: Suspension, loss, return
@@ -237,17 +305,21 @@ public struct CardOffice: Sendable {
         }
     }
 
-    /// Revokes live certificates of a card and records that they ended, without changing
-    /// the card's state (renewal's superseded ones; a signature certificate whose facts
-    /// changed).
-    func end(_ certificates: [LiveCertificate], reason: RevocationReason, cardID: String, by actor: RegistryActor, event: String) async throws {
-        guard !certificates.isEmpty else { return }
-        try await revoke(certificates.map { ($0.serial, $0.kind) }, reason: reason)
+    /// Revokes live certificates of cards and records that they ended, without changing
+    /// the cards' states (renewal's superseded ones; a signature certificate whose facts
+    /// changed). One revocation batch per CA, one commit for the records.
+    func end(_ certificates: [String: [LiveCertificate]], reason: RevocationReason, by actor: RegistryActor, event: String) async throws {
+        let all = certificates.values.flatMap { $0 }
+        guard !all.isEmpty else { return }
+        try await revoke(all.map { ($0.serial, $0.kind) }, reason: reason)
         let millis = clock.milliseconds
         try await database.transaction { connection in
-            let card = try await Self.card(cardID, on: connection)
-            try await CertificatePlan.end(certificates.map(\.serial), reason: reason.name, at: millis, on: connection)
-            try await Self.note(card, event: event, by: actor, reason: reason.name, certificates: certificates.map(\.serial.hex), at: millis, on: connection)
+            try await CertificatePlan.end(all.map(\.serial), reason: reason.name, at: millis, on: connection)
+            for (cardID, ended) in certificates where !ended.isEmpty {
+                try await Self.note(
+                    try await Self.card(cardID, on: connection), event: event, by: actor, reason: reason.name, certificates: ended.map(\.serial.hex),
+                    at: millis, on: connection)
+            }
         }
     }
 

@@ -60,8 +60,7 @@ extension CardOffice {
         let digest = CertificatePlan.factsDigest(resident.facts)
         let stale = live.filter { $0.certificate.kind == .signature && $0.digest != digest }
         for (card, group) in Dictionary(grouping: stale, by: \.card) {
-            try await end(
-                group.map(\.certificate), reason: .affiliationChanged, cardID: card, by: actor, event: "signature-certificate-revoked")
+            try await end([card: group.map(\.certificate)], reason: .affiliationChanged, by: actor, event: "signature-certificate-revoked")
             try await database.transaction { connection in
                 try await residents.recordAccess(
                     .cardCertificatesRevoked, to: residentID, by: actor, purpose: "a basic fact changed: the signature certificate no longer matches",

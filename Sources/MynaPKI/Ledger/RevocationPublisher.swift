@@ -42,21 +42,24 @@ public actor RevocationPublisher {
         return try await refresh(role)
     }
 
-    /// Revokes `serial` in the ledger and renews the CA's CRL at once, so the list never
-    /// lags the decision (the signature certificate is revoked when a basic fact changes).
+    /// Revokes `serial` in the ledger and makes the CA's CRL stale, so the next list
+    /// served is a new one that includes it: the list never lags the decision (the
+    /// signature certificate is revoked when a basic fact changes).
     @discardableResult
     public func revoke(serial: [UInt8], role: CertificateAuthority.Role, reason: RevocationReason) async throws -> Bool {
         try await revoke(serials: [serial], role: role, reason: reason).isEmpty == false
     }
 
-    /// Revokes many certificates of one CA with one commit and one new CRL.
+    /// Revokes many certificates of one CA with one commit. The CRL is rebuilt when next
+    /// asked for (or by the schedule), not once per revocation: a wave of a hundred
+    /// thousand renewals signs one list, not a hundred thousand growing ones.
     @discardableResult
     public func revoke(serials: [[UInt8]], role: CertificateAuthority.Role, reason: RevocationReason) async throws -> [[UInt8]] {
         guard !serials.isEmpty else { return [] }
         let revoked = try await ledger.revoke(serials: serials, reason: reason)
         if !revoked.isEmpty {
             for serial in revoked { await responder(role)?.invalidate(serial: serial) }
-            try await refresh(role)
+            current[role] = nil
         }
         return revoked
     }

@@ -1,19 +1,22 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import MynaCardOffice
 import MynaCore
 import MynaNumbering
 import MynaPKI
 import MynaRegistry
 import MynaStore
 import SwiftASN1
+import X509
+import _CryptoExtras
 
 /// Benchmarks with a reference measured in the same run, so the figures travel as
 /// ratios between machines (BENCHMARKS.md). Build in release: `swift build -c release`.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure issuance, validation, import and lookup against same-run references.",
-        subcommands: [Numbers.self, Registry.self, PKI.self])
+        subcommands: [Numbers.self, Registry.self, PKI.self, Cards.self])
 
     struct Numbers: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Numbers issued and check digits validated per second, on one core.")
@@ -237,6 +240,132 @@ extension Bench {
             }
             return try OCSPRequest(derEncoded: coder.serializedBytes)
         }
+    }
+}
+
+extension Bench {
+    struct Cards: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A renewal wave: N cards issued, then all renewed in the window (revoke + issue), against raw RSA signing.",
+            discussion: """
+                Every holder is born on 1 April, so all certificates fall due together, as in the real 2025 wave. Card keys come \
+                from a pool of 64 (generating 100,000 RSA key pairs would measure key generation, which happens on the card).
+                """)
+
+        @Option(help: "Cards in the wave.") var cards = 100_000
+        @Option(help: "Cards per batch.") var batch = 500
+        @Option(help: "A postgres:// URL of an empty database; default SQLite in a temporary directory.") var database: String?
+
+        func run() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myna-bench-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let registry = try await openBenchRegistry(in: directory, database: database)
+            let offset = ClockOffset()
+            let clock = WallClock { Date().addingTimeInterval(offset.seconds) }
+            let authorities = try CertificateAuthorities.initialize(
+                in: directory.appendingPathComponent("ca"), urls: RevocationURLs(base: "http://127.0.0.1:8080/v1/pki"))
+            let publisher = RevocationPublisher(
+                authorities: authorities, ledger: SQLCertificateLedger(database: registry.database, clock: clock), clock: clock)
+            let office = try CardOffice(
+                registry: registry, publisher: publisher, keys: KeyStore(directory: directory.appendingPathComponent("keys")), clock: clock)
+
+            // Reference: the CA key signing, nothing else.
+            let signatures = 1000
+            let signStart = ContinuousClock.now
+            for _ in 0..<signatures { _ = try authorities.signature.signer.sign([UInt8](repeating: 7, count: 32)) }
+            let signRate = Double(signatures) / (ContinuousClock.now - signStart).seconds
+
+            // The fleet: adults born on 1 April, each with an active card and two certificates.
+            let pool = try (0..<64).map { _ in
+                (try _RSA.Signing.PrivateKey(keySize: .bits2048), try _RSA.Signing.PrivateKey(keySize: .bits2048))
+            }
+            let chiyoda = try MunicipalityCode("131016")
+            var population = DemoPopulation(seed: 7)
+            guard let municipality = MunicipalityDirectory.named(chiyoda) else { throw UsageFailure("千代田区 is missing") }
+            var fleet: [(id: String, keys: CardKeys)] = []
+            var progress = ProgressBar(total: cards, label: "issuing the fleet")
+            let issueStart = ContinuousClock.now
+            for start in stride(from: 0, to: cards, by: batch) {
+                let people = try (start..<min(cards, start + batch)).map { index in
+                    let person = population.next(in: municipality)
+                    return try BasicInfo(
+                        name: person.name, nameKana: person.nameKana, address: try Address(municipality: chiyoda, text: person.address),
+                        birthDate: try CalendarDate(year: 1950 + index % 50, month: 4, day: 1), sex: Sex(rawValue: person.sex) ?? .notKnown)
+                }
+                let residents = try await registry.residents.registerMany(people, by: .system("bench"), reason: "bench")
+                let applied = try await office.applyMany(for: residents.map(\.resident.id), by: .system("bench"), within: nil)
+                let keyed = applied.enumerated().map { offset, application in
+                    let (authentication, signature) = pool[(start + offset) % pool.count]
+                    return (application.card.id, CardKeys(
+                        chipID: String(format: "%032x", start + offset), authentication: Certificate.PublicKey(authentication.publicKey),
+                        signature: Certificate.PublicKey(signature.publicKey)))
+                }
+                _ = try await office.issueMany(keyed, identityDocuments: [.issuanceNotice, .driversLicence], by: .system("bench"), within: nil)
+                fleet += keyed
+                progress.update(fleet.count)
+            }
+            progress.finish(fleet.count)
+            let issueSeconds = (ContinuousClock.now - issueStart).seconds
+
+            // Two months before the 5th birthday after issue: inside every card's window.
+            let today = CalendarDate(inJapanAt: clock.now)
+            let due = CertificateValidity.birthday(5, after: today, bornOn: try CalendarDate(year: 1980, month: 4, day: 1))
+            offset.seconds = Double((due.daysSinceEpoch - 60 - today.daysSinceEpoch) * 86_400)
+            progress = ProgressBar(total: cards, label: "renewal wave")
+            let waveStart = ContinuousClock.now
+            var renewed = 0
+            for start in stride(from: 0, to: fleet.count, by: batch) {
+                renewed += try await office.renewMany(Array(fleet[start..<min(fleet.count, start + batch)]), by: .system("bench"), within: nil).count
+                progress.update(renewed)
+            }
+            progress.finish(renewed)
+            let waveSeconds = (ContinuousClock.now - waveStart).seconds
+            let crlStart = ContinuousClock.now
+            let crl = try await publisher.crl(.authentication)
+            let crlSeconds = (ContinuousClock.now - crlStart).seconds
+
+            // The guarantee: no active card without a live certificate of each kind, every
+            // superseded one revoked in the ledger, every card's history saying why.
+            let check = try await registry.database.read { connection in
+                let bare = try await connection.first("""
+                    SELECT COUNT(*) AS n FROM cards c WHERE c.status = 'active' AND (SELECT COUNT(*) FROM card_certificates cc
+                    WHERE cc.card_id = c.id AND cc.installed_at IS NOT NULL AND cc.ended_at IS NULL) <> 2
+                    """)!.int("n")
+                let unrevoked = try await connection.first("""
+                    SELECT COUNT(*) AS n FROM card_certificates cc JOIN certificates c ON c.serial = cc.serial
+                    WHERE cc.end_reason = 'superseded' AND c.revoked_at IS NULL
+                    """)!.int("n")
+                let unexplained = try await connection.first("""
+                    SELECT COUNT(*) AS n FROM cards c WHERE NOT EXISTS
+                    (SELECT 1 FROM card_events e WHERE e.card_id = c.id AND e.event = 'certificates-superseded')
+                    """)!.int("n")
+                return (bare, unrevoked, unexplained)
+            }
+            try await registry.database.close()
+            let certificates = Double(2 * cards)
+            print("""
+                | measurement (\(cards) cards, \(database == nil ? "SQLite" : "PostgreSQL")) | per second | ratio to reference |
+                |---|---:|---:|
+                | reference: raw RSA-2048 signatures, one core | \(format(signRate)) | 1.00 |
+                | cards handed over (register + apply + 2 certificates) | \(format(Double(cards) / issueSeconds)) | |
+                | renewal wave: cards renewed (plan + 2 issued + 2 revoked + history) | \(format(Double(cards) / waveSeconds)) | |
+                | renewal wave: certificates issued | \(format(certificates / waveSeconds)) | \(ratio(certificates / waveSeconds, signRate)) |
+
+                wave: \(String(format: "%.1f", waveSeconds)) s; authentication CRL after the wave: \(crl.count / 1024) KiB, built and signed in \(String(format: "%.2f", crlSeconds)) s
+                active cards without two live certificates: \(check.0); superseded certificates not revoked: \(check.1); cards with no record of the renewal: \(check.2)
+                """)
+            guard check == (0, 0, 0) else { throw UsageFailure("the wave broke its guarantee") }
+        }
+    }
+}
+
+/// A clock offset a benchmark moves to reach a renewal window.
+final class ClockOffset: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Double = 0
+    var seconds: Double {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
     }
 }
 
