@@ -39,12 +39,15 @@ struct FuzzTests {
 
     @Test("no route answers 5xx to hostile input, signed in or not", arguments: DatabaseKind.available)
     func noServerErrors(kind: DatabaseKind) async throws {
-        try await withRouter(kind, pki: true) { registry, environment, client in
-            let (_, endpoints) = buildRouter(registry: registry, pki: try makePublisher(environment, directory: "ca-routes"))
+        try await withRouter(kind, pki: true, cards: true) { registry, environment, client in
+            let (_, endpoints) = buildRouter(
+                registry: registry, pki: try makePublisher(environment, directory: "ca-routes"),
+                cards: try makeTestCardOffice(registry, environment, directory: "card-ca-routes"))
             let clerk = try await API(client: client).signedIn(registry, environment, username: "fuzz")
             let fields = ["name", "nameKana", "address", "birthDate", "sex", "reason", "residentId", "purpose", "username",
                           "password", "totp", "number", "kind", "individualNumber", "destinationMunicipalityCode", "date",
-                          "authority", "displayName", "role"]
+                          "authority", "displayName", "role", "chipId", "authenticationKey", "signatureKey", "identityDocuments",
+                          "cardSerial", "pin"]
             var generator = SplitMix64(seed: 20_261_122)
             var failures: [String] = []
             var seen: Set<Int> = []
@@ -57,7 +60,7 @@ struct FuzzTests {
                         .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "x"
                     let uri = endpoint.path.replacingOccurrences(of: "{id}", with: segment)
                         .replacingOccurrences(of: "{file}", with: segment).replacingOccurrences(of: "{role}", with: round % 2 == 0 ? "signature" : segment)
-                        .replacingOccurrences(of: "{request}", with: segment)
+                        .replacingOccurrences(of: "{request}", with: segment).replacingOccurrences(of: "{card}", with: segment)
                     var headers = HTTPFields()
                     headers[.contentType] = ["application/json", "application/ocsp-request", "text/plain"][round % 3]
                     if round % 4 != 0, let token = clerk.token { headers[.authorization] = "Bearer \(token)" }
