@@ -94,11 +94,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The information linkage network: agencies and their signed requests, per-agency
+        // codes, the allow-list, the intermediate store, brokered queries, refusals and
+        // provision records.
+        .target(
+            name: "MynaLinkage",
+            dependencies: [
+                "MynaCore", "MynaStore", "MynaRegistry",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/allow-list.json")],
+            swiftSettings: swiftSettings
+        ),
         // The Hummingbird application.
         .target(
             name: "MynaServer",
             dependencies: [
-                "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI", "MynaCard", "MynaCardOffice",
+                "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "myna",
             dependencies: [
-                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice",
+                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice", "MynaLinkage",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -154,6 +166,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MynaLinkageTests",
+            dependencies: [
+                "MynaLinkage", "MynaRegistry", "MynaStore", "MynaCore", "MynaTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MynaRegistryTests",
             dependencies: ["MynaRegistry", "MynaStore", "MynaTestSupport"],
             swiftSettings: swiftSettings
@@ -162,6 +182,7 @@ let package = Package(
             name: "MynaServerTests",
             dependencies: [
                 "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard",
+                "MynaLinkage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),

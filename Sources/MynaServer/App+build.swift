@@ -1,6 +1,7 @@
 public import Hummingbird
 public import Logging
 public import MynaCardOffice
+public import MynaLinkage
 public import MynaPKI
 public import MynaRegistry
 public import Prometheus
@@ -19,10 +20,10 @@ public struct ServerConfiguration: Sendable {
 /// Builds the whole application in one visible place (style.md, after Hummingbird's
 /// examples): middleware, then the public routes, then the staff routes.
 public func buildApplication(
-    registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, configuration: ServerConfiguration,
-    metrics: PrometheusCollectorRegistry? = nil, logger: Logger
+    registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
+    configuration: ServerConfiguration, metrics: PrometheusCollectorRegistry? = nil, logger: Logger
 ) -> some ApplicationProtocol {
-    let (router, _) = buildRouter(registry: registry, pki: pki ?? cards?.publisher, cards: cards, metrics: metrics)
+    let (router, _) = buildRouter(registry: registry, pki: pki ?? cards?.publisher, cards: cards, linkage: linkage, metrics: metrics)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Myna"),
@@ -32,7 +33,8 @@ public func buildApplication(
 
 /// The router, and the endpoints it serves (for the OpenAPI drift test).
 public func buildRouter(
-    registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, metrics: PrometheusCollectorRegistry? = nil
+    registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
+    metrics: PrometheusCollectorRegistry? = nil
 ) -> (Router<MynaRequestContextType>, [Endpoint]) {
     let router = Router(context: MynaRequestContext.self)
     let book = EndpointBook()
@@ -50,6 +52,9 @@ public func buildRouter(
     ResidentController(registry: registry, cards: cards).register(staff: staff, book: book)
     if let cards {
         CardController(office: cards).register(public: routes, staff: staff, book: book)
+    }
+    if let linkage {
+        LinkageController(hub: linkage).register(public: routes, staff: staff, book: book)
     }
     if let pki = pki ?? cards?.publisher {
         PKIController(publisher: pki, relyingParties: RelyingParties(database: registry.database)).register(routes: routes, book: book)

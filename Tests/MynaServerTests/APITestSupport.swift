@@ -5,6 +5,7 @@ import Logging
 import MynaCore
 import MynaPKI
 import MynaRegistry
+import MynaLinkage
 import MynaServer
 import MynaTestSupport
 import NIOCore
@@ -87,13 +88,14 @@ func makePublisher(_ environment: TestEnvironment, directory name: String = "ca"
 /// A fresh registry of `kind` behind the application's router (with the PKI routes when
 /// `pki` is set), and a client for it.
 func withRouter(
-    _ kind: DatabaseKind, logger: Logger = testLogger, pki: Bool = false, cards: Bool = false,
+    _ kind: DatabaseKind, logger: Logger = testLogger, pki: Bool = false, cards: Bool = false, linkage: Bool = false,
     _ body: @escaping @Sendable (Registry, TestEnvironment, any TestClientProtocol) async throws -> Void
 ) async throws {
     try await withTestRegistry(kind) { registry, environment in
         let publisher = pki ? try makePublisher(environment) : nil
         let office = cards ? try makeTestCardOffice(registry, environment) : nil
-        let app = buildApplication(registry: registry, pki: publisher, cards: office, configuration: .init(), logger: logger)
+        let hub = linkage ? try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock) : nil
+        let app = buildApplication(registry: registry, pki: publisher, cards: office, linkage: hub, configuration: .init(), logger: logger)
         try await app.test(.router) { client in try await body(registry, environment, client) }
     }
 }

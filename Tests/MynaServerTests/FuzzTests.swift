@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import MynaCore
+import MynaLinkage
 import MynaServer
 import MynaTestSupport
 import NIOCore
@@ -39,15 +40,16 @@ struct FuzzTests {
 
     @Test("no route answers 5xx to hostile input, signed in or not", arguments: DatabaseKind.available)
     func noServerErrors(kind: DatabaseKind) async throws {
-        try await withRouter(kind, pki: true, cards: true) { registry, environment, client in
+        try await withRouter(kind, pki: true, cards: true, linkage: true) { registry, environment, client in
             let (_, endpoints) = buildRouter(
                 registry: registry, pki: try makePublisher(environment, directory: "ca-routes"),
-                cards: try makeTestCardOffice(registry, environment, directory: "card-ca-routes"))
+                cards: try makeTestCardOffice(registry, environment, directory: "card-ca-routes"),
+                linkage: try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock))
             let clerk = try await API(client: client).signedIn(registry, environment, username: "fuzz")
             let fields = ["name", "nameKana", "address", "birthDate", "sex", "reason", "residentId", "purpose", "username",
                           "password", "totp", "number", "kind", "individualNumber", "destinationMunicipalityCode", "date",
                           "authority", "displayName", "role", "chipId", "authenticationKey", "signatureKey", "identityDocuments",
-                          "cardSerial", "pin"]
+                          "cardSerial", "pin", "code", "item", "task", "value"]
             var generator = SplitMix64(seed: 20_261_122)
             var failures: [String] = []
             var seen: Set<Int> = []
@@ -61,6 +63,7 @@ struct FuzzTests {
                     let uri = endpoint.path.replacingOccurrences(of: "{id}", with: segment)
                         .replacingOccurrences(of: "{file}", with: segment).replacingOccurrences(of: "{role}", with: round % 2 == 0 ? "signature" : segment)
                         .replacingOccurrences(of: "{request}", with: segment).replacingOccurrences(of: "{card}", with: segment)
+                        .replacingOccurrences(of: "{item}", with: segment)
                     var headers = HTTPFields()
                     headers[.contentType] = ["application/json", "application/ocsp-request", "text/plain"][round % 3]
                     if round % 4 != 0, let token = clerk.token { headers[.authorization] = "Bearer \(token)" }

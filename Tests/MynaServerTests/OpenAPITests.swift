@@ -1,4 +1,5 @@
 import Foundation
+import MynaLinkage
 import MynaServer
 import MynaTestSupport
 import Testing
@@ -9,7 +10,9 @@ struct OpenAPITests {
     /// described, and every described operation is served.
     @Test func documentMatchesTheRouter() async throws {
         try await withTestRegistry(.sqlite) { registry, environment in
-            let (_, endpoints) = buildRouter(registry: registry, cards: try makeTestCardOffice(registry, environment))
+            let (_, endpoints) = buildRouter(
+                registry: registry, cards: try makeTestCardOffice(registry, environment),
+                linkage: try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock))
             let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("../../Sources/MynaServer/Resources/openapi.json")
             let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])

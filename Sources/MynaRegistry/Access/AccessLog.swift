@@ -46,6 +46,9 @@ public enum AccessAction: String, Sendable, Hashable, Codable, CaseIterable {
     case cardRenewal = "card-renewal"
     case cardPINReset = "card-pin-reset"
     case cardCertificatesRevoked = "card-certificates-revoked"
+    // The linkage hub (MynaLinkage).
+    case agencyCodeAcquisition = "agency-code-acquisition"
+    case linkageRefusal = "linkage-refusal"
 }
 
 enum AccessLog {

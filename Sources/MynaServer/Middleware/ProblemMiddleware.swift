@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MynaCardOffice
+import MynaLinkage
 import MynaCore
 import MynaRegistry
 
@@ -34,6 +35,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return try Problem.from(error).response(from: request, context: context)
         } catch let error as CardOfficeError {
+            return try Problem.from(error).response(from: request, context: context)
+        } catch let error as LinkageError {
             return try Problem.from(error).response(from: request, context: context)
         } catch let error as HTTPError {
             let code = switch error.status {

@@ -20,16 +20,24 @@ extension Request {
     /// upload size, an object with known fields only, every value of the right type.
     /// Error details name fields, never values.
     func decodeJSON<Body: RequestBody>(as type: Body.Type, context: some RequestContext) async throws -> Body {
+        try Self.decodeJSON(as: type, from: try await collectJSON(context: context))
+    }
+
+    /// The raw bytes of a JSON body (`application/json`, at most the context's upload
+    /// size), for handlers that must see exactly what was sent — a signed request's hash.
+    func collectJSON(context: some RequestContext) async throws -> Data {
         guard let contentType = headers[.contentType], contentType.lowercased().hasPrefix("application/json") else {
             throw Problem(.unsupportedMediaType, code: "unsupported-media-type", detail: "send the body as application/json")
         }
-        let buffer: ByteBuffer
         do {
-            buffer = try await body.collect(upTo: context.maxUploadSize)
+            return Data(try await body.collect(upTo: context.maxUploadSize).readableBytesView)
         } catch {
             throw Problem(.contentTooLarge, code: "body-too-large", detail: "the body is larger than \(context.maxUploadSize) bytes")
         }
-        let data = Data(buffer.readableBytesView)
+    }
+
+    /// Decodes collected bytes with the same strict rules.
+    static func decodeJSON<Body: RequestBody>(as type: Body.Type, from data: Data) throws -> Body {
         guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw Problem(.badRequest, code: "malformed-json", detail: "the body is not valid JSON")
         }

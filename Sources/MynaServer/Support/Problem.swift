@@ -2,6 +2,7 @@ import Foundation
 public import HTTPTypes
 public import Hummingbird
 import MynaCardOffice
+import MynaLinkage
 import MynaRegistry
 
 /// An RFC 9457 problem document: the one shape of every error Myna returns. `code` is
@@ -76,5 +77,18 @@ extension Problem {
         var problem = Problem(status, code: error.code.rawValue, detail: error.message)
         problem.retryAfter = error.retryAfter
         return problem
+    }
+}
+
+extension Problem {
+    static func from(_ error: LinkageError) -> Problem {
+        let status: HTTPResponse.Status = switch error.code {
+        case .credentialRequired, .invalidAssertion, .expiredAssertion, .replayedAssertion, .unknownAgency: .unauthorized
+        case .notOnAllowList, .refusedByPerson, .notProvider: .forbidden
+        case .unknownCode, .noData, .personNotFound: .notFound
+        case .invalidItem, .invalidValue, .notRefusable: .unprocessableContent
+        case .invalidAllowList: .internalServerError
+        }
+        return Problem(status, code: error.code.rawValue, detail: error.message)
     }
 }

@@ -14,4 +14,9 @@ enum RegistryMetrics {
     static let numbersChanged = Counter(label: "myna_numbers_changed_total")
     static let cardsIssued = Counter(label: "myna_cards_issued_total")
     static let hotlineSuspensions = Counter(label: "myna_hotline_suspensions_total")
+
+    /// Brokered exchanges by outcome: `provided`, or the refusal's code.
+    static func linkageExchange(_ outcome: String) {
+        Counter(label: "myna_linkage_exchanges_total", dimensions: [("outcome", outcome)]).increment()
+    }
 }

@@ -10,7 +10,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards]
+    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage]
 
     /// Brings `database` to the latest schema; returns the versions it applied.
     @discardableResult
@@ -166,6 +166,115 @@ public enum Migrations {
         "CREATE INDEX residents_by_update ON residents (updated_at)",
         // Where background sweeps got to, so a restart resumes rather than rescans.
         "CREATE TABLE sweep_marks (name TEXT PRIMARY KEY, mark {BIGINT} NOT NULL)",
+    ])
+
+    /// 5 — the information linkage network (情報提供ネットワークシステム): agencies and
+    /// their request keys, per-agency codes, the legal allow-list, the intermediate
+    /// store of providers' copies, refusals, and the provision records of every exchange.
+    static let linkage = Migration(version: 5, name: "linkage", statements: [
+        """
+        CREATE TABLE agencies (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            agency_type TEXT NOT NULL,
+            municipality_code TEXT REFERENCES municipalities(code),
+            created_at {BIGINT} NOT NULL,
+            revoked_at {BIGINT})
+        """,
+        // The public halves of the keys agencies sign their requests with; the private
+        // halves never reach Myna.
+        """
+        CREATE TABLE agency_keys (
+            key_id TEXT PRIMARY KEY,
+            agency_id TEXT NOT NULL REFERENCES agencies(id),
+            public_key {BLOB} NOT NULL,
+            created_at {BIGINT} NOT NULL,
+            revoked_at {BIGINT})
+        """,
+        // Each request assertion's id, kept until it expires: a replayed request is refused.
+        """
+        CREATE TABLE agency_request_ids (
+            agency_id TEXT NOT NULL,
+            jti TEXT NOT NULL,
+            expires_at {BIGINT} NOT NULL,
+            PRIMARY KEY (agency_id, jti))
+        """,
+        "CREATE INDEX agency_request_ids_by_expiry ON agency_request_ids (expires_at)",
+        // 機関別符号: one code per agency and person, stable once issued; the hub
+        // translates between them, so agencies cannot join their data on a shared key.
+        """
+        CREATE TABLE agency_codes (
+            agency_id TEXT NOT NULL REFERENCES agencies(id),
+            code TEXT NOT NULL,
+            resident_id TEXT NOT NULL REFERENCES residents(id),
+            key_version INTEGER NOT NULL,
+            issued_at {BIGINT} NOT NULL,
+            PRIMARY KEY (agency_id, code))
+        """,
+        "CREATE UNIQUE INDEX agency_codes_one_per_person ON agency_codes (agency_id, resident_id)",
+        // The lawful exchanges (番号法 別表), loaded from the versioned file in the
+        // repository; a version once loaded is never edited, a new one supersedes it.
+        """
+        CREATE TABLE allow_list (
+            version INTEGER NOT NULL,
+            row_id TEXT NOT NULL,
+            requester_type TEXT NOT NULL,
+            provider_type TEXT NOT NULL,
+            item TEXT NOT NULL,
+            task TEXT NOT NULL,
+            legal_basis TEXT NOT NULL,
+            optional INTEGER NOT NULL,
+            PRIMARY KEY (version, row_id))
+        """,
+        """
+        CREATE TABLE allow_list_versions (
+            version INTEGER PRIMARY KEY,
+            effective_on TEXT NOT NULL,
+            digest {BLOB} NOT NULL,
+            loaded_at {BIGINT} NOT NULL,
+            loaded_by TEXT NOT NULL)
+        """,
+        // 中間サーバー: each provider's copy (副本) of its data items, answered from here
+        // so a query never waits on a provider being up.
+        """
+        CREATE TABLE intermediate_items (
+            provider_id TEXT NOT NULL REFERENCES agencies(id),
+            resident_id TEXT NOT NULL REFERENCES residents(id),
+            item TEXT NOT NULL,
+            value TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            updated_at {BIGINT} NOT NULL,
+            PRIMARY KEY (resident_id, item, provider_id))
+        """,
+        """
+        CREATE TABLE linkage_refusals (
+            resident_id TEXT NOT NULL REFERENCES residents(id),
+            item TEXT NOT NULL,
+            refused_at {BIGINT} NOT NULL,
+            recorded_by TEXT NOT NULL,
+            PRIMARY KEY (resident_id, item))
+        """,
+        // 情報提供等記録 (番号法 第23条): every exchange, answered or refused, with what the
+        // law asks both sides to keep. `salt` makes the record's commitment in the public
+        // log reveal nothing.
+        """
+        CREATE TABLE provision_records (
+            id {ID},
+            resident_id TEXT REFERENCES residents(id),
+            requester_id TEXT NOT NULL REFERENCES agencies(id),
+            provider_id TEXT REFERENCES agencies(id),
+            item TEXT NOT NULL,
+            task TEXT NOT NULL,
+            legal_basis TEXT,
+            requested_at {BIGINT} NOT NULL,
+            provided_at {BIGINT},
+            outcome TEXT NOT NULL,
+            undisclosed_until {BIGINT},
+            salt {BLOB} NOT NULL)
+        """,
+        "CREATE INDEX provision_records_by_resident ON provision_records (resident_id, id)",
+        "CREATE INDEX provision_records_by_requester ON provision_records (requester_id, id)",
+        "CREATE INDEX provision_records_by_provider ON provision_records (provider_id, id)",
     ])
 
     /// 1 — residents and their numbers, history, staff, sessions, procedures, access records.

@@ -23,6 +23,8 @@ public struct KeyStore: Sendable {
         /// AES-256-GCM key sealing virtual card files: the emulator's stand-in for the
         /// chip's tamper resistance.
         case cardDevice = "card-device"
+        /// HMAC key deriving per-agency codes (機関別符号): held by the linkage hub only.
+        case agencyCodes = "agency-codes"
     }
 
     public let directory: URL?

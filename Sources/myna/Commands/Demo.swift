@@ -14,7 +14,9 @@ struct Demo: AsyncParsableCommand {
         discussion: """
             On first run this creates the data directory, keys, staff accounts for 千代田区 (clerk, supervisor), \
             札幌市 (clerk, to complete moves), an auditor and an issuing-centre operator, and registers demo residents. \
-            Each demo resident gets a My Number card: a virtual card file under <data dir>/cards/ with keys generated \
+            Demo agencies (tax, welfare and resident records of 千代田区, 札幌市's tax office, the pension service, a health \
+            insurer and a tax office) get credential files under <data dir>/agencies/, codes for the demo residents and copies \
+            of their data items. Each demo resident gets a My Number card: a virtual card file under <data dir>/cards/ with keys generated \
             on it and certificates written at issuance. Credentials, resident ids, card files and PINs go to \
             <data dir>/demo.json (mode 0600) for scripts and tests. Later runs reuse what is there.
             """)
@@ -36,13 +38,16 @@ struct Demo: AsyncParsableCommand {
         let logger = makeLogger("myna")
         let registry = try await store.openRegistry(logger: logger)
         let cards = try store.openCardOffice(registry: registry, urlBase: server.resolvedPKIURL, logger: logger)
+        let linkage = try await store.openLinkage(registry: registry)
         let file = store.dataDirectory.appendingPathComponent("demo.json")
         var demo: DemoFile
         if let data = FileManager.default.contents(atPath: file.path), let existing = try? JSONDecoder().decode(DemoFile.self, from: data) {
             demo = existing
         } else {
             demo = try await seed(registry)
+            demo.server = "http://\(server.resolvedHost):\(server.resolvedPort)"
             try await issueCards(to: &demo, office: cards)
+            try await seedLinkage(&demo, hub: linkage, registry: registry)
         }
         demo.server = "http://\(server.resolvedHost):\(server.resolvedPort)"
         let encoder = JSONEncoder()
@@ -56,7 +61,7 @@ struct Demo: AsyncParsableCommand {
             print("demo data ready in \(file.path)")
             return
         }
-        try await serve(registry: registry, cards: cards, store: store, server: server, logger: logger, banner: banner(demo, file: file))
+        try await serve(registry: registry, cards: cards, linkage: linkage, store: store, server: server, logger: logger, banner: banner(demo, file: file))
     }
 
     private func seed(_ registry: Registry) async throws -> DemoFile {
@@ -166,12 +171,16 @@ struct DemoFile: Codable {
     var server: String
     var staff: [DemoStaff]
     var residents: [DemoResidentEntry]
+    /// The linkage network's demo agencies, each with its credential file.
+    var agencies: [DemoAgency]?
 }
 
 struct DemoResidentEntry: Codable {
     let id: String
     /// The resident's virtual card, its number for the hotline, and its PINs.
     var card: DemoCard?
+    /// Each demo agency's code for the resident, by agency id.
+    var codes: [String: String]?
     let name: String
     let nameKana: String
     let birthDate: String

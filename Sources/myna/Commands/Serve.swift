@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Metrics
 import MynaCardOffice
+import MynaLinkage
 import MynaRegistry
 import MynaServer
 import Prometheus
@@ -18,19 +19,21 @@ struct Serve: AsyncParsableCommand {
         let logger = makeLogger("myna")
         let registry = try await store.openRegistry(logger: logger)
         let cards = try store.openCardOffice(registry: registry, urlBase: server.resolvedPKIURL, logger: logger)
-        try await serve(registry: registry, cards: cards, store: store, server: server, logger: logger)
+        let linkage = try await store.openLinkage(registry: registry)
+        try await serve(registry: registry, cards: cards, linkage: linkage, store: store, server: server, logger: logger)
     }
 }
 
 /// Runs the server until SIGINT or SIGTERM, then closes the database: Hummingbird's
 /// service group shuts the server down gracefully, letting requests in flight finish.
 func serve(
-    registry: Registry, cards: CardOffice, store: StoreOptions, server: ServerOptions, logger: Logger, banner: String? = nil
+    registry: Registry, cards: CardOffice, linkage: LinkageHub, store: StoreOptions, server: ServerOptions, logger: Logger,
+    banner: String? = nil
 ) async throws {
     let metrics = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
     let app = buildApplication(
-        registry: registry, cards: cards, configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
+        registry: registry, cards: cards, linkage: linkage, configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
         metrics: metrics, logger: logger)
     let database = try store.location.redacted
     logger.info("serving", metadata: ["address": "http://\(server.resolvedHost):\(server.resolvedPort)", "database": "\(database)"])

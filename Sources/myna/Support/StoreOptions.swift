@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MynaCardOffice
+import MynaLinkage
 import MynaPKI
 import MynaRegistry
 import MynaStore
@@ -50,6 +51,11 @@ extension StoreOptions {
             authorities = try CertificateAuthorities.initialize(in: directory, urls: urls)
         }
         return RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: registry.database))
+    }
+
+    /// The linkage hub over the registry, with the allow-list of this build loaded.
+    func openLinkage(registry: Registry) async throws -> LinkageHub {
+        try await LinkageHub.open(registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")))
     }
 
     /// The card office over the registry and this data directory's CAs.

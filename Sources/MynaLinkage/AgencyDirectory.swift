@@ -1,0 +1,90 @@
+public import Crypto
+public import Foundation
+public import MynaCore
+public import MynaStore
+
+/// The agencies on the network and the keys their requests are signed with.
+public struct AgencyDirectory: Sendable {
+    let database: any Database
+    let clock: WallClock
+
+    public init(database: any Database, clock: WallClock = .system) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// A new agency and its first request key. The private key is generated here and
+    /// handed back once, for the agency to keep; Myna stores the public half only.
+    public func register(name: String, type: AgencyType, municipality: MunicipalityCode?) async throws -> (agency: Agency, keyID: String, privateKey: P256.Signing.PrivateKey) {
+        guard type.isMunicipal == (municipality != nil) else {
+            throw LinkageError(.unknownAgency, "a municipal agency names its municipality, and only a municipal agency does")
+        }
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...200).contains(trimmed.count) else { throw LinkageError(.unknownAgency, "an agency's name is 1–200 characters") }
+        let id = "ag_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
+        let key = P256.Signing.PrivateKey()
+        let keyID = "key_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        let now = clock.milliseconds
+        try await database.transaction { connection in
+            try await connection.query(SQL(
+                "INSERT INTO agencies (id, name, agency_type, municipality_code, created_at) VALUES (?, ?, ?, ?, ?)",
+                [.text(id), .text(trimmed), .text(type.rawValue), SQLValue(municipality?.digits), .integer(now)]))
+            try await connection.query(SQL(
+                "INSERT INTO agency_keys (key_id, agency_id, public_key, created_at) VALUES (?, ?, ?, ?)",
+                [.text(keyID), .text(id), .blob(Array(key.publicKey.derRepresentation)), .integer(now)]))
+        }
+        return (Agency(id: id, name: trimmed, type: type, municipality: municipality, createdAt: Date(timeIntervalSince1970: Double(now) / 1000)), keyID, key)
+    }
+
+    public func agency(_ id: String) async throws -> Agency? {
+        try await database.read { try await Self.agency(id, on: $0) }
+    }
+
+    public func all() async throws -> [Agency] {
+        try await database.read { connection in
+            try await connection.query("SELECT * FROM agencies WHERE revoked_at IS NULL ORDER BY agency_type, name").map(Self.agency(from:))
+        }
+    }
+
+    /// The agency behind a request, or why not: the assertion parses, its key is
+    /// registered and live, the key made the signature, the claims fit this request and
+    /// the clock, and its id was never seen before (recorded now, so a replay fails).
+    public func authenticate(assertion token: String, method: String, path: String, body: [UInt8]) async throws -> Agency {
+        let assertion = try RequestAssertion(parsing: token)
+        let now = clock.now
+        try assertion.check(method: method, path: path, body: body, now: now)
+        return try await database.transaction { connection in
+            guard let row = try await connection.first(SQL(
+                """
+                SELECT k.public_key, a.* FROM agency_keys k JOIN agencies a ON a.id = k.agency_id
+                WHERE k.key_id = ? AND k.revoked_at IS NULL AND a.revoked_at IS NULL
+                """, [.text(assertion.keyID)])),
+                let key = try? P256.Signing.PublicKey(derRepresentation: try row.bytes("public_key"))
+            else { throw LinkageError(.unknownAgency, "no live agency key has that id") }
+            let agency = try Self.agency(from: row)
+            // The key is the agency's: an assertion naming another agency as issuer is refused.
+            guard assertion.claims.iss == agency.id, assertion.verify(with: key) else {
+                throw LinkageError(.invalidAssertion, "the assertion's signature or issuer does not match the key")
+            }
+            let millis = Int64(now.timeIntervalSince1970 * 1000)
+            try await connection.query(SQL("DELETE FROM agency_request_ids WHERE expires_at < ?", [.integer(millis - 1000)]))
+            let inserted = try await connection.query(SQL(
+                "INSERT INTO agency_request_ids (agency_id, jti, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING jti",
+                [.text(agency.id), .text(assertion.claims.jti), .integer(assertion.claims.exp * 1000)]))
+            guard !inserted.isEmpty else { throw LinkageError(.replayedAssertion, "that request assertion was already used") }
+            return agency
+        }
+    }
+
+    static func agency(_ id: String, on connection: any SQLConnection) async throws -> Agency? {
+        try await connection.first(SQL("SELECT * FROM agencies WHERE id = ?", [.text(id)])).map(agency(from:))
+    }
+
+    static func agency(from row: SQLRow) throws -> Agency {
+        Agency(
+            id: try row.string("id"), name: try row.string("name"),
+            type: AgencyType(rawValue: try row.string("agency_type")) ?? .municipalWelfare,
+            municipality: try row.optionalString("municipality_code").flatMap { try? MunicipalityCode($0) },
+            createdAt: Date(timeIntervalSince1970: Double(try row.int("created_at")) / 1000))
+    }
+}

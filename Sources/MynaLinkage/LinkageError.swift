@@ -1,0 +1,32 @@
+/// Every way the linkage hub says no, each with a stable public code (style.md). A
+/// refusal never tells whether a person exists: an unknown code, another agency's code
+/// and a code for no one are the same `unknown-code`.
+public struct LinkageError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable {
+        case credentialRequired = "agency-credential-required"
+        case invalidAssertion = "invalid-assertion"
+        case expiredAssertion = "expired-assertion"
+        case replayedAssertion = "replayed-assertion"
+        case unknownAgency = "unknown-agency"
+        case unknownCode = "unknown-code"
+        case notOnAllowList = "not-on-allow-list"
+        case refusedByPerson = "refused-by-person"
+        case notProvider = "not-a-provider"
+        case noData = "no-data"
+        case invalidItem = "invalid-item"
+        case invalidValue = "invalid-value"
+        case personNotFound = "person-not-found"
+        case notRefusable = "not-refusable"
+        case invalidAllowList = "invalid-allow-list"
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,271 @@
+import Crypto
+public import Foundation
+public import MynaCore
+public import MynaRegistry
+public import MynaStore
+
+/// The hub of the information linkage network (情報提供ネットワークシステム, domain.md §4):
+/// it alone holds the key agency codes come from, translates one agency's code for a
+/// person into another's, checks every exchange against the allow-list and the person's
+/// refusals, answers from the intermediate store, and records every exchange — answered
+/// or refused — as a provision record. The individual number appears once per agency and
+/// person, at code acquisition, and never in an exchange.
+public struct LinkageHub: Sendable {
+    public let registry: Registry
+    public let agencies: AgencyDirectory
+    public let allowList: AllowList
+    let codeKey: SymmetricKey
+    let clock: WallClock
+    /// The version of the code key new codes come from; codes already issued stay.
+    static let codeKeyVersion = 1
+
+    /// Opens the hub: loads the allow-list shipped with this build into the database
+    /// (once per version) and serves the newest version there.
+    public static func open(registry: Registry, keys: KeyStore, clock: WallClock = .system) async throws -> LinkageHub {
+        let (bundled, bytes) = try AllowList.bundled()
+        try await bundled.load(into: registry.database, bytes: bytes, by: "system:release", at: clock.milliseconds)
+        guard let current = try await AllowList.current(in: registry.database) else {
+            throw LinkageError(.invalidAllowList, "no allow-list is loaded")
+        }
+        return LinkageHub(
+            registry: registry, agencies: AgencyDirectory(database: registry.database, clock: clock), allowList: current,
+            codeKey: try keys.key(.agencyCodes), clock: clock)
+    }
+
+    var database: any Database { registry.database }
+
+    // MARK: Codes
+
+    /// 符号取得 — an agency that lawfully holds a person's number obtains its own code for
+    /// them, once; it then uses only the code. A municipal agency obtains codes only for
+    /// people registered in (or moving to) its municipality.
+    public func acquireCode(for number: IndividualNumber, by agency: Agency) async throws -> String {
+        let now = clock.milliseconds
+        return try await database.transaction { connection in
+            guard let residentID = try await registry.residents.residentID(holding: number, on: connection) else {
+                throw LinkageError(.personNotFound, "no person holds that number")
+            }
+            let resident = try await registry.residents.resident(
+                residentID, on: connection, recording: .agencyCodeAcquisition, by: .system("agency:\(agency.id)"),
+                purpose: "code acquisition by \(agency.name)")
+            if let municipality = agency.municipality, !Self.serves(municipality, resident) {
+                throw LinkageError(.personNotFound, "no person holds that number")
+            }
+            if let existing = try await connection.first(SQL(
+                "SELECT code FROM agency_codes WHERE agency_id = ? AND resident_id = ?", [.text(agency.id), .text(residentID)]))
+            {
+                return try existing.string("code")
+            }
+            let code = Self.code(for: residentID, agency: agency.id, key: codeKey)
+            try await connection.query(SQL(
+                "INSERT INTO agency_codes (agency_id, code, resident_id, key_version, issued_at) VALUES (?, ?, ?, ?, ?)",
+                [.text(agency.id), .text(code), .text(residentID), .init(Self.codeKeyVersion), .integer(now)]))
+            return code
+        }
+    }
+
+    /// An agency's code for a person: a keyed hash of the agency and the person's internal
+    /// id (never the number), so codes for the same person differ per agency and say
+    /// nothing about each other or the number without the hub's key. 128 bits, in
+    /// Crockford base-32.
+    static func code(for residentID: String, agency: String, key: SymmetricKey) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array("agency-code-v1\u{0}\(agency)\u{0}\(residentID)".utf8), using: key)
+        return CrockfordBase32.encode(Array(mac.prefix(16)))
+    }
+
+    /// The person an agency's code stands for, or nil — unknown, another agency's, or no
+    /// one's all look the same.
+    func resident(for code: String, agency: Agency, on connection: any SQLConnection) async throws -> String? {
+        guard code.count <= 40 else { return nil }
+        return try await connection.first(SQL(
+            "SELECT resident_id FROM agency_codes WHERE agency_id = ? AND code = ?", [.text(agency.id), .text(code)]))?.string("resident_id")
+    }
+
+    static func serves(_ municipality: MunicipalityCode, _ resident: Resident) -> Bool {
+        switch resident.status {
+        case .registered, .deceased: resident.facts.address.municipality == municipality
+        case .movedOut(let destination, _): resident.facts.address.municipality == municipality || destination == municipality
+        }
+    }
+
+    // MARK: The intermediate store
+
+    /// A provider registers its copy (副本) of an item for a person, by its own code. The
+    /// value is a JSON object; the newest copy answers queries.
+    @discardableResult
+    public func register(item: DataItem, value: [UInt8], code: String, by provider: Agency) async throws -> Int {
+        guard item.provider == provider.type else {
+            throw LinkageError(.notProvider, "\(provider.type.rawValue) agencies do not provide \(item.rawValue)")
+        }
+        guard value.count <= 8192, let object = try? JSONSerialization.jsonObject(with: Data(value)), object is [String: Any] else {
+            throw LinkageError(.invalidValue, "a data item's value is a JSON object of at most 8 KiB")
+        }
+        let canonical = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        let now = clock.milliseconds
+        return try await database.transaction { connection in
+            guard let residentID = try await resident(for: code, agency: provider, on: connection) else {
+                throw LinkageError(.unknownCode, "that code is not one of this agency's")
+            }
+            let version = (try await connection.first(SQL(
+                "SELECT version FROM intermediate_items WHERE resident_id = ? AND item = ? AND provider_id = ?",
+                [.text(residentID), .text(item.rawValue), .text(provider.id)]))?.int("version") ?? 0) + 1
+            try await connection.query(SQL(
+                """
+                INSERT INTO intermediate_items (provider_id, resident_id, item, value, version, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (resident_id, item, provider_id) DO UPDATE SET value = excluded.value, version = excluded.version,
+                updated_at = excluded.updated_at
+                """, [.text(provider.id), .text(residentID), .text(item.rawValue), .text(canonical), .init(version), .integer(now)]))
+            return version
+        }
+    }
+
+    // MARK: Brokered queries
+
+    /// What a requester gets back.
+    public struct Answer: Sendable, Hashable {
+        public let recordID: Int
+        public let item: DataItem
+        public let value: String
+        public let provider: Agency
+        public let legalBasis: String
+        public let providedAt: Date
+        public let updatedAt: Date
+    }
+
+    /// 照会 — requester → hub → provider's copy → hub → requester. The hub checks the
+    /// allow-list and the person's refusals, translates the requester's code, answers from
+    /// the intermediate store, and records the exchange in the same transaction. A refusal
+    /// is recorded too, and then thrown.
+    public func query(code: String, item itemName: String, task: String, by requester: Agency) async throws -> Answer {
+        let requestedAt = clock.milliseconds
+        let outcome = try await database.transaction { connection -> Result<Answer, LinkageError> in
+            let residentID = try await resident(for: code, agency: requester, on: connection)
+            func refuse(_ error: LinkageError, item: String = itemName, basis: String? = nil) async throws -> Result<Answer, LinkageError> {
+                _ = try await ProvisionRecords.append(
+                    resident: residentID, requester: requester.id, provider: nil, item: item, task: task, legalBasis: basis,
+                    requestedAt: requestedAt, providedAt: nil, outcome: "refused:\(error.code.rawValue)", on: connection)
+                return .failure(error)
+            }
+            guard let item = DataItem(rawValue: itemName), itemName.count <= 64, task.count <= 64 else {
+                return try await refuse(LinkageError(.invalidItem, "no such data item"), item: String(itemName.prefix(64)))
+            }
+            let rows = allowList.rows(requester: requester.type, item: item, task: task)
+            guard let row = rows.first else {
+                return try await refuse(LinkageError(.notOnAllowList, "no row of the allow-list lets \(requester.type.rawValue) obtain \(item.rawValue) for that task"))
+            }
+            guard let residentID else { return try await refuse(LinkageError(.unknownCode, "that code is not one of this agency's"), basis: row.legalBasis) }
+            if row.optional, try await connection.first(SQL(
+                "SELECT item FROM linkage_refusals WHERE resident_id = ? AND item = ?", [.text(residentID), .text(item.rawValue)])) != nil
+            {
+                return try await refuse(LinkageError(.refusedByPerson, "the person has refused this linkage"), basis: row.legalBasis)
+            }
+            let resident = try await registry.residents.resident(residentID, on: connection, recording: nil, by: .system("linkage"), purpose: "")
+            let copies = try await connection.query(SQL(
+                """
+                SELECT i.value, i.updated_at, a.* FROM intermediate_items i JOIN agencies a ON a.id = i.provider_id
+                WHERE i.resident_id = ? AND i.item = ? AND a.revoked_at IS NULL ORDER BY i.updated_at DESC
+                """, [.text(residentID), .text(item.rawValue)]))
+            // A municipal item is answered by the municipality the person lives in now.
+            let copy = try copies.first { row in
+                guard let municipality = try AgencyDirectory.agency(from: row).municipality else { return true }
+                return municipality == resident.facts.address.municipality
+            }
+            guard let copy else { return try await refuse(LinkageError(.noData, "no provider holds that item for the person"), basis: row.legalBasis) }
+            let provider = try AgencyDirectory.agency(from: copy)
+            let providedAt = clock.milliseconds
+            let recordID = try await ProvisionRecords.append(
+                resident: residentID, requester: requester.id, provider: provider.id, item: item.rawValue, task: task, legalBasis: row.legalBasis,
+                requestedAt: requestedAt, providedAt: providedAt, outcome: "provided", on: connection)
+            return .success(Answer(
+                recordID: recordID, item: item, value: try copy.string("value"), provider: provider, legalBasis: row.legalBasis,
+                providedAt: Date(timeIntervalSince1970: Double(providedAt) / 1000),
+                updatedAt: Date(timeIntervalSince1970: Double(try copy.int("updated_at")) / 1000)))
+        }
+        return try outcome.get()
+    }
+
+    // MARK: Records
+
+    /// The person's provision records, newest first (hidden while a non-disclosure period runs).
+    public func records(of residentID: String, limit: Int = 100) async throws -> [ProvisionRecord] {
+        try await ProvisionRecords.of(resident: residentID, in: database, now: clock.now, limit: limit)
+    }
+
+    /// An agency's side of its exchanges, the person shown only by the agency's own code.
+    public func records(of agency: Agency, limit: Int = 100) async throws -> [(record: ProvisionRecord, code: String?, role: String)] {
+        let records = try await ProvisionRecords.of(agency: agency.id, in: database, limit: limit)
+        return try await database.read { connection in
+            var out: [(record: ProvisionRecord, code: String?, role: String)] = []
+            for record in records {
+                let code = try await record.residentID.asyncFlatMap { residentID in
+                    try await connection.first(SQL(
+                        "SELECT code FROM agency_codes WHERE agency_id = ? AND resident_id = ?", [.text(agency.id), .text(residentID)]))?.string("code")
+                }
+                out.append((record, code, record.requesterID == agency.id ? "requester" : "provider"))
+            }
+            return out
+        }
+    }
+
+    // MARK: Refusals
+
+    /// The person refuses linkage of an item the law makes optional; honoured from the
+    /// next query on, recorded with who took it down.
+    public func refuse(_ item: DataItem, for residentID: String, by actor: RegistryActor) async throws {
+        guard allowList.refusableItems.contains(item) else {
+            throw LinkageError(.notRefusable, "the law does not let a person refuse linkage of \(item.rawValue)")
+        }
+        let now = clock.milliseconds
+        try await database.transaction { connection in
+            _ = try await registry.residents.resident(residentID, on: connection, recording: .linkageRefusal, by: actor, purpose: "refuse \(item.rawValue)")
+            try await connection.query(SQL(
+                "INSERT INTO linkage_refusals (resident_id, item, refused_at, recorded_by) VALUES (?, ?, ?, ?) ON CONFLICT (resident_id, item) DO NOTHING",
+                [.text(residentID), .text(item.rawValue), .integer(now), .text(actor.label)]))
+        }
+    }
+
+    /// Withdraws a refusal.
+    public func withdrawRefusal(_ item: DataItem, for residentID: String, by actor: RegistryActor) async throws {
+        try await database.transaction { connection in
+            _ = try await registry.residents.resident(residentID, on: connection, recording: .linkageRefusal, by: actor, purpose: "withdraw refusal of \(item.rawValue)")
+            try await connection.query(SQL("DELETE FROM linkage_refusals WHERE resident_id = ? AND item = ?", [.text(residentID), .text(item.rawValue)]))
+        }
+    }
+
+    public func refusals(of residentID: String) async throws -> [(item: DataItem, refusedAt: Date, recordedBy: String)] {
+        try await database.read { connection in
+            try await connection.query(SQL("SELECT * FROM linkage_refusals WHERE resident_id = ? ORDER BY item", [.text(residentID)])).compactMap { row in
+                guard let item = DataItem(rawValue: try row.string("item")) else { return nil }
+                return (item, Date(timeIntervalSince1970: Double(try row.int("refused_at")) / 1000), try row.string("recorded_by"))
+            }
+        }
+    }
+}
+
+/// Crockford's base-32 (no I, L, O, U), for codes read by people as well as machines.
+enum CrockfordBase32 {
+    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        var buffer = 0
+        var bits = 0
+        for byte in bytes {
+            buffer = buffer << 8 | Int(byte)
+            bits += 8
+            while bits >= 5 {
+                out.append(alphabet[(buffer >> (bits - 5)) & 31])
+                bits -= 5
+            }
+        }
+        if bits > 0 { out.append(alphabet[(buffer << (5 - bits)) & 31]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,144 @@
+import ArgumentParser
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import MynaCore
+import MynaLinkage
+
+/// The reference agency client: what a tax office, a pension office or a municipality's
+/// welfare section runs to use the linkage network. Every request is signed with the
+/// agency's key (a request assertion bound to the method, path and body).
+struct AgencyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agency", abstract: "Agencies on the linkage network, and a client that speaks for one.",
+        subcommands: [Add.self, AcquireCode.self, RegisterItem.self, Query.self, Records.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register an agency (operator). Writes its credential file — id, key id and private key — with mode 0600.")
+        @Option(help: "The agency's name.") var name: String
+        @Option(help: "national-tax, pension, health-insurer, municipal-tax, municipal-welfare or resident-registry.") var type: String
+        @Option(help: "For a municipal agency: its municipality code.") var municipality: String?
+        @Option(help: "Where to write the credential file.") var credentialOut: String
+        @Option(help: "The server URL written into the credential file.") var server = "http://127.0.0.1:8080"
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            guard let agencyType = AgencyType(rawValue: type) else {
+                throw ValidationError("type must be one of \(AgencyType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard !FileManager.default.fileExists(atPath: credentialOut) else { throw ValidationError("\(credentialOut) already exists") }
+            let registry = try await store.openRegistry(logger: makeLogger("myna.agency"))
+            let (agency, keyID, key) = try await AgencyDirectory(database: registry.database).register(
+                name: name, type: agencyType, municipality: try municipality.map { try MunicipalityCode($0) })
+            try await registry.database.close()
+            try AgencyCredential(agencyId: agency.id, keyId: keyID, privateKey: key.pemRepresentation, server: server).write(to: credentialOut)
+            print("registered \(agency.name) (\(agency.type.rawValue)), id \(agency.id); credential in \(credentialOut)")
+        }
+    }
+
+    struct ClientOptions: ParsableArguments {
+        @Option(help: "The agency's credential file (from `myna agency add`).") var credential: String
+        @Option(help: "The server URL; default the one in the credential file.") var server: String?
+    }
+
+    struct AcquireCode: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "acquire-code", abstract: "Obtain this agency's code for a person whose number it lawfully holds.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "The individual number. Env: MYNA_NUMBER.") var number: String?
+
+        func run() async throws {
+            let number = number ?? ProcessInfo.processInfo.environment["MYNA_NUMBER"] ?? ""
+            try await AgencyClient(client).send("POST", "/v1/linkage/codes", ["individualNumber": number])
+        }
+    }
+
+    struct RegisterItem: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "register-item", abstract: "Register this agency's copy of a data item for a person (中間サーバー).")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "This agency's code for the person.") var code: String
+        @Option(help: "The data item, e.g. local-tax-assessment.") var item: String
+        @Option(help: "The value, a JSON object.") var value: String
+
+        func run() async throws {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(value.utf8)) as? [String: Any] else {
+                throw ValidationError("--value must be a JSON object")
+            }
+            try await AgencyClient(client).send("POST", "/v1/linkage/items", ["code": code, "item": item, "value": object])
+        }
+    }
+
+    struct Query: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Ask the network for a data item about a person, for a task the allow-list names.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "This agency's code for the person.") var code: String
+        @Option(help: "The data item.") var item: String
+        @Option(help: "The task, as the allow-list names it (e.g. child-allowance).") var task: String
+
+        func run() async throws {
+            try await AgencyClient(client).send("POST", "/v1/linkage/queries", ["code": code, "item": item, "task": task])
+        }
+    }
+
+    struct Records: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "This agency's side of its provision records.")
+        @OptionGroup var client: ClientOptions
+
+        func run() async throws {
+            try await AgencyClient(client).send("GET", "/v1/linkage/records", nil)
+        }
+    }
+}
+
+/// An agency's credential file.
+struct AgencyCredential: Codable {
+    let agencyId: String
+    let keyId: String
+    let privateKey: String
+    let server: String
+
+    func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard FileManager.default.createFile(atPath: path, contents: try encoder.encode(self), attributes: [.posixPermissions: 0o600]) else {
+            throw UsageFailure("cannot write \(path)")
+        }
+    }
+}
+
+/// Signs and sends one request; prints the JSON answer; exits 1 on an error answer.
+struct AgencyClient {
+    let credential: AgencyCredential
+    let key: P256.Signing.PrivateKey
+    let server: String
+
+    init(_ options: AgencyCommand.ClientOptions) throws {
+        guard let data = FileManager.default.contents(atPath: options.credential),
+            let credential = try? JSONDecoder().decode(AgencyCredential.self, from: data)
+        else { throw ValidationError("\(options.credential) is not an agency credential file") }
+        self.credential = credential
+        key = try P256.Signing.PrivateKey(pemRepresentation: credential.privateKey)
+        server = (options.server ?? credential.server).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+    }
+
+    func send(_ method: String, _ path: String, _ body: [String: Any]?) async throws {
+        let bytes = try body.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) } ?? Data()
+        guard let url = URL(string: server + path) else { throw ValidationError("bad server URL") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        if body != nil {
+            request.httpBody = bytes
+            request.setValue("application/json", forHTTPHeaderField: "content-type")
+        }
+        let assertion = try RequestAssertion.sign(
+            agencyID: credential.agencyId, keyID: credential.keyId, key: key, method: method, path: path, body: Array(bytes), now: Date())
+        request.setValue("MynaAgency \(assertion)", forHTTPHeaderField: "authorization")
+        let (data, response) = try await URLSession.shared.data(for: request)
+        print(String(decoding: data, as: UTF8.self))
+        guard let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) else { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,205 @@
+import Crypto
+import Foundation
+import MynaCore
+import MynaLinkage
+import MynaRegistry
+import MynaStore
+import MynaTestSupport
+import Testing
+
+/// A hub over a fresh registry with a few agencies and one resident.
+struct LinkageFixture: Sendable {
+    let hub: LinkageHub
+    let registry: Registry
+    let environment: TestEnvironment
+    let resident: String
+    let number: IndividualNumber
+    let welfare: Agency  // 千代田区
+    let tax: Agency  // 千代田区
+    let sapporoTax: Agency
+    let pension: Agency
+    let welfareKey: (id: String, key: P256.Signing.PrivateKey)
+
+    static func make(_ registry: Registry, _ environment: TestEnvironment) async throws -> LinkageFixture {
+        let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
+        let chiyoda = try MunicipalityCode("131016")
+        let registered = try await registry.residents.register(
+            try BasicInfo(
+                name: "鈴木 一郎", nameKana: "スズキ イチロウ", address: try Address(municipality: chiyoda, text: "東京都千代田区丸の内1-1"),
+                birthDate: try CalendarDate(iso: "1985-07-07"), sex: .male),
+            by: .system("test"), reason: "test")
+        let welfare = try await hub.agencies.register(name: "千代田区 子ども支援課", type: .municipalWelfare, municipality: chiyoda)
+        let tax = try await hub.agencies.register(name: "千代田区 税務課", type: .municipalTax, municipality: chiyoda)
+        let sapporoTax = try await hub.agencies.register(name: "札幌市 税務課", type: .municipalTax, municipality: try MunicipalityCode("011002"))
+        let pension = try await hub.agencies.register(name: "日本年金機構", type: .pension, municipality: nil)
+        return LinkageFixture(
+            hub: hub, registry: registry, environment: environment, resident: registered.resident.id, number: registered.number,
+            welfare: welfare.agency, tax: tax.agency, sapporoTax: sapporoTax.agency, pension: pension.agency,
+            welfareKey: (welfare.keyID, welfare.privateKey))
+    }
+
+    func value(_ object: [String: Any]) throws -> [UInt8] { Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) }
+}
+
+func withLinkage(_ kind: DatabaseKind, _ body: @Sendable (LinkageFixture) async throws -> Void) async throws {
+    try await withTestRegistry(kind) { registry, environment in try await body(try await LinkageFixture.make(registry, environment)) }
+}
+
+func expectLinkageError(_ code: LinkageError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async {
+    do {
+        try await body()
+        Issue.record("expected \(code.rawValue)", sourceLocation: sourceLocation)
+    } catch let error as LinkageError {
+        #expect(error.code == code, sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("expected \(code.rawValue), got \(error)", sourceLocation: sourceLocation)
+    }
+}
+
+@Suite("Linkage network")
+struct LinkageTests {
+    @Test("codes differ per agency, stay stable, and say nothing of the number", arguments: DatabaseKind.available)
+    func codes(kind: DatabaseKind) async throws {
+        try await withLinkage(kind) { fixture in
+            let hub = fixture.hub
+            let welfare = try await hub.acquireCode(for: fixture.number, by: fixture.welfare)
+            let tax = try await hub.acquireCode(for: fixture.number, by: fixture.tax)
+            let pension = try await hub.acquireCode(for: fixture.number, by: fixture.pension)
+            #expect(Set([welfare, tax, pension]).count == 3)
+            #expect(welfare.count == 26 && !welfare.contains(fixture.number.unmaskedDigits))
+            #expect(try await hub.acquireCode(for: fixture.number, by: fixture.welfare) == welfare)
+            // 札幌市 holds no code for a 千代田区 resident, and is told no more than for no one.
+            await expectLinkageError(.personNotFound) { _ = try await hub.acquireCode(for: fixture.number, by: fixture.sapporoTax) }
+            await expectLinkageError(.personNotFound) { _ = try await hub.acquireCode(for: try IndividualNumber("123456789018"), by: fixture.pension) }
+            // Every acquisition is an access to the person's record.
+            let records = try await fixture.registry.residents.accessRecords(of: fixture.resident, by: .system("test"), purpose: "test")
+            #expect(records.filter { $0.action == .agencyCodeAcquisition }.count == 4)
+        }
+    }
+
+    @Test("a query allowed by the list is answered from the provider's copy and recorded", arguments: DatabaseKind.available)
+    func brokeredQuery(kind: DatabaseKind) async throws {
+        try await withLinkage(kind) { fixture in
+            let hub = fixture.hub
+            let taxCode = try await hub.acquireCode(for: fixture.number, by: fixture.tax)
+            let welfareCode = try await hub.acquireCode(for: fixture.number, by: fixture.welfare)
+            #expect(try await hub.register(item: .localTaxAssessment, value: try fixture.value(["taxableIncomeYen": 3_200_000]), code: taxCode, by: fixture.tax) == 1)
+            #expect(try await hub.register(item: .localTaxAssessment, value: try fixture.value(["taxableIncomeYen": 3_400_000]), code: taxCode, by: fixture.tax) == 2)
+
+            let answer = try await hub.query(code: welfareCode, item: "local-tax-assessment", task: "child-allowance", by: fixture.welfare)
+            #expect(answer.value == #"{"taxableIncomeYen":3400000}"# && answer.provider.id == fixture.tax.id)
+            #expect(answer.legalBasis.contains("児童手当"))
+
+            // Off the list, another agency's code, an unknown item, nothing held: refused.
+            await expectLinkageError(.notOnAllowList) { _ = try await hub.query(code: welfareCode, item: "local-tax-assessment", task: "curiosity", by: fixture.welfare) }
+            await expectLinkageError(.unknownCode) { _ = try await hub.query(code: taxCode, item: "local-tax-assessment", task: "child-allowance", by: fixture.welfare) }
+            await expectLinkageError(.unknownCode) { _ = try await hub.query(code: "NOSUCHCODE", item: "local-tax-assessment", task: "child-allowance", by: fixture.welfare) }
+            await expectLinkageError(.invalidItem) { _ = try await hub.query(code: welfareCode, item: "bank-balance", task: "child-allowance", by: fixture.welfare) }
+            await expectLinkageError(.noData) { _ = try await hub.query(code: welfareCode, item: "household", task: "child-allowance", by: fixture.welfare) }
+            // A provider may register only what its type provides, for its own codes.
+            await expectLinkageError(.notProvider) { try await hub.register(item: .pensionBenefit, value: try fixture.value(["x": 1]), code: taxCode, by: fixture.tax) }
+            await expectLinkageError(.unknownCode) { try await hub.register(item: .localTaxAssessment, value: try fixture.value(["x": 1]), code: welfareCode, by: fixture.tax) }
+            await expectLinkageError(.invalidValue) { try await hub.register(item: .localTaxAssessment, value: Array("[1]".utf8), code: taxCode, by: fixture.tax) }
+
+            // The person sees every exchange, answered or refused.
+            let records = try await hub.records(of: fixture.resident)
+            #expect(records.first { $0.outcome == "provided" }?.providerID == fixture.tax.id)
+            #expect(Set(records.map(\.outcome)) == ["provided", "refused:not-on-allow-list", "refused:no-data", "refused:invalid-item"])
+            // The refusals for codes that are not the agency's are recorded without a person.
+            let agencySide = try await hub.records(of: fixture.welfare)
+            #expect(agencySide.count == 6 && agencySide.filter { $0.record.residentID == nil }.count == 2)
+            #expect(agencySide.first { $0.record.outcome == "provided" }?.code == welfareCode)
+            #expect(try await hub.records(of: fixture.tax).first?.role == "provider")
+        }
+    }
+
+    @Test("a person's refusal of an optional linkage is honoured at once; a required one cannot be refused", arguments: DatabaseKind.available)
+    func refusal(kind: DatabaseKind) async throws {
+        try await withLinkage(kind) { fixture in
+            let hub = fixture.hub
+            let taxCode = try await hub.acquireCode(for: fixture.number, by: fixture.tax)
+            let welfareCode = try await hub.acquireCode(for: fixture.number, by: fixture.welfare)
+            try await hub.register(item: .localTaxAssessment, value: try fixture.value(["taxableIncomeYen": 1]), code: taxCode, by: fixture.tax)
+            #expect(hub.allowList.refusableItems.contains(.localTaxAssessment))
+            await expectLinkageError(.notRefusable) { try await hub.refuse(.pensionBenefit, for: fixture.resident, by: .system("test")) }
+            try await hub.refuse(.localTaxAssessment, for: fixture.resident, by: .staff(id: "clerk", procedureID: "p"))
+            await expectLinkageError(.refusedByPerson) {
+                _ = try await hub.query(code: welfareCode, item: "local-tax-assessment", task: "municipal-medical-subsidy", by: fixture.welfare)
+            }
+            // The statutory task is not optional and is still answered.
+            _ = try await hub.query(code: welfareCode, item: "local-tax-assessment", task: "child-allowance", by: fixture.welfare)
+            #expect(try await hub.refusals(of: fixture.resident).first?.recordedBy == "staff:clerk")
+            try await hub.withdrawRefusal(.localTaxAssessment, for: fixture.resident, by: .system("test"))
+            _ = try await hub.query(code: welfareCode, item: "local-tax-assessment", task: "municipal-medical-subsidy", by: fixture.welfare)
+            #expect(try await hub.records(of: fixture.resident).map(\.outcome).contains("refused:refused-by-person"))
+        }
+    }
+
+    @Test("a record under a non-disclosure period is shown to the person only once it ends", arguments: DatabaseKind.available)
+    func nonDisclosure(kind: DatabaseKind) async throws {
+        try await withLinkage(kind) { fixture in
+            let hub = fixture.hub
+            let taxCode = try await hub.acquireCode(for: fixture.number, by: fixture.tax)
+            let welfareCode = try await hub.acquireCode(for: fixture.number, by: fixture.welfare)
+            try await hub.register(item: .localTaxAssessment, value: try fixture.value(["taxableIncomeYen": 1]), code: taxCode, by: fixture.tax)
+            let answer = try await hub.query(code: welfareCode, item: "local-tax-assessment", task: "public-assistance", by: fixture.welfare)
+            let until = fixture.environment.clock.wallClock.milliseconds + 86_400_000
+            _ = try await fixture.environment.database.transaction { connection in
+                try await connection.query(SQL("UPDATE provision_records SET undisclosed_until = ? WHERE id = ?", [.integer(until), .init(answer.recordID)]))
+            }
+            #expect(try await hub.records(of: fixture.resident).isEmpty)
+            fixture.environment.clock.advance(by: 86_401)
+            #expect(try await hub.records(of: fixture.resident).map(\.id) == [answer.recordID])
+        }
+    }
+
+    @Test("request assertions: signed by the agency's key, bound to the request, used once, within their time", arguments: DatabaseKind.available)
+    func assertions(kind: DatabaseKind) async throws {
+        try await withLinkage(kind) { fixture in
+            let agencies = fixture.hub.agencies
+            let now = fixture.environment.clock.now
+            let body = Array(#"{"code":"X"}"#.utf8)
+            func sign(_ path: String = "/v1/linkage/queries", body: [UInt8] = body, at time: Date = now, iss: String? = nil, key: P256.Signing.PrivateKey? = nil) throws -> String {
+                try RequestAssertion.sign(
+                    agencyID: iss ?? fixture.welfare.id, keyID: fixture.welfareKey.id, key: key ?? fixture.welfareKey.key, method: "POST", path: path,
+                    body: body, now: time)
+            }
+            let good = try sign()
+            #expect(try await agencies.authenticate(assertion: good, method: "POST", path: "/v1/linkage/queries", body: body).id == fixture.welfare.id)
+            await expectLinkageError(.replayedAssertion) { _ = try await agencies.authenticate(assertion: good, method: "POST", path: "/v1/linkage/queries", body: body) }
+            await expectLinkageError(.invalidAssertion) {
+                _ = try await agencies.authenticate(assertion: try sign(), method: "POST", path: "/v1/linkage/queries", body: Array(#"{"code":"Y"}"#.utf8))
+            }
+            await expectLinkageError(.invalidAssertion) { _ = try await agencies.authenticate(assertion: try sign(), method: "POST", path: "/v1/linkage/codes", body: body) }
+            await expectLinkageError(.expiredAssertion) {
+                _ = try await agencies.authenticate(assertion: try sign(at: now.addingTimeInterval(-120)), method: "POST", path: "/v1/linkage/queries", body: body)
+            }
+            // Another agency's name on this agency's key, or another key on this agency's kid.
+            await expectLinkageError(.invalidAssertion) {
+                _ = try await agencies.authenticate(assertion: try sign(iss: fixture.tax.id), method: "POST", path: "/v1/linkage/queries", body: body)
+            }
+            await expectLinkageError(.invalidAssertion) {
+                _ = try await agencies.authenticate(assertion: try sign(key: P256.Signing.PrivateKey()), method: "POST", path: "/v1/linkage/queries", body: body)
+            }
+            await expectLinkageError(.invalidAssertion) { _ = try await agencies.authenticate(assertion: "a.b.c", method: "POST", path: "/", body: []) }
+            let forged = good.split(separator: ".").prefix(2).joined(separator: ".") + ".AAAA"
+            await expectLinkageError(.invalidAssertion) { _ = try await agencies.authenticate(assertion: forged, method: "POST", path: "/v1/linkage/queries", body: body) }
+        }
+    }
+
+    @Test("the allow-list is a versioned file: loaded once, never edited in place, rows checked")
+    func allowList() async throws {
+        try await withTestRegistry(.sqlite) { registry, environment in
+            let (list, bytes) = try AllowList.bundled()
+            #expect(list.rows.count >= 10 && list.version == 1)
+            #expect(try await list.load(into: registry.database, bytes: bytes, by: "test", at: 0))
+            #expect(try await list.load(into: registry.database, bytes: bytes, by: "test", at: 0) == false)
+            let edited = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "児童手当法", with: "児童手当法 ").utf8)
+            await expectLinkageError(.invalidAllowList) { _ = try await (try AllowList.parse(edited)).load(into: registry.database, bytes: edited, by: "test", at: 0) }
+            let wrongProvider = Array(String(decoding: bytes, as: UTF8.self)
+                .replacingOccurrences(of: #""provider": "pension", "item": "pension-benefit""#, with: #""provider": "municipal-tax", "item": "pension-benefit""#).utf8)
+            await expectLinkageError(.invalidAllowList) { _ = try AllowList.parse(wrongProvider) }
+            #expect(Set(try await AllowList.current(in: registry.database)?.rows ?? []) == Set(list.rows))
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MynaCore
+import MynaLinkage
+import MynaRegistry
+import MynaServer
+import MynaTestSupport
+import NIOCore
+import Testing
+
+@Suite("Linkage API")
+struct LinkageAPITests {
+    /// An agency's signed client over the test router.
+    struct AgencyAPI {
+        let client: any TestClientProtocol
+        let agency: Agency
+        let keyID: String
+        let key: P256.Signing.PrivateKey
+        let clock: TestClock
+
+        func call(_ method: HTTPRequest.Method, _ path: String, json: [String: Any]? = nil, assertion: String? = nil) async throws -> (HTTPResponse.Status, [String: Any], String) {
+            let body = try json.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) } ?? Data()
+            let token = try assertion ?? RequestAssertion.sign(
+                agencyID: agency.id, keyID: keyID, key: key, method: method.rawValue, path: path, body: Array(body), now: clock.now)
+            var headers: HTTPFields = [.authorization: "MynaAgency \(token)"]
+            if json != nil { headers[.contentType] = "application/json" }
+            let response = try await client.execute(uri: path, method: method, headers: headers, body: json == nil ? nil : ByteBuffer(bytes: body))
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+            return (response.status, object, token)
+        }
+    }
+
+    @Test("agencies acquire codes, register copies and query through the hub, signed; the counter sees the records", arguments: DatabaseKind.available)
+    func exchange(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
+            let app = buildApplication(registry: registry, linkage: hub, configuration: .init(), logger: testLogger)
+            try await app.test(.router) { client in
+                let chiyoda = try MunicipalityCode("131016")
+                let registered = try await registry.residents.register(
+                    try BasicInfo(
+                        name: "佐藤 花子", nameKana: "サトウ ハナコ", address: try Address(municipality: chiyoda, text: "東京都千代田区九段南1-2-1"),
+                        birthDate: try CalendarDate(iso: "1988-03-03"), sex: .female),
+                    by: .system("test"), reason: "test")
+                func agency(_ name: String, _ type: AgencyType, _ municipality: MunicipalityCode?) async throws -> AgencyAPI {
+                    let made = try await hub.agencies.register(name: name, type: type, municipality: municipality)
+                    return AgencyAPI(client: client, agency: made.agency, keyID: made.keyID, key: made.privateKey, clock: environment.clock)
+                }
+                let tax = try await agency("千代田区 税務課", .municipalTax, chiyoda)
+                let welfare = try await agency("千代田区 子ども支援課", .municipalWelfare, chiyoda)
+                let number = registered.number.unmaskedDigits
+
+                let (_, taxCode, _) = try await tax.call(.post, "/v1/linkage/codes", json: ["individualNumber": number])
+                let (created, welfareCode, _) = try await welfare.call(.post, "/v1/linkage/codes", json: ["individualNumber": number])
+                #expect(created == .created && taxCode["code"] as? String != welfareCode["code"] as? String)
+                let (stored, version, _) = try await tax.call(.post, "/v1/linkage/items", json: [
+                    "code": taxCode["code"]!, "item": "local-tax-assessment", "value": ["taxableIncomeYen": 4_100_000, "exempt": false],
+                ])
+                #expect(stored == .ok && version["version"] as? Int == 1)
+                let query: [String: Any] = ["code": welfareCode["code"]!, "item": "local-tax-assessment", "task": "child-allowance"]
+                let (answered, answer, token) = try await welfare.call(.post, "/v1/linkage/queries", json: query)
+                #expect(answered == .ok && (answer["value"] as? [String: Any])?["taxableIncomeYen"] as? Int == 4_100_000)
+                #expect((answer["value"] as? [String: Any])?["exempt"] as? Bool == false)
+                #expect((answer["provider"] as? [String: Any])?["id"] as? String == tax.agency.id)
+
+                // The same assertion again, an assertion for another body, none at all.
+                #expect(try await welfare.call(.post, "/v1/linkage/queries", json: query, assertion: token).1["code"] as? String == "replayed-assertion")
+                let other = try RequestAssertion.sign(
+                    agencyID: welfare.agency.id, keyID: welfare.keyID, key: welfare.key, method: "POST", path: "/v1/linkage/queries",
+                    body: Array("{}".utf8), now: environment.clock.now)
+                #expect(try await welfare.call(.post, "/v1/linkage/queries", json: query, assertion: other).1["code"] as? String == "invalid-assertion")
+                let unsigned = try await client.execute(
+                    uri: "/v1/linkage/queries", method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: query)))
+                #expect(unsigned.status == .unauthorized)
+                // Another agency's code is unknown; an item off the list is refused.
+                let (unknown, problem, _) = try await welfare.call(.post, "/v1/linkage/queries", json: [
+                    "code": taxCode["code"]!, "item": "local-tax-assessment", "task": "child-allowance",
+                ])
+                #expect(unknown == .notFound && problem["code"] as? String == "unknown-code")
+                #expect(try await welfare.call(.post, "/v1/linkage/queries", json: [
+                    "code": welfareCode["code"]!, "item": "pension-benefit", "task": "child-allowance",
+                ]).1["code"] as? String == "not-on-allow-list")
+                #expect(try await welfare.call(.post, "/v1/linkage/items", json: [
+                    "code": welfareCode["code"]!, "item": "local-tax-assessment", "value": ["x": 1],
+                ]).1["code"] as? String == "not-a-provider")
+
+                let (_, records, _) = try await welfare.call(.get, "/v1/linkage/records")
+                let outcomes = (records["records"] as? [[String: Any]] ?? []).compactMap { $0["outcome"] as? String }
+                #expect(outcomes == ["refused:not-on-allow-list", "refused:unknown-code", "provided"])
+                #expect(try await client.execute(uri: "/v1/linkage/allow-list", method: .get).status == .ok)
+
+                // The counter: the person's records, and a refusal of an optional linkage.
+                let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
+                _ = try await clerk.call(.post, "/v1/procedures", json: ["residentId": registered.resident.id, "purpose": "情報提供等記録の確認"])
+                let (_, seen) = try await clerk.call(.get, "/v1/residents/\(registered.resident.id)/provision-records")
+                #expect((seen["records"] as? [[String: Any]])?.count == 2)  // the refusal for another agency's code names no one
+                #expect(try await clerk.call(.post, "/v1/residents/\(registered.resident.id)/linkage-refusals", json: ["item": "pension-benefit"]).1["code"] as? String == "not-refusable")
+                #expect(try await clerk.call(.post, "/v1/residents/\(registered.resident.id)/linkage-refusals", json: ["item": "local-tax-assessment"]).0 == .noContent)
+                let (refused, _, _) = try await welfare.call(.post, "/v1/linkage/queries", json: [
+                    "code": welfareCode["code"]!, "item": "local-tax-assessment", "task": "municipal-medical-subsidy",
+                ])
+                #expect(refused == .forbidden)
+                #expect(try await clerk.call(.delete, "/v1/residents/\(registered.resident.id)/linkage-refusals/local-tax-assessment").0 == .noContent)
+            }
+        }
+    }
+}
