@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "MynaRegistry",
             dependencies: [
-                "MynaCore", "MynaNumbering", "MynaStore",
+                "MynaCore", "MynaNumbering", "MynaStore", "MynaAudit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,13 +94,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The transparency log: RFC 9162 Merkle tree, signed tree heads (RFC 6962 §3.5),
+        // salted record commitments, and the log in the database.
+        .target(
+            name: "MynaAudit",
+            dependencies: ["MynaCore", "MynaStore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // The information linkage network: agencies and their signed requests, per-agency
         // codes, the allow-list, the intermediate store, brokered queries, refusals and
         // provision records.
         .target(
             name: "MynaLinkage",
             dependencies: [
-                "MynaCore", "MynaStore", "MynaRegistry",
+                "MynaCore", "MynaStore", "MynaRegistry", "MynaAudit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources/allow-list.json")],
@@ -125,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "myna",
             dependencies: [
-                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice", "MynaLinkage",
+                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice", "MynaLinkage", "MynaAudit",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -166,9 +173,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MynaAuditTests",
+            dependencies: ["MynaAudit", "MynaStore", "MynaTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MynaLinkageTests",
             dependencies: [
-                "MynaLinkage", "MynaRegistry", "MynaStore", "MynaCore", "MynaTestSupport",
+                "MynaLinkage", "MynaAudit", "MynaRegistry", "MynaStore", "MynaCore", "MynaTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -182,7 +194,7 @@ let package = Package(
             name: "MynaServerTests",
             dependencies: [
                 "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard",
-                "MynaLinkage",
+                "MynaLinkage", "MynaAudit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import MynaAudit
 public import MynaStore
 
 /// 情報提供等記録 (番号法 第23条): one row per exchange, answered or refused, kept for
@@ -19,9 +20,26 @@ public struct ProvisionRecord: Sendable, Hashable {
     /// `provided`, or `refused:<code>`.
     public let outcome: String
     public let undisclosedUntil: Date?
+    /// The random salt of the record's commitment in the transparency log.
+    public let salt: [UInt8]
+
+    /// The record's canonical bytes: what its commitment in the log commits to, handed
+    /// to the person with the salt so they can check the record against a tree head.
+    public var canonicalBytes: [UInt8] {
+        func millis(_ date: Date?) -> Any { date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } ?? NSNull() }
+        let fields: [String: Any] = [
+            "kind": ProvisionRecords.logKind, "id": id, "residentId": residentID ?? NSNull(), "requesterId": requesterID,
+            "providerId": providerID ?? NSNull(), "item": item, "task": task, "legalBasis": legalBasis ?? NSNull(),
+            "requestedAt": millis(requestedAt), "providedAt": millis(providedAt), "outcome": outcome, "undisclosedUntil": millis(undisclosedUntil),
+        ]
+        return Array((try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+    }
 }
 
 public enum ProvisionRecords {
+    /// The kind of log entry a provision record makes.
+    public static let logKind = "provision-record"
+
     /// Appends a record inside the exchange's transaction; returns its id. Each record
     /// gets a random salt, so its commitment in the public log says nothing about it.
     static func append(
@@ -34,11 +52,16 @@ public enum ProvisionRecords {
         let row = try await connection.first(SQL(
             """
             INSERT INTO provision_records (resident_id, requester_id, provider_id, item, task, legal_basis, requested_at, provided_at,
-                outcome, undisclosed_until, salt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                outcome, undisclosed_until, salt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *
             """,
             [SQLValue(resident), .text(requester), SQLValue(provider), .text(item), .text(task), SQLValue(legalBasis), .integer(requestedAt),
              providedAt.map(SQLValue.integer) ?? .null, .text(outcome), undisclosedUntil.map(SQLValue.integer) ?? .null, .blob(salt)]))
-        return try row!.int("id")  // INSERT … RETURNING always returns the row it inserted
+        guard let row else { throw StoreError.unexpectedColumn("id") }
+        let record = try record(from: row)
+        // In the same transaction: the record and its place in the public log stand or fall together.
+        try await TransparencyLog.enqueue(
+            kind: logKind, recordID: record.id, record: record.canonicalBytes, salt: salt, at: requestedAt, on: connection)
+        return record.id
     }
 
     /// The person's records, newest first; a record under a running non-disclosure
@@ -69,7 +92,8 @@ public enum ProvisionRecords {
         return ProvisionRecord(
             id: try row.int("id"), residentID: try row.optionalString("resident_id"), requesterID: try row.string("requester_id"),
             providerID: try row.optionalString("provider_id"), item: try row.string("item"), task: try row.string("task"),
-            legalBasis: try row.optionalString("legal_basis"), requestedAt: try date("requested_at")!,
-            providedAt: try date("provided_at"), outcome: try row.string("outcome"), undisclosedUntil: try date("undisclosed_until"))
+            legalBasis: try row.optionalString("legal_basis"), requestedAt: Date(timeIntervalSince1970: Double(try row.int("requested_at")) / 1000),
+            providedAt: try date("provided_at"), outcome: try row.string("outcome"), undisclosedUntil: try date("undisclosed_until"),
+            salt: try row.bytes("salt"))
     }
 }

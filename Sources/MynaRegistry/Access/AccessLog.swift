@@ -1,10 +1,12 @@
 public import Foundation
+import MynaAudit
 public import MynaStore
 
 /// 閲覧記録 — what was done with a resident's data, by whom, for what, under which
 /// procedure. Written in the same transaction as the read or change it describes, so a
-/// change without its record cannot exist. Later components show these to the resident
-/// and append them to the tamper-evident log; this table is the one stream they read.
+/// change without its record cannot exist. A record made by staff is also committed to
+/// the transparency log (MynaAudit) in that transaction, with a random salt, so the
+/// person and oversight can prove it was neither changed nor dropped.
 public struct AccessRecord: Sendable, Hashable, Codable {
     public let id: Int
     public let residentID: String
@@ -14,6 +16,21 @@ public struct AccessRecord: Sendable, Hashable, Codable {
     public let purpose: String
     public let procedureID: String?
     public let occurredAt: Date
+    /// The salt of the record's commitment in the transparency log (staff records only).
+    public var salt: [UInt8]? = nil
+
+    /// The kind of log entry an access record makes.
+    public static let logKind = "access-record"
+
+    /// What the record's commitment commits to (see ``ProvisionRecord`` for the same idea).
+    public var canonicalBytes: [UInt8] {
+        let fields: [String: Any] = [
+            "kind": Self.logKind, "id": id, "residentId": residentID, "actorKind": actorKind, "actorId": actorID,
+            "action": action.rawValue, "purpose": purpose, "procedureId": procedureID ?? NSNull(),
+            "occurredAt": Int64((occurredAt.timeIntervalSince1970 * 1000).rounded()),
+        ]
+        return Array((try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, residentID = "residentId", actorKind, actorID = "actorId", action, purpose
@@ -56,18 +73,39 @@ enum AccessLog {
         _ action: AccessAction, residentIDs: [String], by actor: RegistryActor, purpose: String,
         at milliseconds: Int64, on connection: any SQLConnection
     ) async throws {
-        try await connection.insertMany(
-            "INSERT INTO access_records (resident_id, actor_kind, actor_id, action, purpose, procedure_id, occurred_at)",
-            rows: residentIDs.map {
-                [.text($0), .text(actor.kind), .text(actor.id), .text(action.rawValue), .text(purpose),
-                 SQLValue(actor.procedureID), .integer(milliseconds)]
-            })
+        guard case .staff = actor else {
+            // Myna's own acts (bulk import, demo seeding, sweeps) are recorded, not logged:
+            // the log is for what people do with a person's data.
+            try await connection.insertMany(
+                "INSERT INTO access_records (resident_id, actor_kind, actor_id, action, purpose, procedure_id, occurred_at)",
+                rows: residentIDs.map {
+                    [.text($0), .text(actor.kind), .text(actor.id), .text(action.rawValue), .text(purpose),
+                     SQLValue(actor.procedureID), .integer(milliseconds)]
+                })
+            return
+        }
+        for residentID in residentIDs {
+            let salt = RecordCommitment.newSalt()
+            guard let row = try await connection.first(SQL(
+                """
+                INSERT INTO access_records (resident_id, actor_kind, actor_id, action, purpose, procedure_id, occurred_at, salt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                """,
+                [.text(residentID), .text(actor.kind), .text(actor.id), .text(action.rawValue), .text(purpose), SQLValue(actor.procedureID),
+                 .integer(milliseconds), .blob(salt)]))
+            else { throw StoreError.unexpectedColumn("id") }
+            let record = AccessRecord(
+                id: try row.int("id"), residentID: residentID, actorKind: actor.kind, actorID: actor.id, action: action, purpose: purpose,
+                procedureID: actor.procedureID, occurredAt: Date(milliseconds: Int(milliseconds)), salt: salt)
+            try await TransparencyLog.enqueue(
+                kind: AccessRecord.logKind, recordID: record.id, record: record.canonicalBytes, salt: salt, at: milliseconds, on: connection)
+        }
     }
 
     static func list(residentID: String, limit: Int, before: Int?, on connection: any SQLConnection) async throws -> [AccessRecord] {
         let rows = try await connection.query(SQL(
             """
-            SELECT id, resident_id, actor_kind, actor_id, action, purpose, procedure_id, occurred_at
+            SELECT id, resident_id, actor_kind, actor_id, action, purpose, procedure_id, occurred_at, salt
             FROM access_records WHERE resident_id = ? AND id < ? ORDER BY id DESC LIMIT ?
             """, [.text(residentID), .integer(Int64(before ?? Int.max)), .integer(Int64(limit))]))
         return try rows.map { row in
@@ -76,7 +114,7 @@ enum AccessLog {
                 actorKind: try row.string("actor_kind"), actorID: try row.string("actor_id"),
                 action: AccessAction(rawValue: try row.string("action")) ?? .readFacts,
                 purpose: try row.string("purpose"), procedureID: try row.optionalString("procedure_id"),
-                occurredAt: Date(milliseconds: try row.int("occurred_at")))
+                occurredAt: Date(milliseconds: try row.int("occurred_at")), salt: try? row.bytes("salt"))
         }
     }
 }

@@ -10,7 +10,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage]
+    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog]
 
     /// Brings `database` to the latest schema; returns the versions it applied.
     @discardableResult
@@ -275,6 +275,48 @@ public enum Migrations {
         "CREATE INDEX provision_records_by_resident ON provision_records (resident_id, id)",
         "CREATE INDEX provision_records_by_requester ON provision_records (requester_id, id)",
         "CREATE INDEX provision_records_by_provider ON provision_records (provider_id, id)",
+    ])
+
+    /// 6 — the transparency log (MynaAudit): a Merkle tree (RFC 9162 hashing) over
+    /// salted commitments to provision records and staff access records. Records are
+    /// queued in the transaction that makes them and sequenced into leaves by one
+    /// sequencer, so the tree has no gaps however transactions interleave.
+    static let transparencyLog = Migration(version: 6, name: "transparency-log", statements: [
+        """
+        CREATE TABLE log_queue (
+            id {ID},
+            commitment {BLOB} NOT NULL,
+            kind TEXT NOT NULL,
+            record_id {BIGINT} NOT NULL,
+            queued_at {BIGINT} NOT NULL)
+        """,
+        """
+        CREATE TABLE log_leaves (
+            leaf_index {BIGINT} PRIMARY KEY,
+            leaf_hash {BLOB} NOT NULL,
+            commitment {BLOB} NOT NULL,
+            kind TEXT NOT NULL,
+            record_id {BIGINT} NOT NULL,
+            sequenced_at {BIGINT} NOT NULL)
+        """,
+        "CREATE UNIQUE INDEX log_leaves_by_hash ON log_leaves (leaf_hash)",
+        "CREATE UNIQUE INDEX log_leaves_by_record ON log_leaves (kind, record_id)",
+        """
+        CREATE TABLE log_subtrees (
+            level INTEGER NOT NULL,
+            idx {BIGINT} NOT NULL,
+            hash {BLOB} NOT NULL,
+            PRIMARY KEY (level, idx))
+        """,
+        """
+        CREATE TABLE log_heads (
+            tree_size {BIGINT} PRIMARY KEY,
+            signed_at {BIGINT} NOT NULL,
+            root_hash {BLOB} NOT NULL,
+            signature {BLOB} NOT NULL)
+        """,
+        // Staff access records get a salt too, for their commitments.
+        "ALTER TABLE access_records ADD COLUMN salt {BLOB}",
     ])
 
     /// 1 — residents and their numbers, history, staff, sessions, procedures, access records.

@@ -25,6 +25,8 @@ public struct KeyStore: Sendable {
         case cardDevice = "card-device"
         /// HMAC key deriving per-agency codes (機関別符号): held by the linkage hub only.
         case agencyCodes = "agency-codes"
+        /// The transparency log's P-256 signing key (its 32-byte scalar): signs tree heads.
+        case logSigning = "log-signing"
     }
 
     public let directory: URL?
