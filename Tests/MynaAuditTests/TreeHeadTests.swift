@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MynaAudit
+import MynaTestSupport
 import Testing
 
 @Suite("Signed tree heads")
@@ -154,7 +155,7 @@ struct LogKeyTests {
 }
 
 /// The same bytes, checked by an independent implementation.
-@Suite("OpenSSL interoperability", .enabled(if: OpenSSL.isAvailable))
+@Suite("OpenSSL interoperability")
 struct OpenSSLInteropTests {
     @Test func openSSLVerifiesOurTreeHeadSignature() throws {
         let key = LogKey.generate()
@@ -220,27 +221,5 @@ struct OpenSSLInteropTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try body(directory)
-    }
-}
-
-/// Runs the `openssl` command-line tool found on `PATH`.
-enum OpenSSL {
-    static var isAvailable: Bool {
-        (try? run(["version"], in: FileManager.default.temporaryDirectory).status == 0) ?? false
-    }
-
-    /// Exit status and combined output of `openssl arguments…` run in `directory`.
-    static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, text: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 }

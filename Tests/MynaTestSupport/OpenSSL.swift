@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Runs the `openssl` command-line tool: the PKI tests let OpenSSL, not Myna's own code,
 /// judge every certificate, CRL, OCSP response and signature.
@@ -6,12 +6,15 @@ public enum OpenSSL {
     public struct Result: Sendable {
         public let status: Int32
         public let output: String
+        public var text: String { output }
     }
 
-    public static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `openssl arguments…`, in `directory` when given.
+    public static func run(_ arguments: [String], in directory: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["openssl"] + arguments
+        if let directory { process.currentDirectoryURL = directory }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
