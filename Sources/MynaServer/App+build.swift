@@ -1,10 +1,12 @@
 public import Hummingbird
 public import Logging
+public import MynaAudit
 public import MynaCardOffice
 public import MynaLinkage
 public import MynaPKI
 public import MynaRegistry
 public import Prometheus
+public import ServiceLifecycle
 
 /// Where and how the server listens.
 public struct ServerConfiguration: Sendable {
@@ -21,20 +23,23 @@ public struct ServerConfiguration: Sendable {
 /// examples): middleware, then the public routes, then the staff routes.
 public func buildApplication(
     registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
-    configuration: ServerConfiguration, metrics: PrometheusCollectorRegistry? = nil, logger: Logger
+    log: TransparencyLog? = nil, configuration: ServerConfiguration, metrics: PrometheusCollectorRegistry? = nil, logger: Logger
 ) -> some ApplicationProtocol {
-    let (router, _) = buildRouter(registry: registry, pki: pki ?? cards?.publisher, cards: cards, linkage: linkage, metrics: metrics)
+    let (router, _) = buildRouter(registry: registry, pki: pki ?? cards?.publisher, cards: cards, linkage: linkage, log: log, metrics: metrics)
+    var services: [any Service] = []
+    if let cards { services.append(CardSweepService(office: cards, logger: logger)) }
+    if let log { services.append(LogSequencerService(log: log, logger: logger)) }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Myna"),
-        services: cards.map { [CardSweepService(office: $0, logger: logger)] } ?? [],
+        services: services,
         logger: logger)
 }
 
 /// The router, and the endpoints it serves (for the OpenAPI drift test).
 public func buildRouter(
     registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
-    metrics: PrometheusCollectorRegistry? = nil
+    log: TransparencyLog? = nil, metrics: PrometheusCollectorRegistry? = nil
 ) -> (Router<MynaRequestContextType>, [Endpoint]) {
     let router = Router(context: MynaRequestContext.self)
     let book = EndpointBook()
@@ -55,6 +60,9 @@ public func buildRouter(
     }
     if let linkage {
         LinkageController(hub: linkage).register(public: routes, staff: staff, book: book)
+    }
+    if let log {
+        LogController(log: log, linkage: linkage).register(public: routes, staff: staff, book: book)
     }
     if let pki = pki ?? cards?.publisher {
         PKIController(publisher: pki, relyingParties: RelyingParties(database: registry.database)).register(routes: routes, book: book)

@@ -5,6 +5,7 @@ import Logging
 import MynaCore
 import MynaPKI
 import MynaRegistry
+import MynaAudit
 import MynaLinkage
 import MynaServer
 import MynaTestSupport
@@ -95,7 +96,8 @@ func withRouter(
         let publisher = pki ? try makePublisher(environment) : nil
         let office = cards ? try makeTestCardOffice(registry, environment) : nil
         let hub = linkage ? try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock) : nil
-        let app = buildApplication(registry: registry, pki: publisher, cards: office, linkage: hub, configuration: .init(), logger: logger)
+        let log = linkage ? try TransparencyLog(database: registry.database, keys: environment.keys, clock: environment.clock.wallClock) : nil
+        let app = buildApplication(registry: registry, pki: publisher, cards: office, linkage: hub, log: log, configuration: .init(), logger: logger)
         try await app.test(.router) { client in try await body(registry, environment, client) }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import MynaCore
+import MynaAudit
 import MynaLinkage
 import MynaServer
 import MynaTestSupport
@@ -44,7 +45,8 @@ struct FuzzTests {
             let (_, endpoints) = buildRouter(
                 registry: registry, pki: try makePublisher(environment, directory: "ca-routes"),
                 cards: try makeTestCardOffice(registry, environment, directory: "card-ca-routes"),
-                linkage: try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock))
+                linkage: try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock),
+                log: try TransparencyLog(database: registry.database, keys: environment.keys))
             let clerk = try await API(client: client).signedIn(registry, environment, username: "fuzz")
             let fields = ["name", "nameKana", "address", "birthDate", "sex", "reason", "residentId", "purpose", "username",
                           "password", "totp", "number", "kind", "individualNumber", "destinationMunicipalityCode", "date",
@@ -63,7 +65,7 @@ struct FuzzTests {
                     let uri = endpoint.path.replacingOccurrences(of: "{id}", with: segment)
                         .replacingOccurrences(of: "{file}", with: segment).replacingOccurrences(of: "{role}", with: round % 2 == 0 ? "signature" : segment)
                         .replacingOccurrences(of: "{request}", with: segment).replacingOccurrences(of: "{card}", with: segment)
-                        .replacingOccurrences(of: "{item}", with: segment)
+                        .replacingOccurrences(of: "{item}", with: segment).replacingOccurrences(of: "{record}", with: segment)
                     var headers = HTTPFields()
                     headers[.contentType] = ["application/json", "application/ocsp-request", "text/plain"][round % 3]
                     if round % 4 != 0, let token = clerk.token { headers[.authorization] = "Bearer \(token)" }

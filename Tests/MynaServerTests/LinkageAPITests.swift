@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import MynaAudit
 import MynaCore
 import MynaLinkage
 import MynaRegistry
@@ -36,7 +37,8 @@ struct LinkageAPITests {
     func exchange(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in
             let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
-            let app = buildApplication(registry: registry, linkage: hub, configuration: .init(), logger: testLogger)
+            let log = try TransparencyLog(database: registry.database, keys: environment.keys, clock: environment.clock.wallClock)
+            let app = buildApplication(registry: registry, linkage: hub, log: log, configuration: .init(), logger: testLogger)
             try await app.test(.router) { client in
                 let chiyoda = try MunicipalityCode("131016")
                 let registered = try await registry.residents.register(
@@ -104,6 +106,25 @@ struct LinkageAPITests {
                 ])
                 #expect(refused == .forbidden)
                 #expect(try await clerk.call(.delete, "/v1/residents/\(registered.resident.id)/linkage-refusals/local-tax-assessment").0 == .noContent)
+
+                // The person's record is in the public log: evidence checks against the signed head.
+                let recordID = try #require(answer["recordId"] as? Int)
+                try await log.sequence()  // the server's sequencer does this every second
+                let (status, evidence) = try await clerk.call(.get, "/v1/residents/\(registered.resident.id)/provision-records/\(recordID)/evidence")
+                #expect(status == .ok)
+                let head = try SignedTreeHead(jsonRepresentation: try JSONSerialization.data(withJSONObject: try #require(evidence["treeHead"])))
+                let commitment = try RecordCommitment.commit(
+                    record: Array(try #require(evidence["record"] as? String).utf8), salt: Array(Data(base64Encoded: try #require(evidence["salt"] as? String))!))
+                let path = try #require(evidence["auditPath"] as? [String]).map { Array(Data(base64Encoded: $0)!) }
+                #expect(head.verify(publicKey: log.publicKey))
+                #expect(MerkleTree.verifyInclusion(
+                    leafHash: MerkleHash.leaf(commitment), index: try #require(evidence["leafIndex"] as? Int), treeSize: Int(head.treeSize), proof: path,
+                    root: head.rootHash))
+                #expect((evidence["record"] as? String)?.contains(welfare.agency.id) == true)
+                let sth = try await client.execute(uri: "/v1/log/get-sth", method: .get)
+                let served = try SignedTreeHead(jsonRepresentation: Data(sth.body.readableBytesView))
+                #expect(sth.status == .ok && served == head)
+                #expect(try await client.execute(uri: "/v1/log/get-entries?start=5&end=1", method: .get).status == .badRequest)
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MynaAudit
 import MynaLinkage
 import MynaServer
 import MynaTestSupport
@@ -12,7 +13,8 @@ struct OpenAPITests {
         try await withTestRegistry(.sqlite) { registry, environment in
             let (_, endpoints) = buildRouter(
                 registry: registry, cards: try makeTestCardOffice(registry, environment),
-                linkage: try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock))
+                linkage: try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock),
+                log: try TransparencyLog(database: registry.database, keys: environment.keys))
             let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("../../Sources/MynaServer/Resources/openapi.json")
             let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])

@@ -32,8 +32,10 @@ func serve(
 ) async throws {
     let metrics = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+    let log = try store.openLog(registry: registry)
+    try await log.sequence()
     let app = buildApplication(
-        registry: registry, cards: cards, linkage: linkage, configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
+        registry: registry, cards: cards, linkage: linkage, log: log, configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
         metrics: metrics, logger: logger)
     let database = try store.location.redacted
     logger.info("serving", metadata: ["address": "http://\(server.resolvedHost):\(server.resolvedPort)", "database": "\(database)"])

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MynaAudit
 import MynaCardOffice
 import MynaLinkage
 import MynaPKI
@@ -56,6 +57,11 @@ extension StoreOptions {
     /// The linkage hub over the registry, with the allow-list of this build loaded.
     func openLinkage(registry: Registry) async throws -> LinkageHub {
         try await LinkageHub.open(registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")))
+    }
+
+    /// The transparency log, signed with this data directory's log key.
+    func openLog(registry: Registry) throws -> TransparencyLog {
+        try TransparencyLog(database: registry.database, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")))
     }
 
     /// The card office over the registry and this data directory's CAs.
