@@ -91,7 +91,8 @@ public struct LinkageHub: Sendable {
     // MARK: The intermediate store
 
     /// A provider registers its copy (副本) of an item for a person, by its own code. The
-    /// value is a JSON object; the newest copy answers queries.
+    /// value is a JSON object; the newest copy answers queries. Subscribers are notified
+    /// through the outbox in the same transaction.
     @discardableResult
     public func register(item: DataItem, value: [UInt8], code: String, by provider: Agency) async throws -> Int {
         guard item.provider == provider.type else {
@@ -115,6 +116,7 @@ public struct LinkageHub: Sendable {
                 ON CONFLICT (resident_id, item, provider_id) DO UPDATE SET value = excluded.value, version = excluded.version,
                 updated_at = excluded.updated_at
                 """, [.text(provider.id), .text(residentID), .text(item.rawValue), .text(canonical), .init(version), .integer(now)]))
+            try await queueNotices(item: item, residentID: residentID, provider: provider, version: version, at: now, on: connection)
             return version
         }
     }

@@ -187,6 +187,39 @@ struct LinkageTests {
         }
     }
 
+    @Test("a new copy notifies subscribers through the outbox, once each, with a key that survives redelivery", arguments: DatabaseKind.available)
+    func notices(kind: DatabaseKind) async throws {
+        try await withLinkage(kind) { fixture in
+            let hub = fixture.hub
+            let taxCode = try await hub.acquireCode(for: fixture.number, by: fixture.tax)
+            let welfareCode = try await hub.acquireCode(for: fixture.number, by: fixture.welfare)
+            _ = try await hub.acquireCode(for: fixture.number, by: fixture.pension)
+            try await hub.subscribe(to: .localTaxAssessment, by: fixture.welfare)
+            try await hub.subscribe(to: .localTaxAssessment, by: fixture.pension)
+            await expectLinkageError(.notOnAllowList) { try await hub.subscribe(to: .childAllowance, by: fixture.pension) }
+            try await hub.register(item: .localTaxAssessment, value: try fixture.value(["taxableIncomeYen": 1]), code: taxCode, by: fixture.tax)
+
+            let first = try await hub.pendingNotices(for: fixture.welfare)
+            #expect(first.count == 1 && first[0].code == welfareCode && first[0].item == .localTaxAssessment && first[0].attempts == 1)
+            // Not acknowledged (the agency crashed): handed out again with the same key.
+            let again = try await hub.pendingNotices(for: fixture.welfare)
+            #expect(again.map(\.idempotencyKey) == first.map(\.idempotencyKey) && again[0].attempts == 2)
+            #expect(try await hub.acknowledge(first.map(\.idempotencyKey), for: fixture.welfare) == 1)
+            #expect(try await hub.acknowledge(first.map(\.idempotencyKey), for: fixture.welfare) == 0)
+            #expect(try await hub.pendingNotices(for: fixture.welfare).isEmpty)
+            // Another agency cannot acknowledge welfare's notices; pension has its own.
+            let pension = try await hub.pendingNotices(for: fixture.pension)
+            #expect(pension.count == 1 && pension[0].idempotencyKey != first[0].idempotencyKey)
+            #expect(try await hub.acknowledge(pension.map(\.idempotencyKey), for: fixture.welfare) == 0)
+
+            // A refusal stops notices to a subscriber whose every use of the item is optional:
+            // welfare also has statutory uses of the tax assessment, so it is still told.
+            try await hub.refuse(.localTaxAssessment, for: fixture.resident, by: .system("test"))
+            try await hub.register(item: .localTaxAssessment, value: try fixture.value(["taxableIncomeYen": 2]), code: taxCode, by: fixture.tax)
+            #expect(try await hub.pendingNotices(for: fixture.welfare).map(\.version) == [2])
+        }
+    }
+
     @Test("the allow-list is a versioned file: loaded once, never edited in place, rows checked")
     func allowList() async throws {
         try await withTestRegistry(.sqlite) { registry, environment in

@@ -42,6 +42,23 @@ struct LinkageController {
                 throw error
             }
         }
+        book.on(routes, .post, "/v1/linkage/subscriptions") { request, context in
+            let (agency, data) = try await authenticated(request, context)
+            let body = try Request.decodeJSON(as: RefusalBody.self, from: data)
+            try await hub.subscribe(to: body.item, by: agency)
+            return Response(status: .noContent)
+        }
+        // The outbox, pulled: notices stay pending until acknowledged, and keep their
+        // idempotency key on every redelivery.
+        book.on(routes, .get, "/v1/linkage/notices") { request, context in
+            let (agency, _) = try await authenticated(request, context, body: false)
+            return JSONResponse(value: NoticesView(notices: try await hub.pendingNotices(for: agency).map(NoticeView.init)))
+        }
+        book.on(routes, .post, "/v1/linkage/notices/ack") { request, context in
+            let (agency, data) = try await authenticated(request, context)
+            let body = try Request.decodeJSON(as: AckBody.self, from: data)
+            return JSONResponse(value: AckView(acknowledged: try await hub.acknowledge(body.idempotencyKeys, for: agency)))
+        }
         book.on(routes, .get, "/v1/linkage/records") { request, context in
             let (agency, _) = try await authenticated(request, context, body: false)
             return JSONResponse(value: AgencyRecordsView(
@@ -129,6 +146,40 @@ struct QueryBody: RequestBody {
     let task: String
 }
 
+struct AckBody: RequestBody {
+    static let fields: Set<String> = ["idempotencyKeys"]
+    let idempotencyKeys: [String]
+}
+
+struct NoticeView: Encodable, Sendable {
+    let idempotencyKey: String
+    let code: String
+    let item: String
+    let providerId: String
+    let version: Int
+    let createdAt: Date
+    let attempts: Int
+
+    init(_ notice: Notice) {
+        idempotencyKey = notice.idempotencyKey
+        code = notice.code
+        item = notice.item.rawValue
+        providerId = notice.providerID
+        version = notice.version
+        createdAt = notice.createdAt
+        attempts = notice.attempts
+    }
+}
+
+struct NoticesView: Encodable, Sendable {
+    let notices: [NoticeView]
+}
+
+struct AckView: Encodable, Sendable {
+    let acknowledged: Int
+}
+
+/// A body naming one data item (a refusal, a subscription).
 struct RefusalBody: RequestBody {
     static let fields: Set<String> = ["item"]
     let item: DataItem

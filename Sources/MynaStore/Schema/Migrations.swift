@@ -10,7 +10,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog]
+    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices]
 
     /// Brings `database` to the latest schema; returns the versions it applied.
     @discardableResult
@@ -317,6 +317,35 @@ public enum Migrations {
         """,
         // Staff access records get a salt too, for their commitments.
         "ALTER TABLE access_records ADD COLUMN salt {BLOB}",
+    ])
+
+    /// 7 — push notices (通知): agencies subscribe to data items; a provider's new copy
+    /// queues a notice for each subscriber holding a code for the person, in the same
+    /// transaction (an outbox), so none is lost; each carries an idempotency key that
+    /// stays the same on every redelivery, so a handler sees it once.
+    static let linkageNotices = Migration(version: 7, name: "linkage-notices", statements: [
+        """
+        CREATE TABLE linkage_subscriptions (
+            agency_id TEXT NOT NULL REFERENCES agencies(id),
+            item TEXT NOT NULL,
+            created_at {BIGINT} NOT NULL,
+            PRIMARY KEY (agency_id, item))
+        """,
+        "CREATE INDEX linkage_subscriptions_by_item ON linkage_subscriptions (item)",
+        """
+        CREATE TABLE linkage_notices (
+            id {ID},
+            agency_id TEXT NOT NULL REFERENCES agencies(id),
+            idempotency_key TEXT NOT NULL UNIQUE,
+            code TEXT NOT NULL,
+            item TEXT NOT NULL,
+            provider_id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            created_at {BIGINT} NOT NULL,
+            attempts INTEGER NOT NULL,
+            delivered_at {BIGINT})
+        """,
+        "CREATE INDEX linkage_notices_pending ON linkage_notices (agency_id, id) WHERE delivered_at IS NULL",
     ])
 
     /// 1 — residents and their numbers, history, staff, sessions, procedures, access records.

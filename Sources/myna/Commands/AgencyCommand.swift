@@ -13,7 +13,7 @@ import MynaLinkage
 struct AgencyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agency", abstract: "Agencies on the linkage network, and a client that speaks for one.",
-        subcommands: [Add.self, AcquireCode.self, RegisterItem.self, Query.self, Records.self])
+        subcommands: [Add.self, AcquireCode.self, RegisterItem.self, Query.self, Records.self, Subscribe.self, Notices.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -94,6 +94,46 @@ struct AgencyCommand: AsyncParsableCommand {
     }
 }
 
+extension AgencyCommand {
+    struct Subscribe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Subscribe to changes of a data item for the persons this agency holds codes for.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "The data item.") var item: String
+
+        func run() async throws {
+            try await AgencyClient(client).send("POST", "/v1/linkage/subscriptions", ["item": item])
+            print("subscribed to \(item)")
+        }
+    }
+
+    struct Notices: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch pending notices, hand each new one to the handler (print it as a JSON line), then acknowledge them.",
+            discussion: "--seen keeps the idempotency keys already handled, so a notice redelivered after a crash is handled once.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "File of idempotency keys already handled.") var seen: String?
+
+        func run() async throws {
+            let agency = try AgencyClient(client)
+            let data = try await agency.fetch("GET", "/v1/linkage/notices", nil)
+            guard let notices = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["notices"] as? [[String: Any]] else {
+                throw UsageFailure(String(decoding: data, as: UTF8.self))
+            }
+            var handled = Set(seen.flatMap { FileManager.default.contents(atPath: $0) }.map { String(decoding: $0, as: UTF8.self).split(separator: "\n").map(String.init) } ?? [])
+            var keys: [String] = []
+            for notice in notices {
+                guard let key = notice["idempotencyKey"] as? String else { continue }
+                keys.append(key)
+                guard handled.insert(key).inserted else { continue }
+                print(String(decoding: try JSONSerialization.data(withJSONObject: notice, options: [.sortedKeys]), as: UTF8.self))
+            }
+            // Handled first, acknowledged after: a crash in between means redelivery, which the seen-file absorbs.
+            if let seen { try Data(handled.sorted().joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: seen)) }
+            if !keys.isEmpty { _ = try await agency.fetch("POST", "/v1/linkage/notices/ack", ["idempotencyKeys": keys]) }
+        }
+    }
+}
+
 /// An agency's credential file.
 struct AgencyCredential: Codable {
     let agencyId: String
@@ -126,6 +166,19 @@ struct AgencyClient {
     }
 
     func send(_ method: String, _ path: String, _ body: [String: Any]?) async throws {
+        let (data, status) = try await exchange(method, path, body)
+        print(String(decoding: data, as: UTF8.self))
+        guard (200..<300).contains(status) else { throw ExitCode(1) }
+    }
+
+    /// The answer's body, or an error with it when the status is not 2xx.
+    func fetch(_ method: String, _ path: String, _ body: [String: Any]?) async throws -> Data {
+        let (data, status) = try await exchange(method, path, body)
+        guard (200..<300).contains(status) else { throw UsageFailure(String(decoding: data, as: UTF8.self)) }
+        return data
+    }
+
+    private func exchange(_ method: String, _ path: String, _ body: [String: Any]?) async throws -> (Data, Int) {
         let bytes = try body.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) } ?? Data()
         guard let url = URL(string: server + path) else { throw ValidationError("bad server URL") }
         var request = URLRequest(url: url)
@@ -138,7 +191,6 @@ struct AgencyClient {
             agencyID: credential.agencyId, keyID: credential.keyId, key: key, method: method, path: path, body: Array(bytes), now: Date())
         request.setValue("MynaAgency \(assertion)", forHTTPHeaderField: "authorization")
         let (data, response) = try await URLSession.shared.data(for: request)
-        print(String(decoding: data, as: UTF8.self))
-        guard let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) else { throw ExitCode(1) }
+        return (data, (response as? HTTPURLResponse)?.statusCode ?? 0)
     }
 }
