@@ -64,6 +64,25 @@ public struct LinkageHub: Sendable {
         }
     }
 
+    /// Codes for many people at once, by their internal ids: how a new agency's
+    /// intermediate server obtains codes for everyone it serves when it joins the network
+    /// (an operator's act, recorded as a system access per person). Returns the codes in
+    /// the order given.
+    public func acquireCodes(forResidents residentIDs: [String], by agency: Agency) async throws -> [String] {
+        let now = clock.milliseconds
+        let codes = residentIDs.map { Self.code(for: $0, agency: agency.id, key: codeKey) }
+        try await database.transaction { connection in
+            try await connection.insertMany(
+                "INSERT INTO agency_codes (agency_id, code, resident_id, key_version, issued_at)",
+                rows: zip(residentIDs, codes).map { [.text(agency.id), .text($1), .text($0), .init(Self.codeKeyVersion), .integer(now)] },
+                suffix: "ON CONFLICT (agency_id, code) DO NOTHING")
+            try await registry.residents.recordAccess(
+                .agencyCodeAcquisition, to: residentIDs, by: .system("agency:\(agency.id)"), purpose: "bulk code acquisition by \(agency.name)",
+                on: connection)
+        }
+        return codes
+    }
+
     /// An agency's code for a person: a keyed hash of the agency and the person's internal
     /// id (never the number), so codes for the same person differ per agency and say
     /// nothing about each other or the number without the hub's key. 128 bits, in
@@ -95,29 +114,41 @@ public struct LinkageHub: Sendable {
     /// through the outbox in the same transaction.
     @discardableResult
     public func register(item: DataItem, value: [UInt8], code: String, by provider: Agency) async throws -> Int {
+        try await registerMany(item: item, copies: [(code, value)], by: provider)[0]
+    }
+
+    /// Many copies of one item in one commit (a provider's nightly load); each checked
+    /// and notified as a single one is. Returns each copy's version.
+    public func registerMany(item: DataItem, copies: [(code: String, value: [UInt8])], by provider: Agency) async throws -> [Int] {
         guard item.provider == provider.type else {
             throw LinkageError(.notProvider, "\(provider.type.rawValue) agencies do not provide \(item.rawValue)")
         }
-        guard value.count <= 8192, let object = try? JSONSerialization.jsonObject(with: Data(value)), object is [String: Any] else {
-            throw LinkageError(.invalidValue, "a data item's value is a JSON object of at most 8 KiB")
+        let canonical = try copies.map { copy in
+            guard copy.value.count <= 8192, let object = try? JSONSerialization.jsonObject(with: Data(copy.value)), object is [String: Any] else {
+                throw LinkageError(.invalidValue, "a data item's value is a JSON object of at most 8 KiB")
+            }
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
         }
-        let canonical = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
         let now = clock.milliseconds
         return try await database.transaction { connection in
-            guard let residentID = try await resident(for: code, agency: provider, on: connection) else {
-                throw LinkageError(.unknownCode, "that code is not one of this agency's")
+            var versions: [Int] = []
+            for (copy, value) in zip(copies, canonical) {
+                guard let residentID = try await resident(for: copy.code, agency: provider, on: connection) else {
+                    throw LinkageError(.unknownCode, "that code is not one of this agency's")
+                }
+                let version = (try await connection.first(SQL(
+                    "SELECT version FROM intermediate_items WHERE resident_id = ? AND item = ? AND provider_id = ?",
+                    [.text(residentID), .text(item.rawValue), .text(provider.id)]))?.int("version") ?? 0) + 1
+                try await connection.query(SQL(
+                    """
+                    INSERT INTO intermediate_items (provider_id, resident_id, item, value, version, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (resident_id, item, provider_id) DO UPDATE SET value = excluded.value, version = excluded.version,
+                    updated_at = excluded.updated_at
+                    """, [.text(provider.id), .text(residentID), .text(item.rawValue), .text(value), .init(version), .integer(now)]))
+                try await queueNotices(item: item, residentID: residentID, provider: provider, version: version, at: now, on: connection)
+                versions.append(version)
             }
-            let version = (try await connection.first(SQL(
-                "SELECT version FROM intermediate_items WHERE resident_id = ? AND item = ? AND provider_id = ?",
-                [.text(residentID), .text(item.rawValue), .text(provider.id)]))?.int("version") ?? 0) + 1
-            try await connection.query(SQL(
-                """
-                INSERT INTO intermediate_items (provider_id, resident_id, item, value, version, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (resident_id, item, provider_id) DO UPDATE SET value = excluded.value, version = excluded.version,
-                updated_at = excluded.updated_at
-                """, [.text(provider.id), .text(residentID), .text(item.rawValue), .text(canonical), .init(version), .integer(now)]))
-            try await queueNotices(item: item, residentID: residentID, provider: provider, version: version, at: now, on: connection)
-            return version
+            return versions
         }
     }
 

@@ -167,7 +167,14 @@ public struct ResidentRegistry: Sendable {
     public func recordAccess(
         _ action: AccessAction, to id: String, by actor: RegistryActor, purpose: String, on connection: any SQLConnection
     ) async throws {
-        try await AccessLog.record(action, residentIDs: [id], by: actor, purpose: purpose, at: clock.milliseconds, on: connection)
+        try await recordAccess(action, to: [id], by: actor, purpose: purpose, on: connection)
+    }
+
+    /// The same for many people at once (a bulk act).
+    public func recordAccess(
+        _ action: AccessAction, to ids: [String], by actor: RegistryActor, purpose: String, on connection: any SQLConnection
+    ) async throws {
+        try await AccessLog.record(action, residentIDs: ids, by: actor, purpose: purpose, at: clock.milliseconds, on: connection)
     }
 
     /// The resident holding `number` now, inside a caller's transaction.

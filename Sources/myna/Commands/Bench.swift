@@ -1,8 +1,10 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import MynaAudit
 import MynaCardOffice
 import MynaCore
+import MynaLinkage
 import MynaNumbering
 import MynaPKI
 import MynaRegistry
@@ -16,7 +18,7 @@ import _CryptoExtras
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure issuance, validation, import and lookup against same-run references.",
-        subcommands: [Numbers.self, Registry.self, PKI.self, Cards.self])
+        subcommands: [Numbers.self, Registry.self, PKI.self, Cards.self, Linkage.self])
 
     struct Numbers: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Numbers issued and check digits validated per second, on one core.")
@@ -358,6 +360,131 @@ extension Bench {
         }
     }
 }
+
+extension Bench {
+    struct Linkage: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Brokered queries per second and their latency over N persons, each with its provision record and log entry.",
+            discussion: """
+                A health insurer asks for pension figures (allow-list row dependant/pension) of random persons from --concurrency \
+                tasks at once, through LinkageHub.query: code translation, allow-list, refusals, the provider's copy, the provision \
+                record and its log commitment in one transaction. The log sequencer runs every second meanwhile, as in the server.
+                """)
+
+        @Option(help: "Persons registered, each with codes and a copy.") var persons = 1_000_000
+        @Option(help: "Queries to time.") var queries = 30_000
+        @Option(help: "Queries in flight at once.") var concurrency = 16
+        @Option(help: "A postgres:// URL of an empty database; default SQLite in a temporary directory.") var database: String?
+
+        func run() async throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myna-bench-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let registry = try await openBenchRegistry(in: directory, database: database)
+            let keys = KeyStore(directory: directory.appendingPathComponent("keys"))
+            let hub = try await LinkageHub.open(registry: registry, keys: keys)
+            let log = try TransparencyLog(database: registry.database, keys: keys)
+            let insurer = try await hub.agencies.register(name: "健康保険組合", type: .healthInsurer, municipality: nil).agency
+            let pension = try await hub.agencies.register(name: "日本年金機構", type: .pension, municipality: nil).agency
+
+            var population = DemoPopulation(seed: 3)
+            var codes: [String] = []
+            codes.reserveCapacity(persons)
+            var progress = ProgressBar(total: persons, label: "registering persons, codes and copies")
+            for start in stride(from: 0, to: persons, by: 5000) {
+                let people = try (start..<min(persons, start + 5000)).map { _ in
+                    let person = population.next()
+                    return try BasicInfo(
+                        name: person.name, nameKana: person.nameKana, address: try Address(municipality: person.municipality.code, text: person.address),
+                        birthDate: try CalendarDate(iso: person.birthDate), sex: Sex(rawValue: person.sex) ?? .notKnown)
+                }
+                let ids = try await registry.residents.registerMany(people, by: .system("bench"), reason: "bench").map(\.resident.id)
+                codes += try await hub.acquireCodes(forResidents: ids, by: insurer)
+                let pensionCodes = try await hub.acquireCodes(forResidents: ids, by: pension)
+                _ = try await hub.registerMany(
+                    item: .pensionBenefit, copies: pensionCodes.map { ($0, Array(#"{"annualBenefitYen":780000}"#.utf8)) }, by: pension)
+                progress.update(codes.count)
+            }
+            progress.finish(codes.count)
+
+            // References: a round trip, and one durable single-row commit, at the same concurrency.
+            try await registry.database.transaction { connection in
+                try await connection.query("CREATE TABLE bench_commits (id INTEGER PRIMARY KEY, value TEXT NOT NULL)")
+            }
+            let commits = try await concurrently(min(queries, 10_000)) { index in
+                try await registry.database.transaction { connection in
+                    _ = try await connection.query(SQL("INSERT INTO bench_commits (id, value) VALUES (?, 'x')", [.init(index)]))
+                }
+            }
+            let roundTrips = try await concurrently(min(queries, 10_000)) { _ in
+                _ = try await registry.database.read { try await $0.query("SELECT 1 AS one") }
+            }
+
+            let before = try await log.sequence()
+            let sequencer = Task {
+                var appended = 0
+                var busy: Duration = .zero
+                while !Task.isCancelled {
+                    let start = ContinuousClock.now
+                    let size = try await log.sequence().treeSize
+                    busy += ContinuousClock.now - start
+                    appended = Int(size)
+                    try? await Task.sleep(for: .seconds(1))
+                }
+                return (appended, busy)
+            }
+            let codeList = codes
+            let timed = try await concurrently(queries) { index in
+                let code = codeList[Int(UInt64(index) &* 2_654_435_761 % UInt64(codeList.count))]
+                _ = try await hub.query(code: code, item: "pension-benefit", task: "dependant-eligibility", by: insurer)
+            }
+            sequencer.cancel()
+            _ = try? await sequencer.value
+            let sequenceStart = ContinuousClock.now
+            let after = try await log.sequence()
+            let tail = ContinuousClock.now - sequenceStart
+            let appended = Int(after.treeSize - before.treeSize)
+            guard appended >= queries else { throw UsageFailure("the log has \(appended) new leaves for \(queries) queries") }
+            let verified = try await log.verifyLeaves()
+            try await registry.database.close()
+            let label = database == nil ? "SQLite" : "PostgreSQL"
+            print("""
+                | \(label), \(persons) persons, \(concurrency) in flight | per second | p50 | p99 |
+                |---|---:|---:|---:|
+                | reference: `SELECT 1` round trips | \(format(roundTrips.rate)) | \(milli(roundTrips.p50)) | \(milli(roundTrips.p99)) |
+                | reference: durable single-row commits | \(format(commits.rate)) | \(milli(commits.p50)) | \(milli(commits.p99)) |
+                | **brokered queries** (translate, allow-list, copy, provision record, log commitment) | \(format(timed.rate)) | \(milli(timed.p50)) | \(milli(timed.p99)) |
+
+                log: \(appended) records sequenced into \(after.treeSize) leaves; the last round took \(String(format: "%.0f", tail.seconds * 1000)) ms; \
+                recomputing the root from all leaves \(verified ? "matches" : "DOES NOT MATCH") the signed head
+                """)
+        }
+
+        /// Runs `count` calls of `body` with `concurrency` in flight; their rate and latencies.
+        private func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) async throws -> Void) async throws -> (rate: Double, p50: Double, p99: Double) {
+            let start = ContinuousClock.now
+            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+                for worker in 0..<concurrency {
+                    group.addTask {
+                        var mine: [Double] = []
+                        var index = worker
+                        while index < count {
+                            let begin = ContinuousClock.now
+                            try await body(index)
+                            mine.append((ContinuousClock.now - begin).seconds)
+                            index += concurrency
+                        }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }.sorted()
+            }
+            let elapsed = (ContinuousClock.now - start).seconds
+            return (Double(count) / elapsed, latencies[latencies.count / 2], latencies[min(latencies.count - 1, latencies.count * 99 / 100)])
+        }
+    }
+}
+
+private func milli(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
 
 /// A clock offset a benchmark moves to reach a renewal window.
 final class ClockOffset: @unchecked Sendable {
