@@ -166,55 +166,76 @@ public struct LinkageHub: Sendable {
     }
 
     /// 照会 — requester → hub → provider's copy → hub → requester. The hub checks the
-    /// allow-list and the person's refusals, translates the requester's code, answers from
-    /// the intermediate store, and records the exchange in the same transaction. A refusal
-    /// is recorded too, and then thrown.
+    /// allow-list and the person's refusals, translates the requester's code and answers
+    /// from the intermediate store; then it records the exchange. A refusal is recorded
+    /// too, and then thrown. The decision is read from one consistent snapshot, and only
+    /// the record is written: on SQLite the single writer is held for two inserts, not for
+    /// the whole exchange (the answer is as of the snapshot, which is when it was made).
     public func query(code: String, item itemName: String, task: String, by requester: Agency) async throws -> Answer {
         let requestedAt = clock.milliseconds
-        let outcome = try await database.transaction { connection -> Result<Answer, LinkageError> in
-            let residentID = try await resident(for: code, agency: requester, on: connection)
-            func refuse(_ error: LinkageError, item: String = itemName, basis: String? = nil) async throws -> Result<Answer, LinkageError> {
+        let decision = try await database.read { connection in
+            try await decide(code: code, item: itemName, task: task, by: requester, on: connection)
+        }
+        return try await database.transaction { connection -> Result<Answer, LinkageError> in
+            switch decision {
+            case .refuse(let error, let residentID, let item, let basis):
                 _ = try await ProvisionRecords.append(
                     resident: residentID, requester: requester.id, provider: nil, item: item, task: task, legalBasis: basis,
                     requestedAt: requestedAt, providedAt: nil, outcome: "refused:\(error.code.rawValue)", on: connection)
                 return .failure(error)
+            case .provide(let residentID, let item, let basis, let provider, let value, let updatedAt):
+                let providedAt = clock.milliseconds
+                let recordID = try await ProvisionRecords.append(
+                    resident: residentID, requester: requester.id, provider: provider.id, item: item.rawValue, task: task, legalBasis: basis,
+                    requestedAt: requestedAt, providedAt: providedAt, outcome: "provided", on: connection)
+                return .success(Answer(
+                    recordID: recordID, item: item, value: value, provider: provider, legalBasis: basis,
+                    providedAt: Date(timeIntervalSince1970: Double(providedAt) / 1000), updatedAt: updatedAt))
             }
-            guard let item = DataItem(rawValue: itemName), itemName.count <= 64, task.count <= 64 else {
-                return try await refuse(LinkageError(.invalidItem, "no such data item"), item: String(itemName.prefix(64)))
-            }
-            let rows = allowList.rows(requester: requester.type, item: item, task: task)
-            guard let row = rows.first else {
-                return try await refuse(LinkageError(.notOnAllowList, "no row of the allow-list lets \(requester.type.rawValue) obtain \(item.rawValue) for that task"))
-            }
-            guard let residentID else { return try await refuse(LinkageError(.unknownCode, "that code is not one of this agency's"), basis: row.legalBasis) }
-            if row.optional, try await connection.first(SQL(
-                "SELECT item FROM linkage_refusals WHERE resident_id = ? AND item = ?", [.text(residentID), .text(item.rawValue)])) != nil
-            {
-                return try await refuse(LinkageError(.refusedByPerson, "the person has refused this linkage"), basis: row.legalBasis)
-            }
-            let resident = try await registry.residents.resident(residentID, on: connection, recording: nil, by: .system("linkage"), purpose: "")
-            let copies = try await connection.query(SQL(
-                """
-                SELECT i.value, i.updated_at, a.* FROM intermediate_items i JOIN agencies a ON a.id = i.provider_id
-                WHERE i.resident_id = ? AND i.item = ? AND a.revoked_at IS NULL ORDER BY i.updated_at DESC
-                """, [.text(residentID), .text(item.rawValue)]))
-            // A municipal item is answered by the municipality the person lives in now.
-            let copy = try copies.first { row in
-                guard let municipality = try AgencyDirectory.agency(from: row).municipality else { return true }
-                return municipality == resident.facts.address.municipality
-            }
-            guard let copy else { return try await refuse(LinkageError(.noData, "no provider holds that item for the person"), basis: row.legalBasis) }
-            let provider = try AgencyDirectory.agency(from: copy)
-            let providedAt = clock.milliseconds
-            let recordID = try await ProvisionRecords.append(
-                resident: residentID, requester: requester.id, provider: provider.id, item: item.rawValue, task: task, legalBasis: row.legalBasis,
-                requestedAt: requestedAt, providedAt: providedAt, outcome: "provided", on: connection)
-            return .success(Answer(
-                recordID: recordID, item: item, value: try copy.string("value"), provider: provider, legalBasis: row.legalBasis,
-                providedAt: Date(timeIntervalSince1970: Double(providedAt) / 1000),
-                updatedAt: Date(timeIntervalSince1970: Double(try copy.int("updated_at")) / 1000)))
+        }.get()
+    }
+
+    /// What the hub decides about a query, before anything is written.
+    enum Decision: Sendable {
+        case refuse(LinkageError, residentID: String?, item: String, basis: String?)
+        case provide(residentID: String, item: DataItem, basis: String, provider: Agency, value: String, updatedAt: Date)
+    }
+
+    func decide(code: String, item itemName: String, task: String, by requester: Agency, on connection: any SQLConnection) async throws -> Decision {
+        let residentID = try await resident(for: code, agency: requester, on: connection)
+        guard let item = DataItem(rawValue: itemName), itemName.count <= 64, task.count <= 64 else {
+            return .refuse(LinkageError(.invalidItem, "no such data item"), residentID: residentID, item: String(itemName.prefix(64)), basis: nil)
         }
-        return try outcome.get()
+        guard let row = allowList.rows(requester: requester.type, item: item, task: task).first else {
+            return .refuse(
+                LinkageError(.notOnAllowList, "no row of the allow-list lets \(requester.type.rawValue) obtain \(item.rawValue) for that task"),
+                residentID: residentID, item: item.rawValue, basis: nil)
+        }
+        guard let residentID else {
+            return .refuse(LinkageError(.unknownCode, "that code is not one of this agency's"), residentID: nil, item: item.rawValue, basis: row.legalBasis)
+        }
+        if row.optional, try await connection.first(SQL(
+            "SELECT item FROM linkage_refusals WHERE resident_id = ? AND item = ?", [.text(residentID), .text(item.rawValue)])) != nil
+        {
+            return .refuse(LinkageError(.refusedByPerson, "the person has refused this linkage"), residentID: residentID, item: item.rawValue, basis: row.legalBasis)
+        }
+        let resident = try await registry.residents.resident(residentID, on: connection, recording: nil, by: .system("linkage"), purpose: "")
+        let copies = try await connection.query(SQL(
+            """
+            SELECT i.value, i.updated_at, a.* FROM intermediate_items i JOIN agencies a ON a.id = i.provider_id
+            WHERE i.resident_id = ? AND i.item = ? AND a.revoked_at IS NULL ORDER BY i.updated_at DESC
+            """, [.text(residentID), .text(item.rawValue)]))
+        // A municipal item is answered by the municipality the person lives in now.
+        let copy = try copies.first { row in
+            guard let municipality = try AgencyDirectory.agency(from: row).municipality else { return true }
+            return municipality == resident.facts.address.municipality
+        }
+        guard let copy else {
+            return .refuse(LinkageError(.noData, "no provider holds that item for the person"), residentID: residentID, item: item.rawValue, basis: row.legalBasis)
+        }
+        return .provide(
+            residentID: residentID, item: item, basis: row.legalBasis, provider: try AgencyDirectory.agency(from: copy), value: try copy.string("value"),
+            updatedAt: Date(timeIntervalSince1970: Double(try copy.int("updated_at")) / 1000))
     }
 
     // MARK: Records
