@@ -50,6 +50,33 @@ public struct AgencyDirectory: Sendable {
     /// registered and live, the key made the signature, the claims fit this request and
     /// the clock, and its id was never seen before (recorded now, so a replay fails).
     public func authenticate(assertion token: String, method: String, path: String, body: [UInt8]) async throws -> Agency {
+        do {
+            return try await verify(assertion: token, method: method, path: path, body: body)
+        } catch let error as LinkageError {
+            // Refused before any agency was proven: recorded for oversight with what the
+            // request claimed (never its body), then refused.
+            let claimed = try? RequestAssertion(parsing: token)
+            try? await database.transaction { connection in
+                try await connection.query(SQL(
+                    "INSERT INTO agency_rejections (key_id, claimed_agency, reason, path, occurred_at) VALUES (?, ?, ?, ?, ?)",
+                    [SQLValue(claimed.map { String($0.keyID.prefix(64)) }), SQLValue(claimed.map { String($0.claims.iss.prefix(64)) }),
+                     .text(error.code.rawValue), .text(String(path.prefix(200))), .integer(clock.milliseconds)]))
+            }
+            throw error
+        }
+    }
+
+    /// Rejections of unproven requests, newest first (for oversight).
+    public func rejections(limit: Int = 100) async throws -> [(keyID: String?, claimedAgency: String?, reason: String, at: Date)] {
+        try await database.read { connection in
+            try await connection.query(SQL("SELECT * FROM agency_rejections ORDER BY id DESC LIMIT ?", [.init(limit)])).map { row in
+                (try row.optionalString("key_id"), try row.optionalString("claimed_agency"), try row.string("reason"),
+                 Date(timeIntervalSince1970: Double(try row.int("occurred_at")) / 1000))
+            }
+        }
+    }
+
+    private func verify(assertion token: String, method: String, path: String, body: [UInt8]) async throws -> Agency {
         let assertion = try RequestAssertion(parsing: token)
         let now = clock.now
         try assertion.check(method: method, path: path, body: body, now: now)

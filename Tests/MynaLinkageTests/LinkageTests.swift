@@ -184,6 +184,10 @@ struct LinkageTests {
             await expectLinkageError(.invalidAssertion) { _ = try await agencies.authenticate(assertion: "a.b.c", method: "POST", path: "/", body: []) }
             let forged = good.split(separator: ".").prefix(2).joined(separator: ".") + ".AAAA"
             await expectLinkageError(.invalidAssertion) { _ = try await agencies.authenticate(assertion: forged, method: "POST", path: "/v1/linkage/queries", body: body) }
+            // Every refusal is kept for oversight, with what the request claimed.
+            let rejections = try await agencies.rejections()
+            #expect(rejections.count == 8 && rejections.map(\.reason).contains("replayed-assertion"))
+            #expect(rejections.contains { $0.claimedAgency == fixture.tax.id && $0.reason == "invalid-assertion" })
         }
     }
 

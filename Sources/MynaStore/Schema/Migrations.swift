@@ -346,6 +346,17 @@ public enum Migrations {
             delivered_at {BIGINT})
         """,
         "CREATE INDEX linkage_notices_pending ON linkage_notices (agency_id, id) WHERE delivered_at IS NULL",
+        // Requests refused before any agency was proven: replays, expired or forged
+        // assertions, unknown keys. Kept for oversight; no person is named in them.
+        """
+        CREATE TABLE agency_rejections (
+            id {ID},
+            key_id TEXT,
+            claimed_agency TEXT,
+            reason TEXT NOT NULL,
+            path TEXT NOT NULL,
+            occurred_at {BIGINT} NOT NULL)
+        """,
     ])
 
     /// 1 — residents and their numbers, history, staff, sessions, procedures, access records.
