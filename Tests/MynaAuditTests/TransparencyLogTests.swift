@@ -52,13 +52,21 @@ struct TransparencyLogTests {
             #expect(try await log.verify(kind: "test", recordID: 0, record: Array("record 1".utf8), salt: first[0].salt) == false)
             #expect(try await log.verify(kind: "test", recordID: 0, record: first[0].record, salt: first[1].salt) == false)
 
+            // Rounds started together (the sequencer service and a caller) both succeed.
+            _ = try await Self.enqueue(3, from: 200, on: environment.database)
+            async let one = log.sequence()
+            async let two = log.sequence()
+            let heads = try await [one, two]
+            #expect(heads.allSatisfy { $0.verify(publicKey: log.publicKey) } && heads.map(\.treeSize).max() == 110)
+            _ = try await environment.database.transaction { try await $0.query("SELECT 1") }
+
             // A restarted log (no cached frontier) carries on from the stored subtrees.
             let restarted = try TransparencyLog(database: environment.database, keys: environment.keys, clock: environment.clock.wallClock)
             _ = try await Self.enqueue(5, from: 107, on: environment.database)
             let after = try await restarted.sequence()
-            #expect(after.treeSize == 112 && after.verify(publicKey: log.publicKey))
-            let proof = try await restarted.consistencyProof(first: 107, second: 112)
-            #expect(MerkleTree.verifyConsistency(firstSize: 107, secondSize: 112, firstRoot: head.rootHash, secondRoot: after.rootHash, proof: proof))
+            #expect(after.treeSize == 115 && after.verify(publicKey: log.publicKey))
+            let proof = try await restarted.consistencyProof(first: 107, second: 115)
+            #expect(MerkleTree.verifyConsistency(firstSize: 107, secondSize: 115, firstRoot: head.rootHash, secondRoot: after.rootHash, proof: proof))
         }
     }
 

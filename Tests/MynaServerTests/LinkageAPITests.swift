@@ -109,9 +109,15 @@ struct LinkageAPITests {
 
                 // The person's record is in the public log: evidence checks against the signed head.
                 let recordID = try #require(answer["recordId"] as? Int)
-                try await log.sequence()  // the server's sequencer does this every second
-                let (status, evidence) = try await clerk.call(.get, "/v1/residents/\(registered.resident.id)/provision-records/\(recordID)/evidence")
-                #expect(status == .ok)
+                // The log's merge delay is about a second (the server's sequencer runs every
+                // second, and so may this test): ask until the record is in a signed head.
+                var (status, evidence) = (HTTPResponse.Status.notFound, [String: Any]())
+                for _ in 0..<30 where status != .ok {
+                    try await log.sequence()
+                    (status, evidence) = try await clerk.call(.get, "/v1/residents/\(registered.resident.id)/provision-records/\(recordID)/evidence")
+                    if status != .ok { try await Task.sleep(for: .milliseconds(100)) }
+                }
+                #expect(status == .ok, "\(evidence)")
                 let head = try SignedTreeHead(jsonRepresentation: try JSONSerialization.data(withJSONObject: try #require(evidence["treeHead"])))
                 let commitment = try RecordCommitment.commit(
                     record: Array(try #require(evidence["record"] as? String).utf8), salt: Array(Data(base64Encoded: try #require(evidence["salt"] as? String))!))

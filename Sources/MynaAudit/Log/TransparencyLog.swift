@@ -45,8 +45,23 @@ public actor TransparencyLog {
     /// Turns queued commitments into leaves (at most `limit` per call) and signs a head
     /// for the new size. With nothing queued it returns the newest head (signing the
     /// empty tree's head the first time).
+    ///
+    /// Two rounds may overlap (the actor is re-entered while one awaits the database, or
+    /// another server shares the database): the later one finds the tree moved on,
+    /// rebuilds its frontier and tries again.
     @discardableResult
     public func sequence(limit: Int = 10_000) async throws -> SignedTreeHead {
+        for _ in 0..<8 {
+            do {
+                return try await sequenceOnce(limit: limit)
+            } catch LogError.concurrentSequencer {
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...50)))
+            }
+        }
+        return try await sequenceOnce(limit: limit)
+    }
+
+    private func sequenceOnce(limit: Int) async throws -> SignedTreeHead {
         let size = try await treeSize()
         let start = try await currentFrontier(size: size)
         let now = clock.milliseconds
