@@ -58,3 +58,27 @@ struct StaffAuthenticationMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 }
+
+extension StaffContext {
+    /// The resident id in the path (`{id}`), refused if malformed.
+    func residentID() throws -> String {
+        guard let id = parameters.get("id"), id.count <= 64 else {
+            throw Problem(.badRequest, code: "invalid-resident-id", detail: "the resident id is malformed")
+        }
+        return id
+    }
+
+    /// The path's resident and the session's procedure, which must be for them.
+    func residentInProcedure() throws -> (id: String, procedure: Procedure) {
+        let id = try residentID()
+        return (id, try StaffDirectory.procedure(in: session, for: id))
+    }
+
+    /// Auditors read a resident's records without a procedure (their purpose is
+    /// oversight); everyone else needs the resident's procedure.
+    func residentInProcedureOrAudit() throws -> (id: String, purpose: String) {
+        let id = try residentID()
+        if session.member.role.may(.audit) { return (id, "oversight") }
+        return (id, try StaffDirectory.procedure(in: session, for: id).purpose)
+    }
+}

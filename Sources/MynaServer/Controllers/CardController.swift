@@ -28,7 +28,7 @@ struct CardController {
         }
 
         book.on(staff, .get, "/v1/residents/{id}/cards") { _, context in
-            let id = try Self.procedure(context)
+            let id = try context.residentInProcedure().id
             var views: [CardView] = []
             for card in try await office.cards(of: id) {
                 views.append(CardView(
@@ -38,7 +38,7 @@ struct CardController {
         }
         book.on(staff, .post, "/v1/residents/{id}/cards") { _, context in
             try context.require(.handleCards)
-            let id = try Self.procedure(context)
+            let id = try context.residentInProcedure().id
             let (card, fee) = try await office.apply(for: id, by: context.session.actor, within: context.session.member.municipality)
             return JSONResponse(status: .created, value: ApplicationView(card: CardView(card), feeYen: fee))
         }
@@ -94,19 +94,10 @@ struct CardController {
         }
     }
 
-    /// The resident of the path must be the session's procedure's.
-    private static func procedure(_ context: StaffContext) throws -> String {
-        guard let id = context.parameters.get("id"), id.count <= 64 else {
-            throw Problem(.badRequest, code: "invalid-resident-id", detail: "the resident id is malformed")
-        }
-        _ = try StaffDirectory.procedure(in: context.session, for: id)
-        return id
-    }
-
     /// The card of the path, which must be the procedure's resident's.
     private func card(_ context: StaffContext, permission: StaffRole.Permission) async throws -> CardRecord {
         try context.require(permission)
-        let resident = try Self.procedure(context)
+        let resident = try context.residentInProcedure().id
         guard let id = context.parameters.get("card"), id.count <= 64 else {
             throw Problem(.badRequest, code: "invalid-card-id", detail: "the card id is malformed")
         }

@@ -66,26 +66,26 @@ struct LinkageController {
         }
 
         book.on(staff, .get, "/v1/residents/{id}/provision-records") { _, context in
-            let id = try Self.procedureOrAudit(context)
+            let id = try context.residentInProcedureOrAudit().id
             return JSONResponse(value: ProvisionRecordsView(
                 residentId: id, records: try await hub.records(of: id).map(ProvisionRecordView.init)))
         }
         book.on(staff, .get, "/v1/residents/{id}/linkage-refusals") { _, context in
-            let id = try Self.procedureOrAudit(context)
+            let id = try context.residentInProcedureOrAudit().id
             return JSONResponse(value: RefusalsView(
                 residentId: id, refusable: hub.allowList.refusableItems.map(\.rawValue).sorted(),
                 refusals: try await hub.refusals(of: id).map { RefusalView(item: $0.item.rawValue, refusedAt: $0.refusedAt, recordedBy: $0.recordedBy) }))
         }
         book.on(staff, .post, "/v1/residents/{id}/linkage-refusals") { request, context in
             try context.require(.changeResident)
-            let id = try Self.procedure(context)
+            let id = try context.residentInProcedure().id
             let body = try await request.decodeJSON(as: RefusalBody.self, context: context)
             try await hub.refuse(body.item, for: id, by: context.session.actor)
             return Response(status: .noContent)
         }
         book.on(staff, .delete, "/v1/residents/{id}/linkage-refusals/{item}") { _, context in
             try context.require(.changeResident)
-            let id = try Self.procedure(context)
+            let id = try context.residentInProcedure().id
             guard let item = context.parameters.get("item").flatMap(DataItem.init(rawValue:)) else {
                 throw Problem(.notFound, code: "invalid-item", detail: "no such data item")
             }
@@ -104,25 +104,6 @@ struct LinkageController {
             assertion: String(header.dropFirst("MynaAgency ".count)), method: request.method.rawValue,
             path: request.uri.string, body: Array(data))
         return (agency, data)
-    }
-
-    private static func residentID(_ context: StaffContext) throws -> String {
-        guard let id = context.parameters.get("id"), id.count <= 64 else {
-            throw Problem(.badRequest, code: "invalid-resident-id", detail: "the resident id is malformed")
-        }
-        return id
-    }
-
-    private static func procedure(_ context: StaffContext) throws -> String {
-        let id = try residentID(context)
-        _ = try StaffDirectory.procedure(in: context.session, for: id)
-        return id
-    }
-
-    /// Auditors read records without a procedure; everyone else needs the person's.
-    private static func procedureOrAudit(_ context: StaffContext) throws -> String {
-        if context.session.member.role.may(.audit) { return try residentID(context) }
-        return try procedure(context)
     }
 }
 

@@ -51,10 +51,7 @@ struct LogController {
         // canonical bytes, its salt, its leaf and audit path, and the signed head.
         book.on(staff, .get, "/v1/residents/{id}/provision-records/{record}/evidence") { _, context in
             guard let linkage else { throw Problem(.notFound, code: "not-found", detail: "no such resource") }
-            guard let id = context.parameters.get("id"), id.count <= 64 else {
-                throw Problem(.badRequest, code: "invalid-resident-id", detail: "the resident id is malformed")
-            }
-            if !context.session.member.role.may(.audit) { _ = try StaffDirectory.procedure(in: context.session, for: id) }
+            let id = try context.residentInProcedureOrAudit().id
             guard let recordID = context.parameters.get("record").flatMap(Int.init),
                 let record = try await linkage.records(of: id, limit: 1000).first(where: { $0.id == recordID })
             else { throw Problem(.notFound, code: "record-not-found", detail: "no such provision record for this person") }

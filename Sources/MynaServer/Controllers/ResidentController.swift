@@ -74,12 +74,12 @@ struct ResidentController {
             return JSONResponse(value: LookupView(residentId: resident.id))
         }
         book.on(staff, .get, "/v1/residents/{id}") { _, context in
-            let (id, procedure) = try Self.procedure(context)
+            let (id, procedure) = try context.residentInProcedure()
             return JSONResponse(value: ResidentView(try await residents.resident(id, by: context.session.actor, purpose: procedure.purpose)))
         }
         book.on(staff, .patch, "/v1/residents/{id}") { request, context in
             try context.require(.changeResident)
-            let (id, _) = try Self.procedure(context)
+            let (id, _) = try context.residentInProcedure()
             let body = try await request.decodeJSON(as: ChangeFactsBody.self, context: context)
             guard body.name != nil || body.nameKana != nil || body.address != nil else {
                 throw Problem(.unprocessableContent, code: "nothing-to-change", detail: "give name, nameKana or address")
@@ -89,14 +89,14 @@ struct ResidentController {
                 by: context.session.actor, reason: try Self.reason(body.reason), within: context.session.member.municipality)))
         }
         book.on(staff, .get, "/v1/residents/{id}/number") { _, context in
-            let (id, procedure) = try Self.procedure(context)
+            let (id, procedure) = try context.residentInProcedure()
             let number = try await residents.number(of: id, by: context.session.actor, purpose: procedure.purpose)
             RegistryMetrics.numbersDisclosed.increment()
             return JSONResponse(value: NumberView(residentId: id, individualNumber: number.unmaskedDigits))
         }
         book.on(staff, .post, "/v1/residents/{id}/move-out") { request, context in
             try context.require(.changeResident)
-            let (id, _) = try Self.procedure(context)
+            let (id, _) = try context.residentInProcedure()
             let body = try await request.decodeJSON(as: MoveOutBody.self, context: context)
             return JSONResponse(value: ResidentView(try await residents.moveOut(
                 id, to: body.destinationMunicipalityCode, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason),
@@ -104,7 +104,7 @@ struct ResidentController {
         }
         book.on(staff, .post, "/v1/residents/{id}/move-in") { request, context in
             try context.require(.changeResident)
-            let (id, _) = try Self.procedure(context)
+            let (id, _) = try context.residentInProcedure()
             let body = try await request.decodeJSON(as: MoveInBody.self, context: context)
             return JSONResponse(value: try await followed(try await residents.moveIn(
                 id, addressText: body.address, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason),
@@ -112,7 +112,7 @@ struct ResidentController {
         }
         book.on(staff, .post, "/v1/residents/{id}/death") { request, context in
             try context.require(.changeResident)
-            let (id, _) = try Self.procedure(context)
+            let (id, _) = try context.residentInProcedure()
             let body = try await request.decodeJSON(as: DeathBody.self, context: context)
             return JSONResponse(value: try await followed(try await residents.recordDeath(
                 of: id, on: body.date, by: context.session.actor, reason: try Self.reason(body.reason),
@@ -120,7 +120,7 @@ struct ResidentController {
         }
         book.on(staff, .post, "/v1/residents/{id}/number-change") { request, context in
             try context.require(.changeNumber)
-            let (id, _) = try Self.procedure(context)
+            let (id, _) = try context.residentInProcedure()
             let body = try await request.decodeJSON(as: NumberChangeBody.self, context: context)
             let changed = try await residents.changeNumber(
                 of: id, authority: body.authority, by: context.session.actor, reason: try Self.reason(body.reason),
@@ -129,37 +129,16 @@ struct ResidentController {
             return JSONResponse(value: RegisteredResidentView(resident: ResidentView(changed.resident), individualNumber: changed.number.unmaskedDigits))
         }
         book.on(staff, .get, "/v1/residents/{id}/history") { _, context in
-            let (id, purpose) = try Self.procedureOrAudit(context)
+            let (id, purpose) = try context.residentInProcedureOrAudit()
             return JSONResponse(value: HistoryView(residentId: id, entries: try await residents.history(of: id, by: context.session.actor, purpose: purpose)))
         }
         book.on(staff, .get, "/v1/residents/{id}/access-records") { request, context in
-            let (id, purpose) = try Self.procedureOrAudit(context)
+            let (id, purpose) = try context.residentInProcedureOrAudit()
             let limit = try Self.integerQuery(request, "limit", in: 1...1000) ?? 100
             let before = try Self.integerQuery(request, "before", in: 1...Int.max)
             return JSONResponse(value: AccessRecordsView(
                 residentId: id, records: try await residents.accessRecords(of: id, by: context.session.actor, purpose: purpose, limit: limit, before: before)))
         }
-    }
-
-    /// The resident id from the path, and the session's procedure, which must be for it.
-    private static func procedure(_ context: StaffContext) throws -> (String, Procedure) {
-        let id = try residentID(context)
-        return (id, try StaffDirectory.procedure(in: context.session, for: id))
-    }
-
-    /// Auditors read history and access records without a procedure (their purpose is
-    /// oversight); everyone else needs the resident's procedure.
-    private static func procedureOrAudit(_ context: StaffContext) throws -> (String, String) {
-        let id = try residentID(context)
-        if context.session.member.role.may(.audit) { return (id, "oversight") }
-        return (id, try StaffDirectory.procedure(in: context.session, for: id).purpose)
-    }
-
-    private static func residentID(_ context: StaffContext) throws -> String {
-        guard let id = context.parameters.get("id"), id.count <= 64 else {
-            throw Problem(.badRequest, code: "invalid-resident-id", detail: "the resident id is malformed")
-        }
-        return id
     }
 
     /// An optional integer query parameter; present but malformed or out of range is a 400.
