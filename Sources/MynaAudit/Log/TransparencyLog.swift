@@ -34,10 +34,15 @@ public actor TransparencyLog {
     public static func enqueue(
         kind: String, recordID: Int, record: [UInt8], salt: [UInt8], at millis: Int64, on connection: any SQLConnection
     ) async throws {
-        let commitment = try RecordCommitment.commit(record: record, salt: salt)
-        try await connection.query(SQL(
-            "INSERT INTO log_queue (commitment, kind, record_id, queued_at) VALUES (?, ?, ?, ?)",
-            [.blob(commitment), .text(kind), .integer(Int64(recordID)), .integer(millis)]))
+        try await connection.query(SQL(queueInsert, try queueBinds(kind: kind, recordID: recordID, record: record, salt: salt, at: millis)))
+    }
+
+    /// The statement that queues a commitment, and its values: for a writer that puts it
+    /// in one statement with the record itself (see `ProvisionRecorder`).
+    public static let queueInsert = "INSERT INTO log_queue (commitment, kind, record_id, queued_at) VALUES (?, ?, ?, ?)"
+
+    public static func queueBinds(kind: String, recordID: Int, record: [UInt8], salt: [UInt8], at millis: Int64) throws -> [SQLValue] {
+        [.blob(try RecordCommitment.commit(record: record, salt: salt)), .text(kind), .integer(Int64(recordID)), .integer(millis)]
     }
 
     var tree: MerkleTree { MerkleTree(leaves: DatabaseLeaves(database: database), subtrees: DatabaseSubtrees(database: database)) }

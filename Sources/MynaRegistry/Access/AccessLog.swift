@@ -24,12 +24,11 @@ public struct AccessRecord: Sendable, Hashable, Codable {
 
     /// What the record's commitment commits to (see ``ProvisionRecord`` for the same idea).
     public var canonicalBytes: [UInt8] {
-        let fields: [String: Any] = [
-            "kind": Self.logKind, "id": id, "residentId": residentID, "actorKind": actorKind, "actorId": actorID,
-            "action": action.rawValue, "purpose": purpose, "procedureId": procedureID ?? NSNull(),
-            "occurredAt": Int64((occurredAt.timeIntervalSince1970 * 1000).rounded()),
-        ]
-        return Array((try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+        CanonicalJSON.object([
+            ("kind", .string(Self.logKind)), ("id", .init(id)), ("residentId", .string(residentID)), ("actorKind", .string(actorKind)),
+            ("actorId", .string(actorID)), ("action", .string(action.rawValue)), ("purpose", .string(purpose)), ("procedureId", .init(procedureID)),
+            ("occurredAt", .integer(Int64((occurredAt.timeIntervalSince1970 * 1000).rounded()))),
+        ])
     }
 
     enum CodingKeys: String, CodingKey {

@@ -31,11 +31,42 @@ public protocol SQLConnection: Sendable {
     /// Runs a statement and returns its rows (empty for statements without results).
     @discardableResult
     func query(_ sql: SQL) async throws -> [SQLRow]
+    /// Runs a statement the connection may keep prepared (see ``PreparedSQL``).
+    @discardableResult
+    func query<Statement: PreparedSQL>(_ statement: Statement.Type, _ binds: [SQLValue]) async throws -> [SQLRow]
+}
+
+/// A statement on a hot path, named by a type so the driver can prepare it once per
+/// connection: PostgreSQL then parses and plans it once and afterwards only binds values
+/// (for a join, planning costs more than running it — BENCHMARKS.md, brokered queries).
+/// SQLite compiles statements in process and runs it as plain SQL.
+public protocol PreparedSQL: Sendable {
+    /// The statement, with `?` placeholders.
+    static var text: String { get }
 }
 
 extension SQLConnection {
+    @discardableResult
+    public func query<Statement: PreparedSQL>(_ statement: Statement.Type, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await query(SQL(Statement.text, binds))
+    }
+
     /// The first row, or `nil`.
     public func first(_ sql: SQL) async throws -> SQLRow? { try await query(sql).first }
+
+    /// Runs a statement whose text ends its `WHERE` with `{IN}` once per chunk of `values`
+    /// (as many as the bind limit allows), `binds` first each time; the rows of all chunks.
+    public func query(_ text: String, _ binds: [SQLValue], in values: [SQLValue]) async throws -> [SQLRow] {
+        var rows: [SQLRow] = []
+        var start = 0
+        while start < values.count {
+            let chunk = values[start..<min(values.count, start + 1000)]
+            let list = "(" + Array(repeating: "?", count: chunk.count).joined(separator: ",") + ")"
+            rows += try await query(SQL(text.replacingOccurrences(of: "{IN}", with: list), binds + chunk))
+            start += chunk.count
+        }
+        return rows
+    }
 
     /// Inserts many rows with as few statements as the dialect's bind limit allows; this
     /// is what makes bulk imports fast on both databases.
@@ -63,7 +94,17 @@ public protocol Database: Sendable {
     func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
     func transaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T
+    /// Runs `body`, which issues **one** statement, committed on its own — on PostgreSQL
+    /// one round trip, no `BEGIN`/`COMMIT` around it. A statement is atomic, so a write
+    /// that fits in one (a CTE may insert into several tables) needs no transaction.
+    func autocommit<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T
     func close() async throws
+}
+
+extension Database {
+    public func autocommit<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        try await transaction(body)
+    }
 }
 
 /// Storage failures. Descriptions are generic on purpose: they reach logs, and the SQL

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 /// PostgreSQL through postgres-nio's pooled client: the production store and the road
 /// past one machine (read replicas, a distributed PostgreSQL-compatible engine).
@@ -55,6 +56,10 @@ public final class PostgresDatabase: Database {
         }
     }
 
+    public func autocommit<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        try await read(body)
+    }
+
     public func close() async throws {
         runner.cancel()
         _ = await runner.value
@@ -68,8 +73,28 @@ struct PostgresSQLConnection: SQLConnection {
 
     @discardableResult
     func query(_ sql: SQL) async throws -> [SQLRow] {
-        var bindings = PostgresBindings(capacity: sql.binds.count)
-        for value in sql.binds {
+        let query = PostgresQuery(unsafeSQL: Self.numberedPlaceholders(sql.text), binds: Self.bindings(sql.binds))
+        return try await rows { try await connection.query(query, logger: logger) }
+    }
+
+    @discardableResult
+    func query<Statement: PreparedSQL>(_ statement: Statement.Type, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await rows { try await connection.execute(Prepared<Statement>(binds: binds), logger: logger) }
+    }
+
+    /// postgres-nio prepares a statement type once per connection, by its name.
+    struct Prepared<Statement: PreparedSQL>: PostgresPreparedStatement {
+        static var name: String { "myna.\(String(reflecting: Statement.self))" }
+        static var sql: String { PreparedText.numbered(Statement.self) }
+        let binds: [SQLValue]
+
+        func makeBindings() throws -> PostgresBindings { PostgresSQLConnection.bindings(binds) }
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
+
+    static func bindings(_ values: [SQLValue]) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
             switch value {
             case .integer(let int): bindings.append(int)
             case .text(let text): bindings.append(text)
@@ -78,10 +103,13 @@ struct PostgresSQLConnection: SQLConnection {
             case .null: bindings.appendNull()
             }
         }
-        let query = PostgresQuery(unsafeSQL: Self.numberedPlaceholders(sql.text), binds: bindings)
+        return bindings
+    }
+
+    private func rows<Rows: AsyncSequence>(_ run: () async throws -> Rows) async throws -> [SQLRow] where Rows.Element == PostgresRow {
         do {
             var rows: [SQLRow] = []
-            for try await row in try await connection.query(query, logger: logger) {
+            for try await row in try await run() {
                 var names: [String] = []
                 var values: [SQLValue] = []
                 for cell in row {
@@ -129,5 +157,18 @@ struct PostgresSQLConnection: SQLConnection {
             }
         }
         return result
+    }
+}
+
+/// Each prepared statement's text with `$n` placeholders, converted once per type
+/// (postgres-nio reads it on every execution).
+private enum PreparedText {
+    static let cache = Mutex<[ObjectIdentifier: String]>([:])
+
+    static func numbered<Statement: PreparedSQL>(_ statement: Statement.Type) -> String {
+        if let text = cache.withLock({ $0[ObjectIdentifier(statement)] }) { return text }
+        let text = PostgresSQLConnection.numberedPlaceholders(Statement.text)
+        cache.withLock { $0[ObjectIdentifier(statement)] = text }
+        return text
     }
 }
