@@ -1,6 +1,8 @@
 import Crypto
 public import Foundation
+import MynaAudit
 public import MynaStore
+import Synchronization
 
 /// One lawful exchange (番号法 別表 and its ordinances): an agency of `requester` type may
 /// obtain `item` from an agency of `provider` type for `task`.
@@ -13,6 +15,9 @@ public struct AllowListRow: Sendable, Hashable, Codable {
     public let legalBasis: String
     /// A municipality's own use under ordinance (独自利用事務): the person may refuse it.
     public let optional: Bool
+    /// The longest a record of this exchange may be withheld from the person (番号法 第23条:
+    /// where showing it would hinder the task); nil when it may not be withheld at all.
+    public var nonDisclosureDays: Int? = nil
 }
 
 /// The allow-list as a versioned file in the repository (`Resources/allow-list.json`). A
@@ -49,6 +54,9 @@ public struct AllowList: Sendable, Hashable {
         for row in file.rows where row.item.provider != row.provider {
             throw LinkageError(.invalidAllowList, "row \(row.id) asks \(row.provider.rawValue) for \(row.item.rawValue), which it does not provide")
         }
+        for row in file.rows where !(1...3650).contains(row.nonDisclosureDays ?? 1) {
+            throw LinkageError(.invalidAllowList, "row \(row.id) may withhold its records for 1 to 3,650 days, or not at all")
+        }
         return AllowList(version: file.version, effectiveOn: file.effectiveOn, rows: file.rows)
     }
 
@@ -63,9 +71,11 @@ public struct AllowList: Sendable, Hashable {
     }
 
     /// Loads this list into the database unless its version is there already. A version
-    /// present with other contents is an edit of the law's record, and refused.
+    /// present with other contents is an edit of the law's record, and refused. Each
+    /// version loaded is recorded — digest, who, why — and committed to the transparency
+    /// log, so the public can see when the rules of exchange changed.
     @discardableResult
-    public func load(into database: any Database, bytes: [UInt8], by actor: String, at millis: Int64) async throws -> Bool {
+    public func load(into database: any Database, bytes: [UInt8], by actor: String, reason: String, at millis: Int64) async throws -> Bool {
         let digest = Array(SHA256.hash(data: bytes))
         return try await database.transaction { connection in
             if let row = try await connection.first(SQL("SELECT digest FROM allow_list_versions WHERE version = ?", [.init(version)])) {
@@ -74,16 +84,47 @@ public struct AllowList: Sendable, Hashable {
                 }
                 return false
             }
+            if let newest = try await connection.first("SELECT max(version) AS version FROM allow_list_versions"),
+                let newestVersion = try newest.optionalInt("version"), newestVersion > version
+            {
+                throw LinkageError(.invalidAllowList, "allow-list version \(newestVersion) is loaded already; version \(version) would go back")
+            }
             try await connection.insertMany(
-                "INSERT INTO allow_list (version, row_id, requester_type, provider_type, item, task, legal_basis, optional)",
+                "INSERT INTO allow_list (version, row_id, requester_type, provider_type, item, task, legal_basis, optional, non_disclosure_days)",
                 rows: rows.map {
                     [.init(version), .text($0.id), .text($0.requester.rawValue), .text($0.provider.rawValue), .text($0.item.rawValue),
-                     .text($0.task), .text($0.legalBasis), .init($0.optional ? 1 : 0)]
+                     .text($0.task), .text($0.legalBasis), .init($0.optional ? 1 : 0), $0.nonDisclosureDays.map { .init($0) } ?? .null]
                 })
+            let salt = ProvisionRecords.newSalt()
             try await connection.query(SQL(
-                "INSERT INTO allow_list_versions (version, effective_on, digest, loaded_at, loaded_by) VALUES (?, ?, ?, ?, ?)",
-                [.init(version), .text(effectiveOn), .blob(digest), .integer(millis), .text(actor)]))
+                "INSERT INTO allow_list_versions (version, effective_on, digest, loaded_at, loaded_by, reason, salt) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [.init(version), .text(effectiveOn), .blob(digest), .integer(millis), .text(actor), .text(reason), .blob(salt)]))
+            try await TransparencyLog.enqueue(
+                kind: Self.logKind, recordID: version, record: Self.record(version: version, effectiveOn: effectiveOn, digest: digest, by: actor, reason: reason, at: millis),
+                salt: salt, at: millis, on: connection)
             return true
+        }
+    }
+
+    /// The kind of log entry a loaded version makes.
+    public static let logKind = "allow-list-version"
+
+    /// What a loaded version's log entry commits to.
+    public static func record(version: Int, effectiveOn: String, digest: [UInt8], by actor: String, reason: String, at millis: Int64) -> [UInt8] {
+        CanonicalJSON.object([
+            ("kind", .string(logKind)), ("version", .init(version)), ("effectiveOn", .string(effectiveOn)),
+            ("sha256", .string(digest.map { String(format: "%02x", $0) }.joined())), ("loadedBy", .string(actor)), ("reason", .string(reason)),
+            ("loadedAt", .integer(millis)),
+        ])
+    }
+
+    /// The versions loaded, newest first: who loaded each, when and why.
+    public static func history(in database: any Database) async throws -> [(version: Int, effectiveOn: String, sha256: String, loadedAt: Date, loadedBy: String, reason: String?)] {
+        try await database.read { connection in
+            try await connection.query("SELECT * FROM allow_list_versions ORDER BY version DESC").map { row in
+                (try row.int("version"), try row.string("effective_on"), try row.bytes("digest").map { String(format: "%02x", $0) }.joined(),
+                 Date(timeIntervalSince1970: Double(try row.int("loaded_at")) / 1000), try row.string("loaded_by"), try row.optionalString("reason"))
+            }
         }
     }
 
@@ -99,9 +140,35 @@ public struct AllowList: Sendable, Hashable {
                     id: try row.string("row_id"), requester: AgencyType(rawValue: try row.string("requester_type")) ?? .municipalWelfare,
                     provider: AgencyType(rawValue: try row.string("provider_type")) ?? .municipalWelfare,
                     item: DataItem(rawValue: try row.string("item")) ?? .residentRecord, task: try row.string("task"),
-                    legalBasis: try row.string("legal_basis"), optional: try row.int("optional") != 0)
+                    legalBasis: try row.string("legal_basis"), optional: try row.int("optional") != 0,
+                    nonDisclosureDays: try row.optionalInt("non_disclosure_days"))
             }
             return AllowList(version: version, effectiveOn: try head.string("effective_on"), rows: rows)
         }
+    }
+}
+
+/// The allow-list a running hub serves: the newest version in the database, looked for
+/// again every few seconds, so a version loaded by the admin command (another process)
+/// takes effect without a restart.
+final class CurrentAllowList: Sendable {
+    private let state: Mutex<(list: AllowList, checkedAt: Int64)>
+    static let interval: Int64 = 5_000
+
+    init(_ list: AllowList, at millis: Int64) { state = Mutex((list, millis)) }
+
+    var list: AllowList { state.withLock { $0.list } }
+
+    func refreshIfDue(from database: any Database, now: Int64) async throws {
+        let due = state.withLock { current -> Bool in
+            guard now - current.checkedAt >= Self.interval else { return false }
+            current.checkedAt = now
+            return true
+        }
+        guard due, let newest = try await database.read({ try await $0.first("SELECT max(version) AS version FROM allow_list_versions") }),
+            let version = try newest.optionalInt("version"), version != list.version,
+            let loaded = try await AllowList.current(in: database)
+        else { return }
+        state.withLock { $0.list = loaded }
     }
 }

@@ -18,6 +18,8 @@ public struct LinkageError: Error, Sendable, Hashable, CustomStringConvertible {
         case personNotFound = "person-not-found"
         case notRefusable = "not-refusable"
         case invalidAllowList = "invalid-allow-list"
+        case nonDisclosureNotAllowed = "non-disclosure-not-allowed"
+        case invalidEndpoint = "invalid-endpoint"
     }
 
     public let code: Code

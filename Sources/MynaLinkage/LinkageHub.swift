@@ -13,9 +13,12 @@ public import MynaStore
 public struct LinkageHub: Sendable {
     public let registry: Registry
     public let agencies: AgencyDirectory
-    public let allowList: AllowList
+    let allowLists: CurrentAllowList
+    /// The allow-list in force: the newest version loaded.
+    public var allowList: AllowList { allowLists.list }
     let codeKey: SymmetricKey
     let clock: WallClock
+    let recorder: ProvisionRecorder
     /// The version of the code key new codes come from; codes already issued stay.
     static let codeKeyVersion = 1
 
@@ -23,16 +26,22 @@ public struct LinkageHub: Sendable {
     /// (once per version) and serves the newest version there.
     public static func open(registry: Registry, keys: KeyStore, clock: WallClock = .system) async throws -> LinkageHub {
         let (bundled, bytes) = try AllowList.bundled()
-        try await bundled.load(into: registry.database, bytes: bytes, by: "system:release", at: clock.milliseconds)
+        try await bundled.load(
+            into: registry.database, bytes: bytes, by: "system:release", reason: "the allow-list shipped with this release", at: clock.milliseconds)
         guard let current = try await AllowList.current(in: registry.database) else {
             throw LinkageError(.invalidAllowList, "no allow-list is loaded")
         }
         return LinkageHub(
-            registry: registry, agencies: AgencyDirectory(database: registry.database, clock: clock), allowList: current,
-            codeKey: try keys.key(.agencyCodes), clock: clock)
+            registry: registry, agencies: AgencyDirectory(database: registry.database, clock: clock), allowLists: CurrentAllowList(current, at: clock.milliseconds),
+            codeKey: try keys.key(.agencyCodes), clock: clock, recorder: ProvisionRecorder(database: registry.database))
     }
 
     var database: any Database { registry.database }
+
+    /// Serves a version of the allow-list loaded since (by `myna allow-list load`).
+    public func refreshAllowListIfDue() async throws {
+        try await allowLists.refreshIfDue(from: database, now: clock.milliseconds)
+    }
 
     // MARK: Codes
 
@@ -131,23 +140,43 @@ public struct LinkageHub: Sendable {
         }
         let now = clock.milliseconds
         return try await database.transaction { connection in
+            // Set-based, a few statements per thousand copies: the codes' persons, their
+            // current versions, one upsert, then the notices.
+            let codes = Array(Set(copies.map(\.code))).filter { $0.count <= 40 }
+            var residents: [String: String] = [:]
+            for row in try await connection.query(
+                "SELECT code, resident_id FROM agency_codes WHERE agency_id = ? AND code IN {IN}", [.text(provider.id)], in: codes.map(SQLValue.text))
+            {
+                residents[try row.string("code")] = try row.string("resident_id")
+            }
+            let residentIDs = try copies.map { copy in
+                guard let residentID = residents[copy.code] else { throw LinkageError(.unknownCode, "that code is not one of this agency's") }
+                return residentID
+            }
+            var current: [String: Int] = [:]
+            for row in try await connection.query(
+                "SELECT resident_id, version FROM intermediate_items WHERE provider_id = ? AND item = ? AND resident_id IN {IN}",
+                [.text(provider.id), .text(item.rawValue)], in: Array(Set(residentIDs)).map(SQLValue.text))
+            {
+                current[try row.string("resident_id")] = try row.int("version")
+            }
+            // Each copy is a new version; a person given twice in one load keeps the last.
             var versions: [Int] = []
-            for (copy, value) in zip(copies, canonical) {
-                guard let residentID = try await resident(for: copy.code, agency: provider, on: connection) else {
-                    throw LinkageError(.unknownCode, "that code is not one of this agency's")
-                }
-                let version = (try await connection.first(SQL(
-                    "SELECT version FROM intermediate_items WHERE resident_id = ? AND item = ? AND provider_id = ?",
-                    [.text(residentID), .text(item.rawValue), .text(provider.id)]))?.int("version") ?? 0) + 1
-                try await connection.query(SQL(
-                    """
-                    INSERT INTO intermediate_items (provider_id, resident_id, item, value, version, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (resident_id, item, provider_id) DO UPDATE SET value = excluded.value, version = excluded.version,
-                    updated_at = excluded.updated_at
-                    """, [.text(provider.id), .text(residentID), .text(item.rawValue), .text(value), .init(version), .integer(now)]))
-                try await queueNotices(item: item, residentID: residentID, provider: provider, version: version, at: now, on: connection)
+            var newest: [String: (value: String, version: Int)] = [:]
+            for (residentID, value) in zip(residentIDs, canonical) {
+                let version = (current[residentID] ?? 0) + 1
+                current[residentID] = version
+                newest[residentID] = (value, version)
                 versions.append(version)
             }
+            try await connection.insertMany(
+                "INSERT INTO intermediate_items (provider_id, resident_id, item, value, version, updated_at)",
+                rows: newest.map { [.text(provider.id), .text($0.key), .text(item.rawValue), .text($0.value.value), .init($0.value.version), .integer(now)] },
+                suffix: """
+                    ON CONFLICT (resident_id, item, provider_id) DO UPDATE SET value = excluded.value, version = excluded.version,
+                    updated_at = excluded.updated_at
+                    """)
+            try await queueNotices(item: item, versions: newest.mapValues(\.version), provider: provider, at: now, on: connection)
             return versions
         }
     }
@@ -168,31 +197,37 @@ public struct LinkageHub: Sendable {
     /// 照会 — requester → hub → provider's copy → hub → requester. The hub checks the
     /// allow-list and the person's refusals, translates the requester's code and answers
     /// from the intermediate store; then it records the exchange. A refusal is recorded
-    /// too, and then thrown. The decision is read from one consistent snapshot, and only
-    /// the record is written: on SQLite the single writer is held for two inserts, not for
-    /// the whole exchange (the answer is as of the snapshot, which is when it was made).
-    public func query(code: String, item itemName: String, task: String, by requester: Agency) async throws -> Answer {
+    /// too, and then thrown. The decision is read from one consistent snapshot (one
+    /// statement), and only the record is written — with its log commitment, in one
+    /// statement on PostgreSQL: two round trips per exchange. On SQLite the single writer
+    /// is held for two inserts, not for the whole exchange (the answer is as of the
+    /// snapshot, which is when it was made).
+    ///
+    /// `withholdDays` asks for the record to be kept from the person for that many days,
+    /// where the allow-list row permits it (番号法 第23条); the person sees it afterwards.
+    public func query(code: String, item itemName: String, task: String, withholdDays: Int? = nil, by requester: Agency) async throws -> Answer {
         let requestedAt = clock.milliseconds
+        try await refreshAllowListIfDue()
         let decision = try await database.read { connection in
-            try await decide(code: code, item: itemName, task: task, by: requester, on: connection)
+            try await decide(code: code, item: itemName, task: task, withholdDays: withholdDays, by: requester, on: connection)
         }
-        return try await database.transaction { connection -> Result<Answer, LinkageError> in
-            switch decision {
-            case .refuse(let error, let residentID, let item, let basis):
-                _ = try await ProvisionRecords.append(
-                    resident: residentID, requester: requester.id, provider: nil, item: item, task: task, legalBasis: basis,
-                    requestedAt: requestedAt, providedAt: nil, outcome: "refused:\(error.code.rawValue)", on: connection)
-                return .failure(error)
-            case .provide(let residentID, let item, let basis, let provider, let value, let updatedAt):
-                let providedAt = clock.milliseconds
-                let recordID = try await ProvisionRecords.append(
-                    resident: residentID, requester: requester.id, provider: provider.id, item: item.rawValue, task: task, legalBasis: basis,
-                    requestedAt: requestedAt, providedAt: providedAt, outcome: "provided", on: connection)
-                return .success(Answer(
-                    recordID: recordID, item: item, value: value, provider: provider, legalBasis: basis,
-                    providedAt: Date(timeIntervalSince1970: Double(providedAt) / 1000), updatedAt: updatedAt))
-            }
-        }.get()
+        var draft = ProvisionDraft(
+            resident: nil, requester: requester.id, provider: nil, item: String(itemName.prefix(64)), task: task, legalBasis: nil,
+            requestedAt: requestedAt, providedAt: nil, outcome: "", undisclosedUntil: nil)
+        switch decision {
+        case .refuse(let error, let residentID, let item, let basis):
+            (draft.resident, draft.item, draft.legalBasis, draft.outcome) = (residentID, item, basis, "refused:\(error.code.rawValue)")
+            _ = try await recorder.append(draft)
+            throw error
+        case .provide(let residentID, let item, let basis, let provider, let value, let updatedAt):
+            let providedAt = clock.milliseconds
+            (draft.resident, draft.provider, draft.legalBasis, draft.providedAt, draft.outcome) = (residentID, provider.id, basis, providedAt, "provided")
+            draft.undisclosedUntil = withholdDays.map { requestedAt + Int64($0) * 86_400_000 }
+            let recordID = try await recorder.append(draft)
+            return Answer(
+                recordID: recordID, item: item, value: value, provider: provider, legalBasis: basis,
+                providedAt: Date(timeIntervalSince1970: Double(providedAt) / 1000), updatedAt: updatedAt)
+        }
     }
 
     /// What the hub decides about a query, before anything is written.
@@ -201,7 +236,9 @@ public struct LinkageHub: Sendable {
         case provide(residentID: String, item: DataItem, basis: String, provider: Agency, value: String, updatedAt: Date)
     }
 
-    func decide(code: String, item itemName: String, task: String, by requester: Agency, on connection: any SQLConnection) async throws -> Decision {
+    func decide(
+        code: String, item itemName: String, task: String, withholdDays: Int?, by requester: Agency, on connection: any SQLConnection
+    ) async throws -> Decision {
         guard let item = DataItem(rawValue: itemName), itemName.count <= 64, task.count <= 64 else {
             let residentID = try await resident(for: code, agency: requester, on: connection)
             return .refuse(LinkageError(.invalidItem, "no such data item"), residentID: residentID, item: String(itemName.prefix(64)), basis: nil)
@@ -210,26 +247,23 @@ public struct LinkageHub: Sendable {
         // provider's copy of the item (none, when the code is unknown). The person's row
         // is read for their municipality only; nothing of it is answered, so its integrity
         // MAC (checked wherever a record is shown or changed) is not recomputed here.
-        let rows = code.count <= 40 ? try await connection.query(SQL(
-            """
-            SELECT c.resident_id, r.municipality_code AS person_municipality, i.value, i.updated_at, a.*
-            FROM agency_codes c JOIN residents r ON r.id = c.resident_id
-            LEFT JOIN intermediate_items i ON i.resident_id = c.resident_id AND i.item = ?
-            LEFT JOIN agencies a ON a.id = i.provider_id AND a.revoked_at IS NULL
-            WHERE c.agency_id = ? AND c.code = ?
-            """, [.text(item.rawValue), .text(requester.id), .text(code)])) : []
+        let rows = code.count <= 40 ? try await connection.query(DecisionRead.self, [.text(item.rawValue), .text(requester.id), .text(code)]) : []
         let residentID = try rows.first?.string("resident_id")
         guard let row = allowList.rows(requester: requester.type, item: item, task: task).first else {
             return .refuse(
                 LinkageError(.notOnAllowList, "no row of the allow-list lets \(requester.type.rawValue) obtain \(item.rawValue) for that task"),
                 residentID: residentID, item: item.rawValue, basis: nil)
         }
+        if let withholdDays, withholdDays < 1 || withholdDays > row.nonDisclosureDays ?? 0 {
+            return .refuse(
+                LinkageError(.nonDisclosureNotAllowed, row.nonDisclosureDays.map { "records of this exchange may be withheld for 1 to \($0) days" }
+                    ?? "records of this exchange may not be withheld from the person"),
+                residentID: residentID, item: item.rawValue, basis: row.legalBasis)
+        }
         guard let residentID else {
             return .refuse(LinkageError(.unknownCode, "that code is not one of this agency's"), residentID: nil, item: item.rawValue, basis: row.legalBasis)
         }
-        if row.optional, try await connection.first(SQL(
-            "SELECT item FROM linkage_refusals WHERE resident_id = ? AND item = ?", [.text(residentID), .text(item.rawValue)])) != nil
-        {
+        if row.optional, try await !connection.query(RefusalRead.self, [.text(residentID), .text(item.rawValue)]).isEmpty {
             return .refuse(LinkageError(.refusedByPerson, "the person has refused this linkage"), residentID: residentID, item: item.rawValue, basis: row.legalBasis)
         }
         // The newest copy; a municipal item is answered by the municipality the person lives in now.
@@ -243,6 +277,22 @@ public struct LinkageHub: Sendable {
         return .provide(
             residentID: residentID, item: item, basis: row.legalBasis, provider: try AgencyDirectory.agency(from: copy), value: try copy.string("value"),
             updatedAt: Date(timeIntervalSince1970: Double(try copy.int("updated_at")) / 1000))
+    }
+
+    /// The person behind the code, where they live now, and every provider's copy of the
+    /// item (no rows when the code is unknown); prepared, as every query runs it.
+    enum DecisionRead: PreparedSQL {
+        static let text = """
+            SELECT c.resident_id, r.municipality_code AS person_municipality, i.value, i.updated_at, a.*
+            FROM agency_codes c JOIN residents r ON r.id = c.resident_id
+            LEFT JOIN intermediate_items i ON i.resident_id = c.resident_id AND i.item = ?
+            LEFT JOIN agencies a ON a.id = i.provider_id AND a.revoked_at IS NULL
+            WHERE c.agency_id = ? AND c.code = ?
+            """
+    }
+
+    enum RefusalRead: PreparedSQL {
+        static let text = "SELECT item FROM linkage_refusals WHERE resident_id = ? AND item = ?"
     }
 
     // MARK: Records

@@ -29,6 +29,7 @@ public func buildApplication(
     var services: [any Service] = []
     if let cards { services.append(CardSweepService(office: cards, logger: logger)) }
     if let log { services.append(LogSequencerService(log: log, logger: logger)) }
+    if let linkage { services.append(NoticePushService(hub: linkage, logger: logger)) }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Myna"),

@@ -135,21 +135,34 @@ struct LinkageTests {
         }
     }
 
-    @Test("a record under a non-disclosure period is shown to the person only once it ends", arguments: DatabaseKind.available)
+    @Test("a record is withheld from the person only where the allow-list permits, and shown once its period ends", arguments: DatabaseKind.available)
     func nonDisclosure(kind: DatabaseKind) async throws {
         try await withLinkage(kind) { fixture in
             let hub = fixture.hub
             let taxCode = try await hub.acquireCode(for: fixture.number, by: fixture.tax)
             let welfareCode = try await hub.acquireCode(for: fixture.number, by: fixture.welfare)
             try await hub.register(item: .localTaxAssessment, value: try fixture.value(["taxableIncomeYen": 1]), code: taxCode, by: fixture.tax)
-            let answer = try await hub.query(code: welfareCode, item: "local-tax-assessment", task: "public-assistance", by: fixture.welfare)
-            let until = fixture.environment.clock.wallClock.milliseconds + 86_400_000
-            _ = try await fixture.environment.database.transaction { connection in
-                try await connection.query(SQL("UPDATE provision_records SET undisclosed_until = ? WHERE id = ?", [.integer(until), .init(answer.recordID)]))
+            // Checking income for an allowance may not be hidden from the person; an
+            // investigation may, for at most the row's period.
+            await expectLinkageError(.nonDisclosureNotAllowed) {
+                _ = try await hub.query(code: welfareCode, item: "local-tax-assessment", task: "public-assistance", withholdDays: 30, by: fixture.welfare)
             }
-            #expect(try await hub.records(of: fixture.resident).isEmpty)
-            fixture.environment.clock.advance(by: 86_401)
-            #expect(try await hub.records(of: fixture.resident).map(\.id) == [answer.recordID])
+            await expectLinkageError(.nonDisclosureNotAllowed) {
+                _ = try await hub.query(
+                    code: welfareCode, item: "local-tax-assessment", task: "public-assistance-investigation", withholdDays: 366, by: fixture.welfare)
+            }
+            let shown = try await hub.records(of: fixture.resident)
+            #expect(shown.count == 2 && shown.allSatisfy { $0.outcome == "refused:non-disclosure-not-allowed" && $0.undisclosedUntil == nil })
+            let answer = try await hub.query(
+                code: welfareCode, item: "local-tax-assessment", task: "public-assistance-investigation", withholdDays: 30, by: fixture.welfare)
+            #expect(try await hub.records(of: fixture.resident).map(\.id) == shown.map(\.id))
+            // The agency sees its own record, with the period.
+            let mine = try await hub.records(of: fixture.welfare).first { $0.record.id == answer.recordID }
+            let record = try #require(mine?.record)
+            let withheld = try #require(record.undisclosedUntil).timeIntervalSince(record.requestedAt)
+            #expect(abs(withheld - 30 * 86_400) < 0.001)
+            fixture.environment.clock.advance(by: 30 * 86_400 + 1)
+            #expect(try await hub.records(of: fixture.resident).first?.id == answer.recordID)
         }
     }
 
@@ -224,19 +237,56 @@ struct LinkageTests {
         }
     }
 
-    @Test("the allow-list is a versioned file: loaded once, never edited in place, rows checked")
+    @Test("the allow-list is a versioned file: loaded once, never edited in place or taken back, rows checked")
     func allowList() async throws {
         try await withTestRegistry(.sqlite) { registry, environment in
             let (list, bytes) = try AllowList.bundled()
-            #expect(list.rows.count >= 10 && list.version == 1)
-            #expect(try await list.load(into: registry.database, bytes: bytes, by: "test", at: 0))
-            #expect(try await list.load(into: registry.database, bytes: bytes, by: "test", at: 0) == false)
+            #expect(list.rows.count >= 10 && list.version == 2)
+            #expect(try await list.load(into: registry.database, bytes: bytes, by: "test", reason: "test", at: 0))
+            #expect(try await list.load(into: registry.database, bytes: bytes, by: "test", reason: "test", at: 0) == false)
             let edited = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "児童手当法", with: "児童手当法 ").utf8)
-            await expectLinkageError(.invalidAllowList) { _ = try await (try AllowList.parse(edited)).load(into: registry.database, bytes: edited, by: "test", at: 0) }
+            await expectLinkageError(.invalidAllowList) {
+                _ = try await (try AllowList.parse(edited)).load(into: registry.database, bytes: edited, by: "test", reason: "test", at: 0)
+            }
+            let older = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: #""version": 2"#, with: #""version": 1"#).utf8)
+            await expectLinkageError(.invalidAllowList) {
+                _ = try await (try AllowList.parse(older)).load(into: registry.database, bytes: older, by: "test", reason: "test", at: 0)
+            }
             let wrongProvider = Array(String(decoding: bytes, as: UTF8.self)
                 .replacingOccurrences(of: #""provider": "pension", "item": "pension-benefit""#, with: #""provider": "municipal-tax", "item": "pension-benefit""#).utf8)
             await expectLinkageError(.invalidAllowList) { _ = try AllowList.parse(wrongProvider) }
+            let endless = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: #""nonDisclosureDays": 365"#, with: #""nonDisclosureDays": 0"#).utf8)
+            await expectLinkageError(.invalidAllowList) { _ = try AllowList.parse(endless) }
             #expect(Set(try await AllowList.current(in: registry.database)?.rows ?? []) == Set(list.rows))
+        }
+    }
+
+    @Test("an amendment loaded by the admin command takes effect in a running hub, and is recorded and logged", arguments: DatabaseKind.available)
+    func amendment(kind: DatabaseKind) async throws {
+        try await withLinkage(kind) { fixture in
+            let hub = fixture.hub
+            let welfareCode = try await hub.acquireCode(for: fixture.number, by: fixture.welfare)
+            await expectLinkageError(.notOnAllowList) {
+                _ = try await hub.query(code: welfareCode, item: "pension-benefit", task: "child-allowance", by: fixture.welfare)
+            }
+            // Version 3: welfare may also check pensions for the child allowance.
+            let (current, bytes) = try AllowList.bundled()
+            var text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: #""version": 2"#, with: #""version": 3"#)
+            text = text.replacingOccurrences(of: #"  "rows": ["#, with: #"""
+                  "rows": [
+                    {"id": "child-allowance/pension", "requester": "municipal-welfare", "provider": "pension", "item": "pension-benefit", "task": "child-allowance", "legalBasis": "児童手当法（テスト）", "optional": false},
+                """#)
+            let amended = try AllowList.parse(Array(text.utf8))
+            #expect(amended.rows.count == current.rows.count + 1)
+            try await amended.load(into: fixture.registry.database, bytes: Array(text.utf8), by: "operator:test", reason: "改正 令和8年", at: 1)
+            fixture.environment.clock.advance(by: 6)
+            try await hub.refreshAllowListIfDue()
+            #expect(hub.allowList.version == 3)
+            await expectLinkageError(.noData) {
+                _ = try await hub.query(code: welfareCode, item: "pension-benefit", task: "child-allowance", by: fixture.welfare)
+            }
+            let history = try await AllowList.history(in: fixture.registry.database)
+            #expect(history.map(\.version) == [3, 2] && history[0].loadedBy == "operator:test" && history[0].reason == "改正 令和8年")
         }
     }
 }

@@ -34,7 +34,7 @@ struct LinkageController {
             let (agency, data) = try await authenticated(request, context)
             let body = try Request.decodeJSON(as: QueryBody.self, from: data)
             do {
-                let answer = try await hub.query(code: body.code, item: body.item, task: body.task, by: agency)
+                let answer = try await hub.query(code: body.code, item: body.item, task: body.task, withholdDays: body.withholdDays, by: agency)
                 RegistryMetrics.linkageExchange("provided")
                 return JSONResponse(value: AnswerView(answer))
             } catch let error as LinkageError {
@@ -44,9 +44,13 @@ struct LinkageController {
         }
         book.on(routes, .post, "/v1/linkage/subscriptions") { request, context in
             let (agency, data) = try await authenticated(request, context)
-            let body = try Request.decodeJSON(as: RefusalBody.self, from: data)
-            try await hub.subscribe(to: body.item, by: agency)
-            return Response(status: .noContent)
+            let body = try Request.decodeJSON(as: SubscriptionBody.self, from: data)
+            guard let push = try await hub.subscribe(to: body.item, endpoint: body.endpoint, by: agency) else {
+                return Response(status: .noContent)
+            }
+            return try JSONResponse(status: .created, value: SubscriptionView(
+                item: body.item.rawValue, endpoint: push.url.absoluteString, secret: Data(push.secret).base64EncodedString())
+            ).response(from: request, context: context)
         }
         // The outbox, pulled: notices stay pending until acknowledged, and keep their
         // idempotency key on every redelivery.
@@ -121,10 +125,11 @@ struct ItemBody: RequestBody {
 }
 
 struct QueryBody: RequestBody {
-    static let fields: Set<String> = ["code", "item", "task"]
+    static let fields: Set<String> = ["code", "item", "task", "withholdDays"]
     let code: String
     let item: String
     let task: String
+    let withholdDays: Int?
 }
 
 struct AckBody: RequestBody {
@@ -160,7 +165,20 @@ struct AckView: Encodable, Sendable {
     let acknowledged: Int
 }
 
-/// A body naming one data item (a refusal, a subscription).
+struct SubscriptionBody: RequestBody {
+    static let fields: Set<String> = ["item", "endpoint"]
+    let item: DataItem
+    let endpoint: String?
+}
+
+/// A subscription with an endpoint: the secret that verifies its pushes, shown this once.
+struct SubscriptionView: Encodable, Sendable {
+    let item: String
+    let endpoint: String
+    let secret: String
+}
+
+/// A body naming one data item (a refusal).
 struct RefusalBody: RequestBody {
     static let fields: Set<String> = ["item"]
     let item: DataItem

@@ -83,13 +83,19 @@ struct JSONResponse<Value: Encodable & Sendable>: ResponseGenerator {
     var status: HTTPResponse.Status = .ok
     let value: Value
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    /// The API's JSON: sorted keys, dates in ISO 8601 with milliseconds, UTC.
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt).format(date))
         }
+        return encoder
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = Self.encoder()
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = "no-store"

@@ -84,9 +84,9 @@ extension Problem {
     static func from(_ error: LinkageError) -> Problem {
         let status: HTTPResponse.Status = switch error.code {
         case .credentialRequired, .invalidAssertion, .expiredAssertion, .replayedAssertion, .unknownAgency: .unauthorized
-        case .notOnAllowList, .refusedByPerson, .notProvider: .forbidden
+        case .notOnAllowList, .refusedByPerson, .notProvider, .nonDisclosureNotAllowed: .forbidden
         case .unknownCode, .noData, .personNotFound: .notFound
-        case .invalidItem, .invalidValue, .notRefusable: .unprocessableContent
+        case .invalidItem, .invalidValue, .notRefusable, .invalidEndpoint: .unprocessableContent
         case .invalidAllowList: .internalServerError
         }
         return Problem(status, code: error.code.rawValue, detail: error.message)

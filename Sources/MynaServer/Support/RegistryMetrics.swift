@@ -19,4 +19,8 @@ enum RegistryMetrics {
     static func linkageExchange(_ outcome: String) {
         Counter(label: "myna_linkage_exchanges_total", dimensions: [("outcome", outcome)]).increment()
     }
+
+    static func noticePush(_ outcome: String, count: Int) {
+        Counter(label: "myna_linkage_notices_pushed_total", dimensions: [("outcome", outcome)]).increment(by: count)
+    }
 }

@@ -10,7 +10,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices]
+    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments]
 
     /// Brings `database` to the latest schema; returns the versions it applied.
     @discardableResult
@@ -323,6 +323,19 @@ public enum Migrations {
     /// queues a notice for each subscriber holding a code for the person, in the same
     /// transaction (an outbox), so none is lost; each carries an idempotency key that
     /// stays the same on every redelivery, so a handler sees it once.
+    /// The allow-list learns which exchanges may be withheld from the person, and for how
+    /// long (番号法 第23条); each loaded version records why, and its place in the log.
+    /// Subscribers may name an endpoint that notices are pushed to.
+    static let allowListAmendments = Migration(version: 8, name: "allow-list-amendments", statements: [
+        "ALTER TABLE allow_list ADD COLUMN non_disclosure_days INTEGER",
+        "ALTER TABLE allow_list_versions ADD COLUMN reason TEXT",
+        "ALTER TABLE allow_list_versions ADD COLUMN salt {BLOB}",
+        // Notices pushed to a subscriber's endpoint, signed with its secret, retried with back-off.
+        "ALTER TABLE linkage_subscriptions ADD COLUMN endpoint TEXT",
+        "ALTER TABLE linkage_subscriptions ADD COLUMN secret {BLOB}",
+        "ALTER TABLE linkage_notices ADD COLUMN next_attempt_at {BIGINT}",
+    ])
+
     static let linkageNotices = Migration(version: 7, name: "linkage-notices", statements: [
         """
         CREATE TABLE linkage_subscriptions (

@@ -13,7 +13,7 @@ import MynaLinkage
 struct AgencyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agency", abstract: "Agencies on the linkage network, and a client that speaks for one.",
-        subcommands: [Add.self, AcquireCode.self, RegisterItem.self, Query.self, Records.self, Subscribe.self, Notices.self])
+        subcommands: [Add.self, AcquireCode.self, RegisterItem.self, Query.self, Records.self, Subscribe.self, Notices.self, Listen.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -78,9 +78,12 @@ struct AgencyCommand: AsyncParsableCommand {
         @Option(help: "This agency's code for the person.") var code: String
         @Option(help: "The data item.") var item: String
         @Option(help: "The task, as the allow-list names it (e.g. child-allowance).") var task: String
+        @Option(help: "Withhold the record from the person for this many days, where the allow-list permits.") var withholdDays: Int?
 
         func run() async throws {
-            try await AgencyClient(client).send("POST", "/v1/linkage/queries", ["code": code, "item": item, "task": task])
+            var body: [String: Any] = ["code": code, "item": item, "task": task]
+            body["withholdDays"] = withholdDays
+            try await AgencyClient(client).send("POST", "/v1/linkage/queries", body)
         }
     }
 
@@ -96,13 +99,21 @@ struct AgencyCommand: AsyncParsableCommand {
 
 extension AgencyCommand {
     struct Subscribe: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Subscribe to changes of a data item for the persons this agency holds codes for.")
+        static let configuration = CommandConfiguration(
+            abstract: "Subscribe to changes of a data item for the persons this agency holds codes for.",
+            discussion: """
+                Without --endpoint the agency pulls its notices (`myna agency notices`). With it, the hub also pushes them there, \
+                signed; the answer carries the secret that verifies the pushes (shown this once: give it to `myna agency listen`).
+                """)
         @OptionGroup var client: ClientOptions
         @Option(help: "The data item.") var item: String
+        @Option(help: "Push notices to this URL (http or https).") var endpoint: String?
 
         func run() async throws {
-            try await AgencyClient(client).send("POST", "/v1/linkage/subscriptions", ["item": item])
-            print("subscribed to \(item)")
+            var body: [String: Any] = ["item": item]
+            body["endpoint"] = endpoint
+            try await AgencyClient(client).send("POST", "/v1/linkage/subscriptions", body)
+            if endpoint == nil { print("subscribed to \(item)") }
         }
     }
 
@@ -116,21 +127,42 @@ extension AgencyCommand {
         func run() async throws {
             let agency = try AgencyClient(client)
             let data = try await agency.fetch("GET", "/v1/linkage/notices", nil)
-            guard let notices = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["notices"] as? [[String: Any]] else {
-                throw UsageFailure(String(decoding: data, as: UTF8.self))
-            }
-            var handled = Set(seen.flatMap { FileManager.default.contents(atPath: $0) }.map { String(decoding: $0, as: UTF8.self).split(separator: "\n").map(String.init) } ?? [])
-            var keys: [String] = []
-            for notice in notices {
-                guard let key = notice["idempotencyKey"] as? String else { continue }
-                keys.append(key)
-                guard handled.insert(key).inserted else { continue }
-                print(String(decoding: try JSONSerialization.data(withJSONObject: notice, options: [.sortedKeys]), as: UTF8.self))
-            }
-            // Handled first, acknowledged after: a crash in between means redelivery, which the seen-file absorbs.
-            if let seen { try Data(handled.sorted().joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: seen)) }
+            var handler = NoticeHandler(seen: seen)
+            guard let keys = try handler.handle(data) else { throw UsageFailure(String(decoding: data, as: UTF8.self)) }
             if !keys.isEmpty { _ = try await agency.fetch("POST", "/v1/linkage/notices/ack", ["idempotencyKeys": keys]) }
         }
+    }
+}
+
+/// The reference handler of notices: prints each new one as a JSON line, once, however
+/// often it is delivered — the idempotency keys handled are kept in the seen-file, written
+/// before the delivery is acknowledged (a crash in between means a redelivery, absorbed).
+struct NoticeHandler {
+    let seen: String?
+    private var handled: Set<String>
+    /// New notices handled since this handler started.
+    private(set) var handledCount = 0
+
+    init(seen: String?) {
+        self.seen = seen
+        handled = Set(seen.flatMap { FileManager.default.contents(atPath: $0) }.map { String(decoding: $0, as: UTF8.self).split(separator: "\n").map(String.init) } ?? [])
+    }
+
+    /// Handles a `{"notices": [...]}` document; returns every key in it (to acknowledge),
+    /// or nil when it is not such a document.
+    mutating func handle(_ data: Data) throws -> [String]? {
+        guard let notices = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["notices"] as? [[String: Any]] else { return nil }
+        var keys: [String] = []
+        for notice in notices {
+            guard let key = notice["idempotencyKey"] as? String else { continue }
+            keys.append(key)
+            guard handled.insert(key).inserted else { continue }
+            print(String(decoding: try JSONSerialization.data(withJSONObject: notice, options: [.sortedKeys]), as: UTF8.self))
+            handledCount += 1
+        }
+        fflush(nil)
+        if let seen { try Data(handled.sorted().joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: seen)) }
+        return keys
     }
 }
 
