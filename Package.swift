@@ -117,7 +117,7 @@ let package = Package(
         .target(
             name: "MynaServer",
             dependencies: [
-                "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage",
+                "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaPortal",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,7 +132,7 @@ let package = Package(
         .executableTarget(
             name: "myna",
             dependencies: [
-                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice", "MynaLinkage", "MynaAudit",
+                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice", "MynaLinkage", "MynaAudit", "MynaPortal",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -143,10 +143,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Mynaportal: residents' sessions, sign-in with the card, linkages, consents.
+        .target(
+            name: "MynaPortal",
+            dependencies: [
+                "MynaCore", "MynaStore", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaAudit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Throwaway databases (SQLite files, PostgreSQL databases) and a clock tests can move.
         .target(
             name: "MynaTestSupport",
-            dependencies: ["MynaCore", "MynaStore", "MynaRegistry", "MynaPKI", "MynaCardOffice", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "MynaCore", "MynaStore", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaCardEmulator",
+                .product(name: "Logging", package: "swift-log"), .product(name: "X509", package: "swift-certificates"),
+            ],
             path: "Tests/MynaTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -192,10 +205,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MynaPortalTests",
+            dependencies: ["MynaPortal", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard", "MynaCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MynaServerTests",
             dependencies: [
                 "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard",
-                "MynaLinkage", "MynaAudit",
+                "MynaLinkage", "MynaAudit", "MynaPortal",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),

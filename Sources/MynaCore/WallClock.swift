@@ -13,3 +13,8 @@ public struct WallClock: Sendable {
     public var milliseconds: Int64 { Int64((now.timeIntervalSince1970 * 1000).rounded(.down)) }
     public var today: CalendarDate { CalendarDate(inJapanAt: now) }
 }
+
+extension Date {
+    /// A time stored as milliseconds since 1970, as every timestamp in Myna's database is.
+    public init(milliseconds: some BinaryInteger) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}

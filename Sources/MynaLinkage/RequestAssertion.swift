@@ -1,4 +1,5 @@
 public import Crypto
+import MynaCore
 public import Foundation
 
 /// A signed, time-bound request assertion: how an agency proves that a request is its
@@ -96,20 +97,5 @@ public struct RequestAssertion: Sendable, Hashable {
             claims.exp >= claims.iat
         else { throw LinkageError(.expiredAssertion, "the request assertion is expired, not yet valid or too long-lived") }
         guard (1...64).contains(claims.jti.count) else { throw LinkageError(.invalidAssertion, "jti is 1–64 characters") }
-    }
-}
-
-/// base64url without padding (RFC 4648 §5), as JOSE uses it.
-public enum Base64URL {
-    public static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    public static func decode(_ text: String) -> [UInt8]? {
-        guard text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), text.allSatisfy(\.isASCII) else { return nil }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64).map(Array.init)
     }
 }

@@ -3,6 +3,7 @@ public import Logging
 public import MynaAudit
 public import MynaCardOffice
 public import MynaLinkage
+public import MynaPortal
 public import MynaPKI
 public import MynaRegistry
 public import Prometheus
@@ -23,9 +24,11 @@ public struct ServerConfiguration: Sendable {
 /// examples): middleware, then the public routes, then the staff routes.
 public func buildApplication(
     registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
-    log: TransparencyLog? = nil, configuration: ServerConfiguration, metrics: PrometheusCollectorRegistry? = nil, logger: Logger
+    log: TransparencyLog? = nil, portal: Portal? = nil, configuration: ServerConfiguration, metrics: PrometheusCollectorRegistry? = nil,
+    logger: Logger
 ) -> some ApplicationProtocol {
-    let (router, _) = buildRouter(registry: registry, pki: pki ?? cards?.publisher, cards: cards, linkage: linkage, log: log, metrics: metrics)
+    let (router, _) = buildRouter(
+        registry: registry, pki: pki ?? cards?.publisher, cards: cards, linkage: linkage, log: log, portal: portal, metrics: metrics)
     var services: [any Service] = []
     if let cards { services.append(CardSweepService(office: cards, logger: logger)) }
     if let log { services.append(LogSequencerService(log: log, logger: logger)) }
@@ -40,7 +43,7 @@ public func buildApplication(
 /// The router, and the endpoints it serves (for the OpenAPI drift test).
 public func buildRouter(
     registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
-    log: TransparencyLog? = nil, metrics: PrometheusCollectorRegistry? = nil
+    log: TransparencyLog? = nil, portal: Portal? = nil, metrics: PrometheusCollectorRegistry? = nil
 ) -> (Router<MynaRequestContextType>, [Endpoint]) {
     let router = Router(context: MynaRequestContext.self)
     let book = EndpointBook()
@@ -64,6 +67,9 @@ public func buildRouter(
     }
     if let log {
         LogController(log: log, linkage: linkage).register(public: routes, staff: staff, book: book)
+    }
+    if let portal {
+        PortalSignInController(portal: portal).register(routes: routes, book: book)
     }
     if let pki = pki ?? cards?.publisher {
         PKIController(publisher: pki, relyingParties: RelyingParties(database: registry.database)).register(routes: routes, book: book)

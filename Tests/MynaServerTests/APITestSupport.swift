@@ -7,6 +7,7 @@ import MynaPKI
 import MynaRegistry
 import MynaAudit
 import MynaLinkage
+import MynaPortal
 import MynaServer
 import MynaTestSupport
 import NIOCore
@@ -89,7 +90,7 @@ func makePublisher(_ environment: TestEnvironment, directory name: String = "ca"
 /// A fresh registry of `kind` behind the application's router (with the PKI routes when
 /// `pki` is set), and a client for it.
 func withRouter(
-    _ kind: DatabaseKind, logger: Logger = testLogger, pki: Bool = false, cards: Bool = false, linkage: Bool = false,
+    _ kind: DatabaseKind, logger: Logger = testLogger, pki: Bool = false, cards: Bool = false, linkage: Bool = false, portal: Bool = false,
     _ body: @escaping @Sendable (Registry, TestEnvironment, any TestClientProtocol) async throws -> Void
 ) async throws {
     try await withTestRegistry(kind) { registry, environment in
@@ -97,7 +98,9 @@ func withRouter(
         let office = cards ? try makeTestCardOffice(registry, environment) : nil
         let hub = linkage ? try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock) : nil
         let log = linkage ? try TransparencyLog(database: registry.database, keys: environment.keys, clock: environment.clock.wallClock) : nil
-        let app = buildApplication(registry: registry, pki: publisher, cards: office, linkage: hub, log: log, configuration: .init(), logger: logger)
+        let resident = portal ? office.map { Portal(registry: registry, cards: $0, clock: environment.clock.wallClock) } : nil
+        let app = buildApplication(
+            registry: registry, pki: publisher, cards: office, linkage: hub, log: log, portal: resident, configuration: .init(), logger: logger)
         try await app.test(.router) { client in try await body(registry, environment, client) }
     }
 }

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MynaCore
 import MynaAudit
 import MynaLinkage
+import MynaPortal
 import MynaServer
 import MynaTestSupport
 import NIOCore
@@ -41,17 +42,18 @@ struct FuzzTests {
 
     @Test("no route answers 5xx to hostile input, signed in or not", arguments: DatabaseKind.available)
     func noServerErrors(kind: DatabaseKind) async throws {
-        try await withRouter(kind, pki: true, cards: true, linkage: true) { registry, environment, client in
+        try await withRouter(kind, pki: true, cards: true, linkage: true, portal: true) { registry, environment, client in
+            let office = try makeTestCardOffice(registry, environment, directory: "card-ca-routes")
             let (_, endpoints) = buildRouter(
-                registry: registry, pki: try makePublisher(environment, directory: "ca-routes"),
-                cards: try makeTestCardOffice(registry, environment, directory: "card-ca-routes"),
+                registry: registry, pki: try makePublisher(environment, directory: "ca-routes"), cards: office,
                 linkage: try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock),
-                log: try TransparencyLog(database: registry.database, keys: environment.keys))
+                log: try TransparencyLog(database: registry.database, keys: environment.keys), portal: Portal(registry: registry, cards: office))
             let clerk = try await API(client: client).signedIn(registry, environment, username: "fuzz")
             let fields = ["name", "nameKana", "address", "birthDate", "sex", "reason", "residentId", "purpose", "username",
                           "password", "totp", "number", "kind", "individualNumber", "destinationMunicipalityCode", "date",
                           "authority", "displayName", "role", "chipId", "authenticationKey", "signatureKey", "identityDocuments",
-                          "cardSerial", "pin", "code", "item", "task", "value"]
+                          "cardSerial", "pin", "code", "item", "task", "value", "withholdDays", "endpoint", "challengeId", "certificate",
+                          "signature"]
             var generator = SplitMix64(seed: 20_261_122)
             var failures: [String] = []
             var seen: Set<Int> = []

@@ -1,6 +1,7 @@
 import Foundation
 import MynaAudit
 import MynaLinkage
+import MynaPortal
 import MynaServer
 import MynaTestSupport
 import Testing
@@ -11,10 +12,11 @@ struct OpenAPITests {
     /// described, and every described operation is served.
     @Test func documentMatchesTheRouter() async throws {
         try await withTestRegistry(.sqlite) { registry, environment in
+            let office = try makeTestCardOffice(registry, environment)
             let (_, endpoints) = buildRouter(
-                registry: registry, cards: try makeTestCardOffice(registry, environment),
+                registry: registry, cards: office,
                 linkage: try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock),
-                log: try TransparencyLog(database: registry.database, keys: environment.keys))
+                log: try TransparencyLog(database: registry.database, keys: environment.keys), portal: Portal(registry: registry, cards: office))
             let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("../../Sources/MynaServer/Resources/openapi.json")
             let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])

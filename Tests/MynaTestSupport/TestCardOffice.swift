@@ -1,7 +1,11 @@
 public import Foundation
+import MynaCard
+public import MynaCardEmulator
 public import MynaCardOffice
+import MynaCore
 import MynaPKI
 public import MynaRegistry
+import X509
 
 /// A card office over `registry` with its own CAs, all on the test's clock, so tests
 /// can move time through card validity, renewal windows and expiry.
@@ -13,4 +17,40 @@ public func makeTestCardOffice(_ registry: Registry, _ environment: TestEnvironm
     let publisher = RevocationPublisher(
         authorities: authorities, ledger: SQLCertificateLedger(database: environment.database, clock: clock), clock: clock)
     return try CardOffice(registry: registry, publisher: publisher, keys: environment.keys, clock: clock)
+}
+
+/// A resident of 千代田区 holding an issued card: the virtual card (PINs 1234 and
+/// ABC123) and the certificates the counter wrote to it.
+public struct TestCardHolder: Sendable {
+    public let residentID: String
+    public let card: CardRecord
+    public let issued: IssuedCertificates
+    public var chip: VirtualCard
+
+    /// Issues a card to a new resident through the office, as a clerk at the counter.
+    public static func issue(
+        by office: CardOffice, name: String = "山田 太郎", nameKana: String = "ヤマダ タロウ", born: String = "1990-05-01"
+    ) async throws -> TestCardHolder {
+        let chiyoda = try MunicipalityCode("131016")
+        let clerk = RegistryActor.staff(id: "clerk-1", procedureID: "procedure-1")
+        let resident = try await office.registry.residents.register(
+            try BasicInfo(
+                name: name, nameKana: nameKana, address: try Address(municipality: chiyoda, text: "東京都千代田区丸の内1-2-3"),
+                birthDate: try CalendarDate(iso: born), sex: .male),
+            by: .system("test"), reason: "test").resident.id
+        let applied = try await office.apply(for: resident, by: clerk, within: chiyoda).card
+        let chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "ABC123"])
+        let keys = CardKeys(
+            chipID: chip.id,
+            authentication: try Certificate.PublicKey(derEncoded: chip.publicKey(for: .authentication)!.subjectPublicKeyInfoDER),
+            signature: try chip.publicKey(for: .signature).map { try Certificate.PublicKey(derEncoded: $0.subjectPublicKeyInfoDER) })
+        let issued = try await office.issue(applied.id, keys: keys, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
+        return TestCardHolder(residentID: resident, card: issued.card, issued: issued, chip: chip)
+    }
+
+    /// The card's authentication signature over `data`, after the PIN.
+    public mutating func authenticate(_ data: [UInt8], pin: String = "1234") throws -> [UInt8]? {
+        guard case .signed(let signature) = try chip.sign(digestInfo: DigestInfo.sha256(data), with: .authentication, pin: pin) else { return nil }
+        return signature
+    }
 }

@@ -36,8 +36,7 @@ public struct RelyingParties: Sendable {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty, trimmed.count <= 200 else { throw RelyingPartyError.invalidName }
         let party = RelyingParty(id: UUID().uuidString.lowercased(), name: trimmed, role: role)
-        let key = "rp_" + SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let key = "rp_" + Base64URL.randomToken()
         try await database.transaction { connection in
             try await connection.query(SQL(
                 "INSERT INTO relying_parties (id, name, role, key_hash, created_at) VALUES (?, ?, ?, ?, ?)",

@@ -117,7 +117,3 @@ enum AccessLog {
         }
     }
 }
-
-extension Date {
-    init(milliseconds: Int) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
-}

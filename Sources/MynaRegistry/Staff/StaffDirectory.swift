@@ -110,7 +110,7 @@ public struct StaffDirectory: Sendable {
             }
             throw RegistryError(.invalidCredentials, "the username, password or one-time code is wrong")
         }
-        let token = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64URLEncoded
+        let token = Base64URL.randomToken()
         let tokenHash = Array(SHA256.hash(data: Array(token.utf8)))
         let expires = nowMS + Int64(Self.sessionMaximumLength * 1000)
         try await database.transaction { connection in
@@ -258,13 +258,5 @@ public struct StaffDirectory: Sendable {
         Procedure(
             id: try row.string("id"), residentID: try row.string("resident_id"), purpose: try row.string("purpose"),
             openedAt: Date(milliseconds: try row.int("opened_at")), lastActivityAt: Date(milliseconds: try row.int("last_activity_at")))
-    }
-}
-
-extension Data {
-    /// RFC 4648 §5 base64url without padding: safe in headers and URLs.
-    var base64URLEncoded: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

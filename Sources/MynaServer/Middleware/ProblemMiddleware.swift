@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import MynaCardOffice
 import MynaLinkage
+import MynaPortal
 import MynaCore
 import MynaRegistry
 
@@ -37,6 +38,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as CardOfficeError {
             return try Problem.from(error).response(from: request, context: context)
         } catch let error as LinkageError {
+            return try Problem.from(error).response(from: request, context: context)
+        } catch let error as PortalError {
+            if error.code != .tooManyAttempts { RegistryMetrics.portalSignIn(error.code.rawValue) }
             return try Problem.from(error).response(from: request, context: context)
         } catch let error as HTTPError {
             let code = switch error.status {

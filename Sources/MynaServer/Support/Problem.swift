@@ -3,6 +3,7 @@ public import HTTPTypes
 public import Hummingbird
 import MynaCardOffice
 import MynaLinkage
+import MynaPortal
 import MynaRegistry
 
 /// An RFC 9457 problem document: the one shape of every error Myna returns. `code` is
@@ -90,5 +91,20 @@ extension Problem {
         case .invalidAllowList: .internalServerError
         }
         return Problem(status, code: error.code.rawValue, detail: error.message)
+    }
+}
+
+extension Problem {
+    static func from(_ error: PortalError) -> Problem {
+        let status: HTTPResponse.Status = switch error.code {
+        case .invalidCode, .challengeExpired: .notFound
+        case .challengeUsed: .conflict
+        case .signatureInvalid, .certificateNotAccepted, .certificateRevoked, .sessionRequired: .unauthorized
+        case .cardNotUsable, .holderNotEligible, .csrfFailed, .notApproved: .forbidden
+        case .tooManyAttempts: .tooManyRequests
+        }
+        var problem = Problem(status, code: error.code.rawValue, detail: error.message)
+        if error.code == .tooManyAttempts { problem.retryAfter = Int(CardSignIn.failureWindow / 1000) }
+        return problem
     }
 }

@@ -20,6 +20,10 @@ enum RegistryMetrics {
         Counter(label: "myna_linkage_exchanges_total", dimensions: [("outcome", outcome)]).increment()
     }
 
+    static func portalSignIn(_ outcome: String) {
+        Counter(label: "myna_portal_sign_ins_total", dimensions: [("outcome", outcome)]).increment()
+    }
+
     static func noticePush(_ outcome: String, count: Int) {
         Counter(label: "myna_linkage_notices_pushed_total", dimensions: [("outcome", outcome)]).increment(by: count)
     }

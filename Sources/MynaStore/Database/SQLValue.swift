@@ -71,4 +71,9 @@ public struct SQLRow: Sendable, Hashable {
         if case .null = self[name] { return nil }
         return try int(name)
     }
+
+    public func optionalBytes(_ name: String) throws -> [UInt8]? {
+        if case .null = self[name] { return nil }
+        return try bytes(name)
+    }
 }

@@ -10,7 +10,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments]
+    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal]
 
     /// Brings `database` to the latest schema; returns the versions it applied.
     @discardableResult
@@ -323,6 +323,48 @@ public enum Migrations {
     /// queues a notice for each subscriber holding a code for the person, in the same
     /// transaction (an outbox), so none is lost; each carries an idempotency key that
     /// stays the same on every redelivery, so a handler sees it once.
+    /// Mynaportal: residents' browser sessions (only token hashes kept) and sign-ins with
+    /// the card — a direct challenge, or a code the browser shows for the card to approve.
+    static let portal = Migration(version: 9, name: "portal", statements: [
+        """
+        CREATE TABLE portal_sessions (
+            token_hash {BLOB} PRIMARY KEY,
+            resident_id TEXT REFERENCES residents(id),
+            card_id TEXT REFERENCES cards(id),
+            csrf_token TEXT NOT NULL,
+            created_at {BIGINT} NOT NULL,
+            last_seen_at {BIGINT} NOT NULL,
+            expires_at {BIGINT} NOT NULL,
+            ended_at {BIGINT},
+            end_reason TEXT)
+        """,
+        "CREATE INDEX portal_sessions_by_resident ON portal_sessions (resident_id)",
+        """
+        CREATE TABLE portal_sign_ins (
+            id TEXT PRIMARY KEY,
+            code_hash {BLOB} UNIQUE,
+            session_hash {BLOB},
+            nonce {BLOB} NOT NULL,
+            return_to TEXT,
+            created_at {BIGINT} NOT NULL,
+            expires_at {BIGINT} NOT NULL,
+            challenged_at {BIGINT},
+            approved_at {BIGINT},
+            resident_id TEXT REFERENCES residents(id),
+            card_id TEXT REFERENCES cards(id),
+            consumed_at {BIGINT},
+            failures INTEGER NOT NULL)
+        """,
+        """
+        CREATE TABLE portal_sign_in_failures (
+            id {ID},
+            source_key {BLOB} NOT NULL,
+            reason TEXT NOT NULL,
+            occurred_at {BIGINT} NOT NULL)
+        """,
+        "CREATE INDEX portal_sign_in_failures_by_source ON portal_sign_in_failures (source_key, occurred_at)",
+    ])
+
     /// The allow-list learns which exchanges may be withheld from the person, and for how
     /// long (番号法 第23条); each loaded version records why, and its place in the log.
     /// Subscribers may name an endpoint that notices are pushed to.

@@ -212,17 +212,10 @@ struct AgencyClient {
 
     private func exchange(_ method: String, _ path: String, _ body: [String: Any]?) async throws -> (Data, Int) {
         let bytes = try body.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) } ?? Data()
-        guard let url = URL(string: server + path) else { throw ValidationError("bad server URL") }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        if body != nil {
-            request.httpBody = bytes
-            request.setValue("application/json", forHTTPHeaderField: "content-type")
-        }
         let assertion = try RequestAssertion.sign(
             agencyID: credential.agencyId, keyID: credential.keyId, key: key, method: method, path: path, body: Array(bytes), now: Date())
-        request.setValue("MynaAgency \(assertion)", forHTTPHeaderField: "authorization")
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return (data, (response as? HTTPURLResponse)?.statusCode ?? 0)
+        let (data, status, _) = try await JSONClient(server: server).exchange(
+            method, path, json: body == nil ? nil : bytes, headers: ["authorization": "MynaAgency \(assertion)"])
+        return (data, status)
     }
 }

@@ -9,7 +9,7 @@ import MynaStore
 struct CardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card", abstract: "A virtual My Number card (keys generated on the card, PINs enforced by it).",
-        subcommands: [New.self, Show.self, PublicKey.self, Keys.self, Install.self, ResetPIN.self, ExportCertificate.self, Sign.self])
+        subcommands: [New.self, Show.self, PublicKey.self, Keys.self, Install.self, ResetPIN.self, ExportCertificate.self, Sign.self, Login.self])
 
     struct CardOptions: ParsableArguments {
         @Option(help: "The card file.") var card: String
@@ -190,9 +190,7 @@ struct CardCommand: ParsableCommand {
 
         func run() throws {
             guard let data = FileManager.default.contents(atPath: input) else { throw ValidationError("cannot read \(input)") }
-            // DigestInfo for SHA-256 (RFC 8017 §9.2 note 1), as a card reader sends it.
-            let digestInfo: [UInt8] = [0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20]
-                + Array(SHA256.hash(data: data))
+            let digestInfo = DigestInfo.sha256(data)
             let kind = try key.kind()
             let pin = pin ?? ProcessInfo.processInfo.environment["MYNA_CARD_PIN"] ?? ""
             let result = try options.file().update { card in try card.sign(digestInfo: digestInfo, with: kind, pin: pin) }

@@ -6,6 +6,7 @@ import Metrics
 import MynaCardOffice
 import MynaLinkage
 import MynaRegistry
+import MynaPortal
 import MynaServer
 import Prometheus
 
@@ -35,7 +36,8 @@ func serve(
     let log = try store.openLog(registry: registry)
     try await log.sequence()
     let app = buildApplication(
-        registry: registry, cards: cards, linkage: linkage, log: log, configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
+        registry: registry, cards: cards, linkage: linkage, log: log, portal: Portal(registry: registry, cards: cards),
+        configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
         metrics: metrics, logger: logger)
     let database = try store.location.redacted
     logger.info("serving", metadata: ["address": "http://\(server.resolvedHost):\(server.resolvedPort)", "database": "\(database)"])

@@ -1,0 +1,24 @@
+public import MynaCardOffice
+public import MynaCore
+public import MynaPKI
+public import MynaRegistry
+
+/// Mynaportal (マイナポータル): what a resident does for themselves, signed in with the
+/// card — sessions, sign-in, and (built on them) the resident's pages, linkages and
+/// consents.
+public struct Portal: Sendable {
+    public let registry: Registry
+    public let cards: CardOffice
+    public let sessions: PortalSessions
+    public let signIn: CardSignIn
+    let clock: WallClock
+
+    public init(registry: Registry, cards: CardOffice, clock: WallClock = .system) {
+        self.registry = registry
+        self.cards = cards
+        self.clock = clock
+        sessions = PortalSessions(database: registry.database, clock: clock)
+        let verifier = CertificateVerifier(authorities: cards.publisher.authorities, ledger: cards.publisher.ledger, clock: clock)
+        signIn = CardSignIn(database: registry.database, clock: clock, verifier: verifier, sessions: sessions)
+    }
+}

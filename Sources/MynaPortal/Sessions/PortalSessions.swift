@@ -1,0 +1,98 @@
+import Crypto
+public import Foundation
+public import MynaCore
+public import MynaStore
+
+/// A browser's session with the portal. Every visitor gets one (it carries the CSRF
+/// token the sign-in form needs); signing in ends it and starts a new one for the
+/// resident — the token changes at sign-in, so a token planted before cannot ride it
+/// (session fixation, OWASP ASVS V3.2.1). Only a hash of the token is stored.
+///
+/// A session ends at sign-out, after `idleTimeout` without a request, and at
+/// `absoluteLifetime` whatever happens: a shared terminal left signed in (domain.md §8)
+/// closes itself.
+public struct PortalSession: Sendable, Hashable {
+    public let residentID: String?
+    public let cardID: String?
+    public let csrfToken: String
+    public let createdAt: Date
+    public let expiresAt: Date
+    public var signedIn: Bool { residentID != nil }
+}
+
+public struct PortalSessions: Sendable {
+    let database: any Database
+    let clock: WallClock
+    public static let idleTimeout: Int64 = 15 * 60_000
+    public static let absoluteLifetime: Int64 = 4 * 60 * 60_000
+
+    public init(database: any Database, clock: WallClock) {
+        self.database = database
+        self.clock = clock
+    }
+
+    /// A new session — anonymous, or for a resident who has just signed in with a card.
+    /// Returns the token (the cookie's value) and the session.
+    public func start(resident residentID: String? = nil, card cardID: String? = nil, on connection: (any SQLConnection)? = nil) async throws -> (token: String, session: PortalSession) {
+        let now = clock.milliseconds
+        let token = Base64URL.randomToken()
+        let session = PortalSession(
+            residentID: residentID, cardID: cardID, csrfToken: Base64URL.randomToken(), createdAt: Date(milliseconds: now),
+            expiresAt: Date(milliseconds: now + Self.absoluteLifetime))
+        let insert = SQL(
+            """
+            INSERT INTO portal_sessions (token_hash, resident_id, card_id, csrf_token, created_at, last_seen_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.blob(Self.hash(token)), SQLValue(residentID), SQLValue(cardID), .text(session.csrfToken), .integer(now), .integer(now),
+             .integer(now + Self.absoluteLifetime)])
+        if let connection {
+            try await connection.query(insert)
+        } else {
+            try await database.transaction { try await $0.query(insert) }
+        }
+        return (token, session)
+    }
+
+    /// The live session a token stands for, its idle clock reset; nil when unknown,
+    /// ended, idle too long or past its lifetime.
+    public func session(for token: String) async throws -> PortalSession? {
+        guard token.utf8.count <= 64 else { return nil }
+        let now = clock.milliseconds
+        let hash = Self.hash(token)
+        return try await database.transaction { connection -> PortalSession? in
+            guard let row = try await connection.first(SQL("SELECT * FROM portal_sessions WHERE token_hash = ?", [.blob(hash)])),
+                try row.optionalInt("ended_at") == nil
+            else { return nil }
+            guard now - Int64(try row.int("last_seen_at")) < Self.idleTimeout, now < Int64(try row.int("expires_at")) else {
+                try await connection.query(SQL(
+                    "UPDATE portal_sessions SET ended_at = ?, end_reason = 'timeout' WHERE token_hash = ?", [.integer(now), .blob(hash)]))
+                return nil
+            }
+            try await connection.query(SQL("UPDATE portal_sessions SET last_seen_at = ? WHERE token_hash = ?", [.integer(now), .blob(hash)]))
+            return PortalSession(
+                residentID: try row.optionalString("resident_id"), cardID: try row.optionalString("card_id"), csrfToken: try row.string("csrf_token"),
+                createdAt: Date(milliseconds: try row.int("created_at")), expiresAt: Date(milliseconds: try row.int("expires_at")))
+        }
+    }
+
+    /// Ends a session (sign-out, or replaced at sign-in).
+    public func end(_ token: String, reason: String, on connection: (any SQLConnection)? = nil) async throws {
+        let statement = SQL(
+            "UPDATE portal_sessions SET ended_at = ?, end_reason = ? WHERE token_hash = ? AND ended_at IS NULL",
+            [.integer(clock.milliseconds), .text(reason), .blob(Self.hash(token))])
+        if let connection {
+            try await connection.query(statement)
+        } else {
+            try await database.transaction { try await $0.query(statement) }
+        }
+    }
+
+    /// Whether a form's token is this session's, compared in constant time.
+    public static func csrfMatches(_ given: String, _ session: PortalSession) -> Bool {
+        let (a, b) = (Array(given.utf8), Array(session.csrfToken.utf8))
+        return a.count == b.count && zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func hash(_ token: String) -> [UInt8] { Array(SHA256.hash(data: Array(token.utf8))) }
+}

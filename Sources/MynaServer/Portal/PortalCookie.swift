@@ -1,0 +1,24 @@
+import Hummingbird
+
+/// The portal's session cookie. `__Host-` binds it to this host and path `/` (RFC 6265bis
+/// §4.1.3.2); `Secure` and `HttpOnly` keep it off plain connections and away from
+/// scripts; `SameSite=Lax` keeps it off cross-site form posts. Browsers treat loopback
+/// as a secure origin, so the same cookie works on `http://127.0.0.1` in development.
+enum PortalCookie {
+    static let name = "__Host-myna-portal"
+
+    static func set(_ token: String) -> String { "\(name)=\(token); Path=/; Secure; HttpOnly; SameSite=Lax" }
+
+    static let clear = "\(name)=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0"
+
+    /// The session token the request carries, if any.
+    static func token(in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name { return String(parts[1]) }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import MynaCore
+import MynaPortal
+
+/// The card's side of signing in to the portal, as JSON for the device holding the card
+/// (`myna card login`, `myna card sign-in`): ask for a challenge — bound to the code a
+/// browser shows, or for a direct sign-in — and answer it with the authentication
+/// certificate and the card's signature.
+struct PortalSignInController {
+    let portal: Portal
+
+    func register(routes: RouterGroup<MynaRequestContext>, book: EndpointBook) {
+        book.on(routes, .post, "/v1/portal/sign-in/challenges") { request, context in
+            let body = try await request.decodeJSON(as: ChallengeBody.self, context: context)
+            let challenge = if let code = body.code {
+                try await portal.signIn.challenge(forCode: code, source: context.clientAddress ?? "unknown")
+            } else {
+                try await portal.signIn.challenge()
+            }
+            return JSONResponse(status: .created, value: ChallengeView(
+                challengeId: challenge.id, nonce: Base64URL.encode(challenge.nonce), signingInput: Base64URL.encode(challenge.signingInput),
+                expiresAt: challenge.expiresAt))
+        }
+        book.on(routes, .post, "/v1/portal/sign-in/responses") { request, context in
+            let body = try await request.decodeJSON(as: SignInResponseBody.self, context: context)
+            guard let certificate = Data(base64Encoded: body.certificate), let signature = Data(base64Encoded: body.signature) else {
+                throw Problem(.unprocessableContent, code: "invalid-field", detail: "certificate and signature are base64")
+            }
+            let approval = try await portal.signIn.respond(
+                to: body.challengeId, certificateDER: Array(certificate), signature: Array(signature), source: context.clientAddress ?? "unknown")
+            RegistryMetrics.portalSignIn("success")
+            switch approval {
+            case .approved:
+                return try JSONResponse(value: SignInView(status: "approved", sessionToken: nil))
+                    .response(from: request, context: context)
+            case .signedIn(let token, _):
+                var response = try JSONResponse(value: SignInView(status: "signed-in", sessionToken: token)).response(from: request, context: context)
+                response.headers[.setCookie] = PortalCookie.set(token)
+                return response
+            }
+        }
+    }
+}
+
+struct ChallengeBody: RequestBody {
+    static let fields: Set<String> = ["code"]
+    let code: String?
+}
+
+struct SignInResponseBody: RequestBody {
+    static let fields: Set<String> = ["challengeId", "certificate", "signature"]
+    let challengeId: String
+    /// The authentication certificate, DER in base64.
+    let certificate: String
+    /// The card's RSA PKCS#1 v1.5 SHA-256 signature over the signing input, base64.
+    let signature: String
+}
+
+struct ChallengeView: Encodable, Sendable {
+    let challengeId: String
+    let nonce: String
+    /// What the card signs, base64url (see `SignInChallenge.signingInput`).
+    let signingInput: String
+    let expiresAt: Date
+}
+
+struct SignInView: Encodable, Sendable {
+    let status: String
+    /// A direct sign-in's session (also set as the portal cookie).
+    let sessionToken: String?
+}

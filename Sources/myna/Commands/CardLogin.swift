@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import MynaCardEmulator
+import MynaCore
+
+extension CardCommand {
+    /// The card's side of the portal's cross-device sign-in (like the real QR login).
+    struct Login: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Approve the sign-in a browser shows: the card signs the challenge bound to the code, after its 4-digit PIN.",
+            discussion: "The browser then completes the sign-in by itself. The code works once, for five minutes.")
+        @OptionGroup var options: CardOptions
+        @Option(help: "The user-authentication PIN (4 digits). Env: MYNA_CARD_PIN.") var pin: String?
+        @Option(help: "The code the browser shows, e.g. K7Q2-9XMP.") var code: String
+        @Option(help: "The portal's server.") var server = "http://127.0.0.1:8080"
+
+        func run() async throws {
+            let client = JSONClient(server: server)
+            let challenge = try await client.object("POST", "/v1/portal/sign-in/challenges", ["code": code])
+            try await CardSignature(options: options, pin: pin).answer(challenge, with: client)
+            print("approved: the browser signs in now")
+        }
+    }
+}
+
+/// Answers a sign-in challenge with the card: its authentication certificate and its
+/// signature over the challenge's signing input, made after the PIN.
+struct CardSignature {
+    let options: CardCommand.CardOptions
+    let pin: String?
+
+    /// Posts the answer; returns the server's JSON answer.
+    @discardableResult
+    func answer(_ challenge: [String: Any], with client: JSONClient) async throws -> [String: Any] {
+        guard let id = challenge["challengeId"] as? String, let input = (challenge["signingInput"] as? String).flatMap(Base64URL.decode) else {
+            throw UsageFailure("the server's challenge is malformed")
+        }
+        let pin = pin ?? ProcessInfo.processInfo.environment["MYNA_CARD_PIN"] ?? ""
+        let (certificate, result) = try options.file().update { card in
+            (card.certificate(for: .authentication), try card.sign(digestInfo: DigestInfo.sha256(input), with: .authentication, pin: pin))
+        }
+        guard let certificate else { throw UsageFailure("the card holds no authentication certificate yet: it is written at issuance") }
+        guard case .signed(let signature) = result else {
+            if case .refused(let verification) = result { throw CardRefusal(verification) }
+            throw UsageFailure("the card did not sign")
+        }
+        return try await client.object("POST", "/v1/portal/sign-in/responses", [
+            "challengeId": id, "certificate": Data(certificate).base64EncodedString(), "signature": Data(signature).base64EncodedString(),
+        ])
+    }
+}
