@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
     ],
     targets: [
         // Value types and rules, no I/O.
@@ -143,11 +144,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // OpenID Connect's rules: authorization requests, PKCE, scopes, pairwise subjects,
+        // tokens signed with jwt-kit. No I/O: MynaPortal keeps codes and consents.
+        .target(
+            name: "MynaOIDC",
+            dependencies: [
+                "MynaCore",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Mynaportal: residents' sessions, sign-in with the card, linkages, consents.
         .target(
             name: "MynaPortal",
             dependencies: [
-                "MynaCore", "MynaStore", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaAudit",
+                "MynaCore", "MynaStore", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaAudit", "MynaOIDC",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
@@ -202,6 +214,11 @@ let package = Package(
         .testTarget(
             name: "MynaRegistryTests",
             dependencies: ["MynaRegistry", "MynaStore", "MynaTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MynaOIDCTests",
+            dependencies: ["MynaOIDC", "MynaCore", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import MynaCore
 
 /// How a receiver knows a pushed batch of notices came from the hub, unchanged and
 /// recently: `Myna-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`,
@@ -28,8 +29,7 @@ public enum NoticeSignature {
             abs(now.timeIntervalSince1970 - Double(time)) <= tolerance
         else { return false }
         let expected = mac(body: body, secret: secret, time: time)
-        // Constant-time: compare every byte whatever the first difference.
-        return given.utf8.count == expected.utf8.count && zip(given.utf8, expected.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return constantTimeEqual(given.utf8, expected.utf8)
     }
 
     private static func mac(body: [UInt8], secret: [UInt8], time: Int64) -> String {

@@ -90,8 +90,7 @@ public struct PortalSessions: Sendable {
 
     /// Whether a form's token is this session's, compared in constant time.
     public static func csrfMatches(_ given: String, _ session: PortalSession) -> Bool {
-        let (a, b) = (Array(given.utf8), Array(session.csrfToken.utf8))
-        return a.count == b.count && zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        constantTimeEqual(given.utf8, session.csrfToken.utf8)
     }
 
     static func hash(_ token: String) -> [UInt8] { Array(SHA256.hash(data: Array(token.utf8))) }
