@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Value types and rules, no I/O.
@@ -118,7 +119,7 @@ let package = Package(
         .target(
             name: "MynaServer",
             dependencies: [
-                "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaPortal",
+                "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaPortal", "MynaPortalPages", "MynaOIDC",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -153,6 +154,13 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Mynaportal's pages: view models and mustache templates, Japanese and English.
+        .target(
+            name: "MynaPortalPages",
+            dependencies: [.product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("Templates"), .copy("Static/portal.css")],
             swiftSettings: swiftSettings
         ),
         // Mynaportal: residents' sessions, sign-in with the card, linkages, consents.
@@ -221,6 +229,7 @@ let package = Package(
             dependencies: ["MynaOIDC", "MynaCore", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "MynaPortalPagesTests", dependencies: ["MynaPortalPages"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MynaPortalTests",
             dependencies: ["MynaPortal", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard", "MynaCore"],

@@ -181,6 +181,21 @@ public struct LinkageHub: Sendable {
         }
     }
 
+    /// Every provider's copy of every item about the person: what the person sees of
+    /// themselves in the portal (自己情報).
+    public func items(of residentID: String) async throws -> [(item: DataItem, provider: Agency, value: String, updatedAt: Date)] {
+        try await database.read { connection in
+            try await connection.query(SQL(
+                """
+                SELECT i.item, i.value, i.updated_at, a.* FROM intermediate_items i JOIN agencies a ON a.id = i.provider_id
+                WHERE i.resident_id = ? ORDER BY i.item, i.updated_at DESC
+                """, [.text(residentID)])).compactMap { row in
+                guard let item = DataItem(rawValue: try row.string("item")) else { return nil }
+                return (item, try AgencyDirectory.agency(from: row), try row.string("value"), Date(milliseconds: try row.int("updated_at")))
+            }
+        }
+    }
+
     // MARK: Brokered queries
 
     /// What a requester gets back.

@@ -95,9 +95,14 @@ public struct TokenRequest: Hashable, Sendable {
     /// `invalid_client` (RFC 6749 §5.2) with the same message, so a caller cannot learn
     /// whether the id or the secret was wrong.
     public func authenticate(_ client: ClientRegistration) throws(OAuthError) {
+        try Self.authenticate(clientAuthentication, against: client)
+    }
+
+    /// The same check for any endpoint a client authenticates to (revocation, RFC 7009 §2.1).
+    public static func authenticate(_ authentication: ClientAuthentication, against client: ClientRegistration) throws(OAuthError) {
         let failure = OAuthError(.invalidClient, "client authentication failed")
-        guard client.clientID == clientID else { throw failure }
-        switch (client.clientType, clientAuthentication) {
+        guard client.clientID == authentication.clientID else { throw failure }
+        switch (client.clientType, authentication) {
         case (.confidential(let hash), .clientSecretBasic(_, let secret)),
             (.confidential(let hash), .clientSecretPost(_, let secret)):
             guard hash.matches(secret) else { throw failure }
@@ -106,6 +111,11 @@ public struct TokenRequest: Hashable, Sendable {
         case (.confidential, .none), (.public, .clientSecretBasic), (.public, .clientSecretPost):
             throw failure
         }
+    }
+
+    /// How the client authenticated, from a form body and the `Authorization` header.
+    public static func clientAuthentication(form: [String: String], authorization: String?) throws(OAuthError) -> ClientAuthentication {
+        try clientAuthentication(values: form, authorization: authorization)
     }
 
     private static func clientAuthentication(

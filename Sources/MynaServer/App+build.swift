@@ -3,7 +3,9 @@ public import Logging
 public import MynaAudit
 public import MynaCardOffice
 public import MynaLinkage
+public import MynaOIDC
 public import MynaPortal
+import MynaPortalPages
 public import MynaPKI
 public import MynaRegistry
 public import Prometheus
@@ -24,11 +26,11 @@ public struct ServerConfiguration: Sendable {
 /// examples): middleware, then the public routes, then the staff routes.
 public func buildApplication(
     registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
-    log: TransparencyLog? = nil, portal: Portal? = nil, configuration: ServerConfiguration, metrics: PrometheusCollectorRegistry? = nil,
-    logger: Logger
+    log: TransparencyLog? = nil, portal: Portal? = nil, oidc: OIDCProvider? = nil, configuration: ServerConfiguration,
+    metrics: PrometheusCollectorRegistry? = nil, logger: Logger
 ) -> some ApplicationProtocol {
     let (router, _) = buildRouter(
-        registry: registry, pki: pki ?? cards?.publisher, cards: cards, linkage: linkage, log: log, portal: portal, metrics: metrics)
+        registry: registry, pki: pki ?? cards?.publisher, cards: cards, linkage: linkage, log: log, portal: portal, oidc: oidc, metrics: metrics)
     var services: [any Service] = []
     if let cards { services.append(CardSweepService(office: cards, logger: logger)) }
     if let log { services.append(LogSequencerService(log: log, logger: logger)) }
@@ -43,7 +45,7 @@ public func buildApplication(
 /// The router, and the endpoints it serves (for the OpenAPI drift test).
 public func buildRouter(
     registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
-    log: TransparencyLog? = nil, portal: Portal? = nil, metrics: PrometheusCollectorRegistry? = nil
+    log: TransparencyLog? = nil, portal: Portal? = nil, oidc: OIDCProvider? = nil, metrics: PrometheusCollectorRegistry? = nil
 ) -> (Router<MynaRequestContextType>, [Endpoint]) {
     let router = Router(context: MynaRequestContext.self)
     let book = EndpointBook()
@@ -70,6 +72,12 @@ public func buildRouter(
     }
     if let portal {
         PortalSignInController(portal: portal).register(routes: routes, book: book)
+        // The pages and OpenID Connect speak HTML and their protocol's own errors, not
+        // the JSON API's: they are routed outside the API's book (docs/portal.md).
+        let renderer = try! PortalRenderer()
+        let pages = PortalController(portal: portal, linkage: linkage, log: log, oidc: oidc, renderer: renderer)
+        pages.register(router: router)
+        if let oidc { OIDCController(oidc: oidc, pages: pages).register(router: router) }
     }
     if let pki = pki ?? cards?.publisher {
         PKIController(publisher: pki, relyingParties: RelyingParties(database: registry.database)).register(routes: routes, book: book)

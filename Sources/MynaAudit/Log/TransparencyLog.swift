@@ -180,17 +180,34 @@ public actor TransparencyLog {
         }
     }
 
+    /// Where a record stands against the log.
+    public enum RecordCheck: Sendable, Hashable {
+        /// Its commitment is leaf `leafIndex` of the newest signed head, of `treeSize` leaves.
+        case verified(leafIndex: Int, treeSize: Int)
+        /// Not in a signed head yet (the sequencer runs every second).
+        case notYetLogged
+        /// The record, its salt or the log does not match: it was changed, swapped or moved.
+        case failed
+    }
+
     /// Whether a record, as stored now, is the one the log committed to: its commitment
     /// (from its canonical bytes and salt) equals its leaf's, and the leaf is included in
     /// the newest signed head. A record changed, swapped or moved after it was logged fails.
-    public func verify(kind: String, recordID: Int, record: [UInt8], salt: [UInt8]) async throws -> Bool {
-        guard let leaf = try await leaf(kind: kind, recordID: recordID), let head = try await latestHead(), leaf.leafIndex < Int(head.treeSize),
-            RecordCommitment.matches(commitment: leaf.commitment, record: record, salt: salt)
-        else { return false }
+    public func check(kind: String, recordID: Int, record: [UInt8], salt: [UInt8]) async throws -> RecordCheck {
+        guard let leaf = try await leaf(kind: kind, recordID: recordID), let head = try await latestHead(), leaf.leafIndex < Int(head.treeSize) else {
+            return .notYetLogged
+        }
+        guard RecordCommitment.matches(commitment: leaf.commitment, record: record, salt: salt) else { return .failed }
         let proof = try await tree.inclusionProof(leafIndex: leaf.leafIndex, treeSize: Int(head.treeSize))
-        return head.verify(publicKey: publicKey)
+        let included = head.verify(publicKey: publicKey)
             && MerkleTree.verifyInclusion(
                 leafHash: MerkleHash.leaf(leaf.commitment), index: leaf.leafIndex, treeSize: Int(head.treeSize), proof: proof, root: head.rootHash)
+        return included ? .verified(leafIndex: leaf.leafIndex, treeSize: Int(head.treeSize)) : .failed
+    }
+
+    public func verify(kind: String, recordID: Int, record: [UInt8], salt: [UInt8]) async throws -> Bool {
+        if case .verified = try await check(kind: kind, recordID: recordID, record: record, salt: salt) { return true }
+        return false
     }
 
     /// Recomputes the root of the newest head from the stored leaves alone, ignoring the

@@ -65,6 +65,8 @@ public enum AccessAction: String, Sendable, Hashable, Codable, CaseIterable {
     // The linkage hub (MynaLinkage).
     case agencyCodeAcquisition = "agency-code-acquisition"
     case linkageRefusal = "linkage-refusal"
+    /// Facts handed to a relying party the resident consented to (OpenID Connect userinfo).
+    case appDisclosure = "app-disclosure"
 }
 
 enum AccessLog {

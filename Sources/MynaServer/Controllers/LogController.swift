@@ -52,18 +52,23 @@ struct LogController {
         book.on(staff, .get, "/v1/residents/{id}/provision-records/{record}/evidence") { _, context in
             guard let linkage else { throw Problem(.notFound, code: "not-found", detail: "no such resource") }
             let id = try context.residentInProcedureOrAudit().id
-            guard let recordID = context.parameters.get("record").flatMap(Int.init),
-                let record = try await linkage.records(of: id, limit: 1000).first(where: { $0.id == recordID })
-            else { throw Problem(.notFound, code: "record-not-found", detail: "no such provision record for this person") }
-            guard let leaf = try await log.leaf(kind: ProvisionRecords.logKind, recordID: recordID), let head = try await log.latestHead(),
-                leaf.leafIndex < Int(head.treeSize)
-            else { throw Problem(.notFound, code: "not-yet-logged", detail: "the record is not yet in a signed tree head; try again in a second") }
-            let (_, path) = try await log.inclusionProof(leafHash: MerkleHash.leaf(leaf.commitment), treeSize: Int(head.treeSize))
-            return JSONResponse(value: EvidenceView(
-                kind: ProvisionRecords.logKind, record: String(decoding: record.canonicalBytes, as: UTF8.self),
-                salt: Data(record.salt).base64EncodedString(), leafIndex: leaf.leafIndex,
-                auditPath: path.map { Data($0).base64EncodedString() }, treeHead: head))
+            return JSONResponse(value: try await Self.evidence(of: context.parameters.get("record"), for: id, linkage: linkage, log: log))
         }
+    }
+
+    /// The evidence of one of the person's provision records (for the counter and the portal).
+    static func evidence(of recordParameter: String?, for residentID: String, linkage: LinkageHub, log: TransparencyLog) async throws -> EvidenceView {
+        guard let recordID = recordParameter.flatMap(Int.init),
+            let record = try await linkage.records(of: residentID, limit: 1000).first(where: { $0.id == recordID })
+        else { throw Problem(.notFound, code: "record-not-found", detail: "no such provision record for this person") }
+        guard let leaf = try await log.leaf(kind: ProvisionRecords.logKind, recordID: recordID), let head = try await log.latestHead(),
+            leaf.leafIndex < Int(head.treeSize)
+        else { throw Problem(.notFound, code: "not-yet-logged", detail: "the record is not yet in a signed tree head; try again in a second") }
+        let (_, path) = try await log.inclusionProof(leafHash: MerkleHash.leaf(leaf.commitment), treeSize: Int(head.treeSize))
+        return EvidenceView(
+            kind: ProvisionRecords.logKind, record: String(decoding: record.canonicalBytes, as: UTF8.self),
+            salt: Data(record.salt).base64EncodedString(), leafIndex: leaf.leafIndex,
+            auditPath: path.map { Data($0).base64EncodedString() }, treeHead: head)
     }
 
     private static func integer(_ request: Request, _ name: String) throws -> Int {

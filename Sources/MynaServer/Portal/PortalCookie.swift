@@ -12,13 +12,5 @@ enum PortalCookie {
     static let clear = "\(name)=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0"
 
     /// The session token the request carries, if any.
-    static func token(in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name { return String(parts[1]) }
-            }
-        }
-        return nil
-    }
+    static func token(in request: Request) -> String? { CookieJar.value(of: name, in: request) }
 }

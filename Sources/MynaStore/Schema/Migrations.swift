@@ -363,6 +363,59 @@ public enum Migrations {
             occurred_at {BIGINT} NOT NULL)
         """,
         "CREATE INDEX portal_sign_in_failures_by_source ON portal_sign_in_failures (source_key, occurred_at)",
+        // OpenID Connect: registered relying parties (secrets as hashes), requests waiting
+        // for the resident's decision, single-use codes (as hashes), consents and the
+        // access tokens issued under them (revocable one by one or with their consent).
+        """
+        CREATE TABLE oidc_clients (
+            client_id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            redirect_uris TEXT NOT NULL,
+            scopes TEXT NOT NULL,
+            secret_hash {BLOB},
+            sector TEXT NOT NULL,
+            created_at {BIGINT} NOT NULL,
+            revoked_at {BIGINT})
+        """,
+        """
+        CREATE TABLE oidc_requests (
+            id TEXT PRIMARY KEY,
+            resident_id TEXT NOT NULL REFERENCES residents(id),
+            query TEXT NOT NULL,
+            auth_time {BIGINT} NOT NULL,
+            created_at {BIGINT} NOT NULL,
+            expires_at {BIGINT} NOT NULL,
+            decided_at {BIGINT})
+        """,
+        """
+        CREATE TABLE oidc_consents (
+            id TEXT PRIMARY KEY,
+            client_id TEXT NOT NULL REFERENCES oidc_clients(client_id),
+            resident_id TEXT NOT NULL REFERENCES residents(id),
+            scopes TEXT NOT NULL,
+            granted_at {BIGINT} NOT NULL,
+            expires_at {BIGINT} NOT NULL,
+            revoked_at {BIGINT})
+        """,
+        "CREATE INDEX oidc_consents_by_resident ON oidc_consents (resident_id, granted_at)",
+        """
+        CREATE TABLE oidc_codes (
+            code_hash {BLOB} PRIMARY KEY,
+            consent_id TEXT NOT NULL REFERENCES oidc_consents(id),
+            resident_id TEXT NOT NULL REFERENCES residents(id),
+            grant_json TEXT NOT NULL,
+            expires_at {BIGINT} NOT NULL)
+        """,
+        """
+        CREATE TABLE oidc_tokens (
+            jti TEXT PRIMARY KEY,
+            consent_id TEXT NOT NULL REFERENCES oidc_consents(id),
+            client_id TEXT NOT NULL REFERENCES oidc_clients(client_id),
+            resident_id TEXT NOT NULL REFERENCES residents(id),
+            expires_at {BIGINT} NOT NULL,
+            revoked_at {BIGINT})
+        """,
+        "CREATE INDEX oidc_tokens_by_consent ON oidc_tokens (consent_id)",
     ])
 
     /// The allow-list learns which exchanges may be withheld from the person, and for how

@@ -27,6 +27,10 @@ public struct KeyStore: Sendable {
         case agencyCodes = "agency-codes"
         /// The transparency log's P-256 signing key (its 32-byte scalar): signs tree heads.
         case logSigning = "log-signing"
+        /// The OpenID provider's P-256 signing key (its 32-byte scalar): signs ID and access tokens.
+        case oidcSigning = "oidc-signing"
+        /// HMAC key deriving pairwise subjects: each relying party sees its own `sub`.
+        case pairwiseSubjects = "pairwise-subjects"
     }
 
     public let directory: URL?

@@ -50,6 +50,15 @@ struct Demo: AsyncParsableCommand {
             try await seedLinkage(&demo, hub: linkage, registry: registry)
         }
         demo.server = "http://\(server.resolvedHost):\(server.resolvedPort)"
+        if demo.oidcClients == nil {
+            // A relying party of the portal's OpenID provider, as a bank or a city's app would be.
+            let oidc = try await store.openOIDC(registry: registry, issuer: server.resolvedIssuer)
+            let (client, secret) = try await oidc.registerClient(
+                name: "みらい銀行 口座開設", redirectURIs: ["http://127.0.0.1:9999/callback"], scopes: ["openid", "name", "address", "birthdate", "gender"])
+            demo.oidcClients = [DemoOIDCClient(
+                name: client.name, clientId: client.clientID, clientSecret: secret, redirectUris: client.redirectURIs,
+                scopes: client.allowedScopes.map(\.rawValue).sorted(), issuer: server.resolvedIssuer)]
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try? FileManager.default.removeItem(at: file)
@@ -173,6 +182,17 @@ struct DemoFile: Codable {
     var residents: [DemoResidentEntry]
     /// The linkage network's demo agencies, each with its credential file.
     var agencies: [DemoAgency]?
+    /// Relying parties registered with the OpenID provider.
+    var oidcClients: [DemoOIDCClient]?
+}
+
+struct DemoOIDCClient: Codable {
+    let name: String
+    let clientId: String
+    let clientSecret: String?
+    let redirectUris: [String]
+    let scopes: [String]
+    let issuer: String
 }
 
 struct DemoResidentEntry: Codable {

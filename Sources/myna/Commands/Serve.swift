@@ -37,6 +37,7 @@ func serve(
     try await log.sequence()
     let app = buildApplication(
         registry: registry, cards: cards, linkage: linkage, log: log, portal: Portal(registry: registry, cards: cards),
+        oidc: try await store.openOIDC(registry: registry, issuer: server.resolvedIssuer),
         configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
         metrics: metrics, logger: logger)
     let database = try store.location.redacted

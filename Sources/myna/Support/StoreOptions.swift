@@ -4,6 +4,7 @@ import Logging
 import MynaAudit
 import MynaCardOffice
 import MynaLinkage
+import MynaPortal
 import MynaPKI
 import MynaRegistry
 import MynaStore
@@ -59,6 +60,11 @@ extension StoreOptions {
         try await LinkageHub.open(registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")))
     }
 
+    /// The OpenID provider, signing with this data directory's key.
+    func openOIDC(registry: Registry, issuer: String) async throws -> OIDCProvider {
+        try await OIDCProvider.open(registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")), issuer: issuer)
+    }
+
     /// The transparency log, signed with this data directory's log key.
     func openLog(registry: Registry) throws -> TransparencyLog {
         try TransparencyLog(database: registry.database, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")))
@@ -85,6 +91,11 @@ struct ServerOptions: ParsableArguments {
     var resolvedPKIURL: String {
         pkiURL ?? ProcessInfo.processInfo.environment["MYNA_PKI_URL"] ?? "http://\(resolvedHost):\(resolvedPort)/v1/pki"
     }
+
+    @Option(help: "The OpenID provider's issuer: the public base URL relying parties reach. Default http://<host>:<port>. Env: MYNA_ISSUER.")
+    var issuer: String?
+
+    var resolvedIssuer: String { issuer ?? ProcessInfo.processInfo.environment["MYNA_ISSUER"] ?? "http://\(resolvedHost):\(resolvedPort)" }
 
     var resolvedHost: String { host ?? ProcessInfo.processInfo.environment["MYNA_HOST"] ?? "127.0.0.1" }
     var resolvedPort: Int { port ?? ProcessInfo.processInfo.environment["MYNA_PORT"].flatMap(Int.init) ?? 8080 }

@@ -1,0 +1,138 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MynaOIDC
+import MynaPortal
+import MynaPortalPages
+import MynaRegistry
+
+/// The OpenID Connect provider's endpoints (OIDC Core, RFC 6749, RFC 7636, RFC 7009,
+/// RFC 8414): discovery, keys, the authorization endpoint with the consent screen, the
+/// token endpoint, UserInfo and revocation. Errors take each protocol's own shape — an
+/// error redirect, `{"error": …}`, or `WWW-Authenticate` — never the API's problem document.
+struct OIDCController {
+    let oidc: OIDCProvider
+    let pages: PortalController
+
+    func register(router: Router<MynaRequestContext>) {
+        router.get("/.well-known/openid-configuration") { _, _ in json(try oidc.discovery()) }
+        router.get("/oidc/jwks.json") { _, _ in json(oidc.jwks()) }
+        router.get("/oidc/authorize") { request, _ in try await authorize(request) }
+        router.post("/oidc/authorize/decision") { request, _ in
+            try await pages.form(request, signedIn: true) { visit, fields in
+                guard let residentID = visit.session.residentID, let requestID = fields["request"] else { return PortalHTML.seeOther("/portal") }
+                do {
+                    let location = try await oidc.decide(requestID, for: residentID, approve: fields["decision"] == "approve")
+                    return redirect(to: location)
+                } catch is OAuthError {
+                    return try pages.errorPage(visit, status: 400, .badRequest)
+                }
+            }
+        }
+        router.post("/oidc/token") { request, _ in
+            let body = try await request.body.collect(upTo: 16 << 10)
+            do {
+                var response = json(try await oidc.token(body: Data(buffer: body), authorization: request.headers[.authorization]))
+                response.headers[HTTPField.Name("Pragma")!] = "no-cache"
+                return response
+            } catch let error as OAuthError {
+                return oauthError(error)
+            }
+        }
+        router.get("/oidc/userinfo") { request, _ in try await userInfo(request) }
+        router.post("/oidc/userinfo") { request, _ in try await userInfo(request) }
+        router.post("/oidc/revoke") { request, _ in
+            let body = try await request.body.collect(upTo: 16 << 10)
+            do {
+                try await oidc.revoke(body: Data(buffer: body), authorization: request.headers[.authorization])
+                return Response(status: .ok, headers: [.cacheControl: "no-store"])
+            } catch let error as OAuthError {
+                return oauthError(error)
+            }
+        }
+    }
+
+    /// Validates the request; sends a visitor who is not signed in to sign in with the
+    /// card and back; then shows the consent screen for exactly what was asked.
+    private func authorize(_ request: Request) async throws -> Response {
+        let query = request.uri.query ?? ""
+        let validated: AuthorizationRequest
+        do {
+            validated = try await oidc.validate(query: query)
+        } catch let error as OAuthError {
+            // About the client or its redirect URI: never redirected (RFC 6749 §4.1.2.1).
+            guard let location = error.redirectURL(issuer: oidc.issuer) else {
+                return try await pages.page(request) { visit in try pages.errorPage(visit, status: 400, .badRequest) }
+            }
+            return redirect(to: location)
+        }
+        return try await pages.page(request) { visit in
+            guard let residentID = visit.session.residentID else {
+                if validated.prompt.contains(.none) {
+                    return redirect(to: validated.redirectURL(error: .loginRequired, description: "the resident is not signed in", issuer: oidc.issuer))
+                }
+                let back = "/oidc/authorize?" + query
+                return PortalHTML.seeOther("/portal/sign-in?return_to=" + FormURLEncoded.encodeComponent(back), setCookie: visit.setCookie)
+            }
+            let resident = try await pages.portal.registry.database.read { connection in
+                try await pages.portal.registry.residents.resident(residentID, on: connection, recording: nil, by: .resident(id: residentID), purpose: "")
+            }
+            let requestID = try await oidc.hold(query: query, for: residentID, authenticatedAt: visit.session.createdAt)
+            let facts = resident.facts
+            let subject = ConsentScreen.Claim(kind: .subject, value: visit.language == .ja ? "このアプリ専用の識別子" : "an identifier for this app only")
+            let scopes: [ConsentScreen.SharedScope] = validated.scopes.compactMap { scope in
+                switch scope {
+                case .openid: ConsentScreen.SharedScope(scope: .openid, claims: [subject])
+                case .name: ConsentScreen.SharedScope(scope: .name, claims: [.init(kind: .name, value: facts.name), .init(kind: .nameKana, value: facts.nameKana)])
+                case .address: ConsentScreen.SharedScope(scope: .address, claims: [.init(kind: .address, value: facts.address.text)])
+                case .birthdate: ConsentScreen.SharedScope(scope: .birthdate, claims: [.init(kind: .birthdate, value: facts.birthDate.description)])
+                case .gender: ConsentScreen.SharedScope(scope: .gender, claims: [.init(kind: .gender, value: facts.sex.oidcGender ?? "—")])
+                case .selfInformation: nil
+                }
+            }
+            let redirect = URL(string: validated.redirectURI)
+            let origin = redirect.flatMap { url in url.scheme.map { "\($0)://\(url.host ?? "")" + (url.port.map { ":\($0)" } ?? "") } }
+            let screen = ConsentScreen(
+                clientName: validated.client.name, redirectHost: redirect?.host ?? validated.redirectURI, scopes: scopes,
+                expiresAt: PortalFormat.time(Date().addingTimeInterval(Double(OIDCProvider.consentLifetime) / 1000), visit.language),
+                requestID: requestID)
+            return PortalHTML.response(
+                try pages.renderer.render(screen, layout: visit.layout(residentName: facts.name)), formAction: origin, setCookie: visit.setCookie)
+        }
+    }
+
+    private func userInfo(_ request: Request) async throws -> Response {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            return bearerChallenge(OAuthError(.invalidToken, "a bearer token is required"))
+        }
+        do {
+            return json(try await oidc.userInfo(bearer: String(header.dropFirst(7))))
+        } catch let error as OAuthError {
+            return bearerChallenge(error)
+        }
+    }
+
+    private func json(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// RFC 6749 §5.2; a failed client authentication also says how to authenticate.
+    private func oauthError(_ error: OAuthError) -> Response {
+        var response = json(error.json, status: HTTPResponse.Status(code: error.httpStatus))
+        if error.code == .invalidClient { response.headers[.wwwAuthenticate] = "Basic realm=\"myna\"" }
+        return response
+    }
+
+    /// RFC 6750 §3.
+    private func bearerChallenge(_ error: OAuthError) -> Response {
+        var response = json(error.json, status: .unauthorized)
+        response.headers[.wwwAuthenticate] = "Bearer error=\"\(error.code.rawValue)\""
+        return response
+    }
+
+    /// A redirect to the relying party: a URI checked against its registration.
+    private func redirect(to location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import MynaAudit
+import MynaCard
+import MynaCardOffice
+import MynaCore
+import MynaLinkage
+import MynaPortalPages
+
+/// How the portal writes the registry's values for a reader, in Japanese or English:
+/// times in Japan's time zone, items and outcomes in words.
+enum PortalFormat {
+    static func time(_ date: Date, _ language: PortalLanguage) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Tokyo")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let (y, m, d, h, mi) = (parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
+        return switch language {
+        case .ja: String(format: "%d年%d月%d日 %02d:%02d", y, m, d, h, mi)
+        case .en: String(format: "%04d-%02d-%02d %02d:%02d JST", y, m, d, h, mi)
+        }
+    }
+
+    static func day(_ date: CalendarDate, _ language: PortalLanguage) -> String {
+        let parts = date.description.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, language == .ja else { return date.description }
+        return "\(parts[0])年\(parts[1])月\(parts[2])日"
+    }
+
+    static func sex(_ sex: Sex) -> HomePage.Sex {
+        switch sex {
+        case .male: .male
+        case .female: .female
+        case .notKnown: .notKnown
+        case .notApplicable: .notApplicable
+        }
+    }
+
+    static func item(_ item: DataItem, _ language: PortalLanguage) -> String {
+        let (ja, en): (String, String) = switch item {
+        case .localTaxAssessment: ("地方税関係情報（課税所得・住民税額）", "Local tax assessment")
+        case .residentRecord: ("住民票関係情報", "Resident record")
+        case .household: ("世帯情報", "Household")
+        case .pensionBenefit: ("年金給付関係情報", "Pension benefits")
+        case .publicAssistance: ("生活保護関係情報", "Public assistance")
+        case .childAllowance: ("児童手当関係情報", "Child allowance")
+        case .healthInsurance: ("医療保険資格情報", "Health insurance")
+        }
+        return language == .ja ? ja : en
+    }
+
+    /// A provider's copy (a flat JSON object) as key–value rows.
+    static func fields(_ json: String) -> [HomePage.Field] {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any] else { return [] }
+        return object.keys.sorted().map { key in
+            let value = object[key].map { value -> String in
+                if let text = value as? String { return text }
+                if let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys]) {
+                    return String(decoding: data, as: UTF8.self)
+                }
+                return "\(value)"
+            } ?? ""
+            return HomePage.Field(key: key, value: value)
+        }
+    }
+
+    static func outcome(_ outcome: String, _ language: PortalLanguage) -> String {
+        if outcome == "provided" { return language == .ja ? "提供" : "provided" }
+        let code = outcome.replacingOccurrences(of: "refused:", with: "")
+        return language == .ja ? "提供せず（\(code)）" : "refused (\(code))"
+    }
+
+    static func logCheck(_ check: TransparencyLog.RecordCheck?) -> LogCheck {
+        switch check {
+        case .verified(let index, let size): .verified(leafIndex: index, treeSize: size)
+        case .failed: .failed
+        case .notYetLogged, nil: .notYetLogged
+        }
+    }
+
+    static func staff(_ language: PortalLanguage) -> String { language == .ja ? "窓口職員" : "counter staff" }
+    static func counter(_ language: PortalLanguage) -> String { language == .ja ? "市区町村窓口" : "municipal counter" }
+
+    static func cardStatus(_ status: CardStatus) -> CardPage.CardStatus {
+        switch status {
+        case .applied: .applied
+        case .active: .active
+        case .suspended: .suspended
+        case .abolished: .abolished
+        case .returned: .returned
+        case .expired: .expired
+        }
+    }
+
+    static func certificateStatus(_ certificate: CardCertificate, card: CardStatus, now: Date) -> CardPage.CertificateStatus {
+        if certificate.endedAt != nil { return card == .suspended ? .suspended : .revoked }
+        return certificate.notAfter < now ? .expired : .valid
+    }
+
+    static func consentNoticeTitle(revoked: Bool, _ language: PortalLanguage) -> String {
+        switch (revoked, language) {
+        case (false, .ja): "アプリへの情報提供に同意しました"
+        case (false, .en): "You consented to share information with an app"
+        case (true, .ja): "アプリへの同意を取り消しました"
+        case (true, .en): "You withdrew a consent to an app"
+        }
+    }
+
+    static func withheldNoticeTitle(_ language: PortalLanguage) -> String {
+        language == .ja ? "不開示期間が終了した情報提供等記録があります" : "A record withheld from you is now shown"
+    }
+}
