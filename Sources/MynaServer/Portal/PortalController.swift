@@ -214,9 +214,8 @@ struct PortalController {
     }
 
     private func refusals(_ visit: Visit, _ resident: Resident) async throws -> Response {
-        guard let linkage else { return PortalHTML.seeOther("/portal") }
-        let refused = Dictionary(try await linkage.refusals(of: resident.id).map { ($0.item, $0.refusedAt) }) { first, _ in first }
-        let items = linkage.allowList.refusableItems.sorted { $0.rawValue < $1.rawValue }.map { item in
+        let refused = Dictionary(try await linkage?.refusals(of: resident.id).map { ($0.item, $0.refusedAt) } ?? []) { first, _ in first }
+        let items = (linkage?.allowList.refusableItems ?? []).sorted { $0.rawValue < $1.rawValue }.map { item in
             RefusalsPage.Item(
                 item: item.rawValue, label: PortalFormat.item(item, visit.language), state: refused[item] == nil ? .allowed : .refused,
                 since: refused[item].map { PortalFormat.time($0, visit.language) })
