@@ -1,5 +1,6 @@
 public import MynaCardOffice
 public import MynaCore
+public import MynaLinkage
 public import MynaPKI
 public import MynaRegistry
 
@@ -11,12 +12,14 @@ public struct Portal: Sendable {
     public let cards: CardOffice
     public let sessions: PortalSessions
     public let signIn: CardSignIn
+    public let linkages: ResidentLinkages
     let clock: WallClock
 
-    public init(registry: Registry, cards: CardOffice, clock: WallClock = .system) {
+    public init(registry: Registry, cards: CardOffice, linkage: LinkageHub? = nil, clock: WallClock = .system) {
         self.registry = registry
         self.cards = cards
         self.clock = clock
+        linkages = ResidentLinkages(registry: registry, linkage: linkage, clock: clock)
         sessions = PortalSessions(database: registry.database, clock: clock)
         let verifier = CertificateVerifier(authorities: cards.publisher.authorities, ledger: cards.publisher.ledger, clock: clock)
         signIn = CardSignIn(database: registry.database, clock: clock, verifier: verifier, sessions: sessions)

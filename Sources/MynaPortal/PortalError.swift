@@ -15,6 +15,12 @@ public struct PortalError: Error, Sendable, Hashable, CustomStringConvertible {
         case sessionRequired = "portal-session-required"
         case csrfFailed = "csrf-check-failed"
         case notApproved = "sign-in-not-approved"
+        case invalidAccount = "invalid-account"
+        case invalidInsurance = "invalid-insurance"
+        case confirmationRequired = "confirmation-required"
+        case holderNameMismatch = "holder-name-mismatch"
+        case insuranceRecordNotFound = "insurance-record-not-found"
+        case insuranceFactsMismatch = "insurance-facts-mismatch"
     }
 
     public let code: Code

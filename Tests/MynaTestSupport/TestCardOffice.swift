@@ -2,7 +2,7 @@ public import Foundation
 import MynaCard
 public import MynaCardEmulator
 public import MynaCardOffice
-import MynaCore
+public import MynaCore
 import MynaPKI
 public import MynaRegistry
 import X509
@@ -23,6 +23,7 @@ public func makeTestCardOffice(_ registry: Registry, _ environment: TestEnvironm
 /// ABC123) and the certificates the counter wrote to it.
 public struct TestCardHolder: Sendable {
     public let residentID: String
+    public let number: IndividualNumber
     public let card: CardRecord
     public let issued: IssuedCertificates
     public var chip: VirtualCard
@@ -33,11 +34,12 @@ public struct TestCardHolder: Sendable {
     ) async throws -> TestCardHolder {
         let chiyoda = try MunicipalityCode("131016")
         let clerk = RegistryActor.staff(id: "clerk-1", procedureID: "procedure-1")
-        let resident = try await office.registry.residents.register(
+        let registered = try await office.registry.residents.register(
             try BasicInfo(
                 name: name, nameKana: nameKana, address: try Address(municipality: chiyoda, text: "東京都千代田区丸の内1-2-3"),
                 birthDate: try CalendarDate(iso: born), sex: .male),
-            by: .system("test"), reason: "test").resident.id
+            by: .system("test"), reason: "test")
+        let resident = registered.resident.id
         let applied = try await office.apply(for: resident, by: clerk, within: chiyoda).card
         let chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "ABC123"])
         let keys = CardKeys(
@@ -45,7 +47,7 @@ public struct TestCardHolder: Sendable {
             authentication: try Certificate.PublicKey(derEncoded: chip.publicKey(for: .authentication)!.subjectPublicKeyInfoDER),
             signature: try chip.publicKey(for: .signature).map { try Certificate.PublicKey(derEncoded: $0.subjectPublicKeyInfoDER) })
         let issued = try await office.issue(applied.id, keys: keys, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
-        return TestCardHolder(residentID: resident, card: issued.card, issued: issued, chip: chip)
+        return TestCardHolder(residentID: resident, number: registered.number, card: issued.card, issued: issued, chip: chip)
     }
 
     /// The card's authentication signature over `data`, after the PIN.

@@ -90,6 +90,17 @@ struct PortalController {
                 return PortalHTML.seeOther("/portal/refusals")
             }
         }
+        router.get("/portal/linkages") { request, _ in try await residentPage(request) { visit, resident in try await linkages(visit, resident) } }
+        router.post("/portal/linkages/account") { request, _ in
+            try await form(request, signedIn: true) { visit, fields in
+                try await submitAccount(visit, fields)
+            }
+        }
+        router.post("/portal/linkages/insurance") { request, _ in
+            try await form(request, signedIn: true) { visit, fields in
+                try await submitInsurance(visit, fields)
+            }
+        }
         router.get("/portal/card-return") { request, _ in
             try await residentPage(request) { visit, resident in
                 PortalHTML.response(try renderer.render(CardReturnPage(), layout: visit.layout(residentName: resident.facts.name)), setCookie: visit.setCookie)
@@ -223,6 +234,85 @@ struct PortalController {
         return PortalHTML.response(try renderer.render(RefusalsPage(items: items), layout: visit.layout(residentName: resident.facts.name)), setCookie: visit.setCookie)
     }
 
+    private func linkages(
+        _ visit: Visit, _ resident: Resident, accountForm: LinkagesPage.AccountForm = .init(), insuranceForm: LinkagesPage.InsuranceForm = .init(),
+        flash: FlashMessage? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let account = try await portal.linkages.account(of: resident.id).map { registered in
+            LinkagesPage.RegisteredAccount(
+                bankCode: registered.details.bankCode, branchCode: registered.details.branchCode,
+                accountType: registered.details.accountType == .current ? .current : .ordinary, accountNumber: registered.details.accountNumber,
+                holderNameKana: registered.details.holderKana, registeredAt: PortalFormat.time(registered.registeredAt, visit.language),
+                confirmedBy: registered.confirmedBy == "portal" ? .inPortal : .atCounter)
+        }
+        let insurance = try await portal.linkages.insurance(of: resident.id).map { linked in
+            LinkagesPage.InsuranceLinkage(
+                insurerName: linked.providerName ?? "—", insurerNumber: linked.details.insurerNumber, symbol: linked.details.symbol,
+                number: linked.details.number, branchNumber: linked.details.branchNumber, linkedAt: PortalFormat.time(linked.registeredAt, visit.language),
+                confirmedBy: linked.confirmedBy == "portal" ? .inPortal : .atCounter)
+        }
+        let page = LinkagesPage(account: account, accountForm: accountForm, insurance: insurance, insuranceForm: insuranceForm)
+        return PortalHTML.response(
+            try renderer.render(page, layout: visit.layout(residentName: resident.facts.name, flash: flash)), status: status, setCookie: visit.setCookie)
+    }
+
+    /// A refused registration comes back as the form, filled in as sent, with the reason
+    /// next to the field it concerns; the confirmation is asked again, never pre-answered.
+    private func submitAccount(_ visit: Visit, _ fields: [String: String]) async throws -> Response {
+        guard let residentID = visit.session.residentID else { return PortalHTML.seeOther("/portal/sign-in") }
+        let resident = try await ownRecord(residentID)
+        var form = LinkagesPage.AccountForm(
+            bankCode: fields["bankCode"] ?? "", branchCode: fields["branchCode"] ?? "",
+            accountType: fields["accountType"] == "current" ? .current : (fields["accountType"] == "ordinary" ? .ordinary : nil),
+            accountNumber: fields["accountNumber"] ?? "", holderNameKana: fields["holderNameKana"] ?? "")
+        do {
+            let account = try PublicFundAccount(
+                bankCode: form.bankCode, branchCode: form.branchCode, accountType: form.accountType == .current ? .current : .ordinary,
+                accountNumber: form.accountNumber, holderKana: form.holderNameKana)
+            try await portal.linkages.registerAccount(account, for: residentID, confirmed: Self.answer(fields["confirm"]), by: .resident(residentID))
+            return PortalHTML.seeOther("/portal/linkages")
+        } catch let error as PortalError {
+            let field: LinkagesPage.AccountForm.Field = switch error.code {
+            case .holderNameMismatch: .holderNameKana
+            case .confirmationRequired: .confirmation
+            default: .accountNumber
+            }
+            form.errors[field] = .verbatim(PortalFormat.refusal(error, visit.language))
+            return try await linkages(visit, resident, accountForm: form, status: .unprocessableContent)
+        }
+    }
+
+    private func submitInsurance(_ visit: Visit, _ fields: [String: String]) async throws -> Response {
+        guard let residentID = visit.session.residentID else { return PortalHTML.seeOther("/portal/sign-in") }
+        let resident = try await ownRecord(residentID)
+        var form = LinkagesPage.InsuranceForm(
+            insurerNumber: fields["insurerNumber"] ?? "", symbol: fields["symbol"] ?? "", number: fields["number"] ?? "",
+            branchNumber: fields["branchNumber"] ?? "")
+        do {
+            let identifiers = try InsuranceIdentifiers(
+                insurerNumber: form.insurerNumber, symbol: form.symbol, number: form.number, branchNumber: form.branchNumber.isEmpty ? nil : form.branchNumber)
+            try await portal.linkages.linkInsurance(identifiers, for: residentID, confirmed: Self.answer(fields["confirm"]), by: .resident(residentID))
+            return PortalHTML.seeOther("/portal/linkages")
+        } catch let error as PortalError {
+            form.errors[error.code == .confirmationRequired ? .confirmation : .insurerNumber] = .verbatim(PortalFormat.refusal(error, visit.language))
+            return try await linkages(visit, resident, insuranceForm: form, status: .unprocessableContent)
+        }
+    }
+
+    static func answer(_ value: String?) -> Bool? {
+        switch value {
+        case "yes": true
+        case "no": false
+        default: nil
+        }
+    }
+
+    private func ownRecord(_ residentID: String) async throws -> Resident {
+        try await portal.registry.database.read { connection in
+            try await portal.registry.residents.resident(residentID, on: connection, recording: nil, by: .resident(id: residentID), purpose: "")
+        }
+    }
+
     private func agencyNames(_ ids: [String]) async throws -> [String: String] {
         guard let linkage else { return [:] }
         var names: [String: String] = [:]
@@ -251,10 +341,7 @@ struct PortalController {
                 let back = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
                 return PortalHTML.seeOther("/portal/sign-in?return_to=" + FormURLEncoded.encodeComponent(back), setCookie: visit.setCookie)
             }
-            let resident = try await portal.registry.database.read { connection in
-                try await portal.registry.residents.resident(residentID, on: connection, recording: nil, by: .resident(id: residentID), purpose: "")
-            }
-            return try await body(visit, resident)
+            return try await body(visit, try await ownRecord(residentID))
         }
     }
 

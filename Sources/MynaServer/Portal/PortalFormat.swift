@@ -4,6 +4,7 @@ import MynaCard
 import MynaCardOffice
 import MynaCore
 import MynaLinkage
+import MynaPortal
 import MynaPortalPages
 
 /// How the portal writes the registry's values for a reader, in Japanese or English:
@@ -103,6 +104,19 @@ enum PortalFormat {
         case (true, .ja): "アプリへの同意を取り消しました"
         case (true, .en): "You withdrew a consent to an app"
         }
+    }
+
+    /// Why a linkage was not registered, for the resident.
+    static func refusal(_ error: PortalError, _ language: PortalLanguage) -> String {
+        let (ja, en): (String, String) = switch error.code {
+        case .confirmationRequired: ("ご本人のものであることの確認（はい）が必要です。何も登録していません。", "Confirm that it is your own (yes). Nothing was registered.")
+        case .holderNameMismatch: ("口座名義（カナ）がご本人のフリガナと一致しません。登録していません。", "The account holder's name does not match your name's reading. Nothing was registered.")
+        case .insuranceRecordNotFound: ("この記号・番号の資格情報が保険者から登録されていません。", "Your insurer has no record with these identifiers for you.")
+        case .insuranceFactsMismatch: ("保険者の記録が住民票の基本4情報と一致しません（\(error.message.components(separatedBy: ": ").last ?? "")）。登録していません。保険者にお問い合わせください。",
+                                       "The insurer's record does not match your resident record (\(error.message.components(separatedBy: ": ").last ?? "")). Nothing was linked; please contact your insurer.")
+        default: ("入力内容を確認してください。", "Please check what you entered.")
+        }
+        return language == .ja ? ja : en
     }
 
     static func withheldNoticeTitle(_ language: PortalLanguage) -> String {

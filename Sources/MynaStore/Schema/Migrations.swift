@@ -416,6 +416,41 @@ public enum Migrations {
             revoked_at {BIGINT})
         """,
         "CREATE INDEX oidc_tokens_by_consent ON oidc_tokens (consent_id)",
+        // 公金受取口座 and the health-insurance linkage, with every confirmation answer (確認書).
+        """
+        CREATE TABLE public_fund_accounts (
+            resident_id TEXT PRIMARY KEY REFERENCES residents(id),
+            bank_code TEXT NOT NULL,
+            branch_code TEXT NOT NULL,
+            account_type TEXT NOT NULL,
+            account_number TEXT NOT NULL,
+            holder_kana TEXT NOT NULL,
+            registered_at {BIGINT} NOT NULL,
+            confirmed_by TEXT NOT NULL,
+            procedure_id TEXT)
+        """,
+        """
+        CREATE TABLE insurance_links (
+            resident_id TEXT PRIMARY KEY REFERENCES residents(id),
+            provider_id TEXT REFERENCES agencies(id),
+            insurer_number TEXT NOT NULL,
+            symbol TEXT NOT NULL,
+            number TEXT NOT NULL,
+            branch_number TEXT,
+            linked_at {BIGINT} NOT NULL,
+            confirmed_by TEXT NOT NULL,
+            procedure_id TEXT)
+        """,
+        """
+        CREATE TABLE linkage_confirmations (
+            id {ID},
+            resident_id TEXT NOT NULL REFERENCES residents(id),
+            kind TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            confirmed_by TEXT NOT NULL,
+            procedure_id TEXT,
+            answered_at {BIGINT} NOT NULL)
+        """,
     ])
 
     /// The allow-list learns which exchanges may be withheld from the person, and for how

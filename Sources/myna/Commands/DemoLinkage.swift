@@ -59,8 +59,12 @@ extension Demo {
             try await register(.residentRegistry, .residentRecord, ["status": "registered", "municipalityCode": resident.municipalityCode])
             try await register(.residentRegistry, .household, ["householdSize": 1 + Int(random.next() % 4), "relationship": age < 18 ? "子" : "世帯主"])
             if age >= 65 { try await register(.pension, .pensionBenefit, ["annualBenefitYen": 600_000 + Int(random.next() % 150) * 10_000]) }
+            // The insurer's record of its member, with the member's facts as the insurer holds them:
+            // what linking the insurance to the card checks against the register.
             try await register(.healthInsurer, .healthInsurance, [
-                "insurerNumber": "01130012", "symbol": "1234", "eligible": true, "copaymentPercent": age >= 75 ? 10 : (age >= 70 ? 20 : 30),
+                "insurerNumber": "01130012", "symbol": "1234", "number": String(format: "%05d", index + 1), "eligible": true,
+                "copaymentPercent": age >= 75 ? 10 : (age >= 70 ? 20 : 30), "name": resident.name, "nameKana": resident.nameKana,
+                "birthDate": resident.birthDate, "sex": resident.sex,
             ])
             demo.residents[index].codes = codes
             progress.update(index + 1)

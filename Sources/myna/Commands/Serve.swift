@@ -36,7 +36,7 @@ func serve(
     let log = try store.openLog(registry: registry)
     try await log.sequence()
     let app = buildApplication(
-        registry: registry, cards: cards, linkage: linkage, log: log, portal: Portal(registry: registry, cards: cards),
+        registry: registry, cards: cards, linkage: linkage, log: log, portal: Portal(registry: registry, cards: cards, linkage: linkage),
         oidc: try await store.openOIDC(registry: registry, issuer: server.resolvedIssuer),
         configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
         metrics: metrics, logger: logger)
