@@ -18,7 +18,7 @@ import _CryptoExtras
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure issuance, validation, import and lookup against same-run references.",
-        subcommands: [Numbers.self, Registry.self, PKI.self, Cards.self, Linkage.self])
+        subcommands: [Numbers.self, Registry.self, PKI.self, Cards.self, Linkage.self, PortalBench.self])
 
     struct Numbers: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Numbers issued and check digits validated per second, on one core.")
@@ -459,32 +459,39 @@ extension Bench {
                 """)
         }
 
-        /// Runs `count` calls of `body` with `concurrency` in flight; their rate and latencies.
         private func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) async throws -> Void) async throws -> (rate: Double, p50: Double, p99: Double) {
-            let start = ContinuousClock.now
-            let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-                for worker in 0..<concurrency {
-                    group.addTask {
-                        var mine: [Double] = []
-                        var index = worker
-                        while index < count {
-                            let begin = ContinuousClock.now
-                            try await body(index)
-                            mine.append((ContinuousClock.now - begin).seconds)
-                            index += concurrency
-                        }
-                        return mine
-                    }
-                }
-                return try await group.reduce(into: []) { $0 += $1 }.sorted()
-            }
-            let elapsed = (ContinuousClock.now - start).seconds
-            return (Double(count) / elapsed, latencies[latencies.count / 2], latencies[min(latencies.count - 1, latencies.count * 99 / 100)])
+            try await measureConcurrently(count, concurrency: concurrency, body)
         }
     }
 }
 
-private func milli(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
+/// Runs `count` calls of `body` with `concurrency` in flight; their rate and latencies
+/// (p50, p99 in seconds).
+func measureConcurrently(
+    _ count: Int, concurrency: Int, _ body: @escaping @Sendable (Int) async throws -> Void
+) async throws -> (rate: Double, p50: Double, p99: Double) {
+    let start = ContinuousClock.now
+    let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+        for worker in 0..<concurrency {
+            group.addTask {
+                var mine: [Double] = []
+                var index = worker
+                while index < count {
+                    let begin = ContinuousClock.now
+                    try await body(index)
+                    mine.append((ContinuousClock.now - begin).seconds)
+                    index += concurrency
+                }
+                return mine
+            }
+        }
+        return try await group.reduce(into: []) { $0 += $1 }.sorted()
+    }
+    let elapsed = (ContinuousClock.now - start).seconds
+    return (Double(count) / elapsed, latencies[latencies.count / 2], latencies[min(latencies.count - 1, latencies.count * 99 / 100)])
+}
+
+func milli(_ seconds: Double) -> String { String(format: "%.2f ms", seconds * 1000) }
 
 /// A clock offset a benchmark moves to reach a renewal window.
 final class ClockOffset: @unchecked Sendable {
@@ -498,7 +505,7 @@ final class ClockOffset: @unchecked Sendable {
 
 /// A registry in a throwaway data directory (SQLite there, or the empty PostgreSQL
 /// database given), with logging quiet so it does not weigh on the measurement.
-private func openBenchRegistry(in directory: URL, database: String?) async throws -> MynaRegistry.Registry {
+func openBenchRegistry(in directory: URL, database: String?) async throws -> MynaRegistry.Registry {
     var store = StoreOptions()
     store.dataDir = directory.path
     store.database = database
@@ -515,7 +522,7 @@ private func rate(_ count: Int, _ body: (Int) -> Void) -> Double {
     return Double(count) / (clock.now - start).seconds
 }
 
-private func format(_ value: Double) -> String {
+func format(_ value: Double) -> String {
     let digits = String(Int(value.rounded()))
     var out = ""
     for (index, character) in digits.reversed().enumerated() {
