@@ -32,11 +32,13 @@ public struct ProviderMetadata: Sendable, Encodable {
 
     /// - Parameters:
     ///   - issuer: an `https` URL with no query or fragment (RFC 8414 §2), exactly as it
-    ///     appears in `iss`. Endpoints are placed under it.
+    ///     appears in `iss` — or `http` on loopback, for development and tests on one
+    ///     machine. Endpoints are placed under it.
     ///   - dataItems: the self-information items, advertised as `self:<item>` scopes.
     public init(issuer: String, dataItems: Set<String>) throws(ProviderMetadataError) {
         guard let components = URLComponents(string: issuer),
-            components.scheme == "https", components.host?.isEmpty == false,
+            components.scheme == "https" || (components.scheme == "http" && ["127.0.0.1", "localhost", "::1"].contains(components.host ?? "")),
+            components.host?.isEmpty == false,
             components.query == nil, components.fragment == nil
         else { throw .invalidIssuer }
         let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer

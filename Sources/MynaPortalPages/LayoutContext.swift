@@ -7,6 +7,9 @@ public struct LayoutContext: Sendable {
     /// The request path without its query (`/portal/usage`). It marks the current
     /// navigation item and is the target of the language switch link.
     public var currentPath: String
+    /// The request's query, as received (percent-encoded): the language switch keeps it,
+    /// so switching on the consent screen or a sign-in page does not lose the request.
+    public var currentQuery: String?
     public var signedIn: Bool
     public var residentName: String?
     /// Put in a hidden `csrf` field of every POST form, the sign-out form included.
@@ -17,6 +20,7 @@ public struct LayoutContext: Sendable {
         language: PortalLanguage,
         title: PortalText? = nil,
         currentPath: String,
+        currentQuery: String? = nil,
         signedIn: Bool,
         residentName: String? = nil,
         csrfToken: String,
@@ -25,6 +29,7 @@ public struct LayoutContext: Sendable {
         self.language = language
         self.title = title
         self.currentPath = currentPath
+        self.currentQuery = currentQuery
         self.signedIn = signedIn
         self.residentName = residentName
         self.csrfToken = csrfToken

@@ -41,6 +41,7 @@ public struct OIDCProvider: Sendable {
     public static func open(registry: Registry, keys: KeyStore, issuer: String, clock: WallClock = .system) async throws -> OIDCProvider {
         let signer = try await TokenSigner(issuer: issuer, privateKey: P256.Signing.PrivateKey(rawRepresentation: try keys.bytes(.oidcSigning)))
         guard let pairwise = PairwiseSubject(key: try keys.key(.pairwiseSubjects)) else { throw KeyStoreError.malformedKey("pairwise-subjects") }
+        _ = try ProviderMetadata(issuer: issuer, dataItems: dataItems)  // a bad issuer fails here, not on every discovery request
         return OIDCProvider(issuer: issuer, signer: signer, pairwise: pairwise, registry: registry, clock: clock)
     }
 
@@ -144,11 +145,19 @@ public struct OIDCProvider: Sendable {
         guard let client = try await client(request.clientID) else { throw OAuthError(.invalidClient, "unknown client") }
         try request.authenticate(client)
         let now = clock.milliseconds
+        // A code is used once: marked, not deleted, so that a second use is seen for what it
+        // is — the code was stolen or replayed — and the tokens it bought are revoked
+        // (RFC 6749 §4.1.2).
         let taken = try await database.transaction { connection -> (grant: String, consent: String, resident: String)? in
+            let hash = Array(AuthorizationCode.lookupKey(for: request.code))
             guard let row = try await connection.first(SQL(
-                "DELETE FROM oidc_codes WHERE code_hash = ? RETURNING grant_json, consent_id, resident_id",
-                [.blob(Array(AuthorizationCode.lookupKey(for: request.code)))]))
-            else { return nil }
+                "UPDATE oidc_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL RETURNING grant_json, consent_id, resident_id",
+                [.integer(now), .blob(hash)]))
+            else {
+                try await connection.query(SQL(
+                    "UPDATE oidc_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND code_hash = ?", [.integer(now), .blob(hash)]))
+                return nil
+            }
             return (try row.string("grant_json"), try row.string("consent_id"), try row.string("resident_id"))
         }
         guard let taken, let grant = try? JSONDecoder().decode(AuthorizationGrant.self, from: Data(taken.grant.utf8)) else {
@@ -163,9 +172,9 @@ public struct OIDCProvider: Sendable {
             issuedAt: Date(milliseconds: now))
         try await database.transaction { connection in
             try await connection.query(SQL(
-                "INSERT INTO oidc_tokens (jti, consent_id, client_id, resident_id, expires_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO oidc_tokens (jti, consent_id, client_id, resident_id, code_hash, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [.text(access.claims.jwtID), .text(taken.consent), .text(client.clientID), .text(taken.resident),
-                 .integer(Int64(access.claims.expiresAt.timeIntervalSince1970 * 1000))]))
+                 .blob(Array(AuthorizationCode.lookupKey(for: request.code))), .integer(Int64(access.claims.expiresAt.timeIntervalSince1970 * 1000))]))
         }
         return try TokenResponse(accessToken: access, idToken: idToken).json()
     }

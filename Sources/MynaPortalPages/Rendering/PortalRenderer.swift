@@ -62,7 +62,7 @@ public struct PortalRenderer: Sendable {
         return [
             "language": layout.language.rawValue,
             "otherLanguage": other.rawValue,
-            "languageSwitchHref": "\(path)?lang=\(other.rawValue)",
+            "languageSwitchHref": Self.languageSwitch(path: path, query: layout.currentQuery, to: other),
             "title": try values.text(layout.title ?? pageTitle),
             "signedIn": layout.signedIn,
             "residentName": layout.residentName.map { $0 as Any } ?? NSNull(),
@@ -70,6 +70,12 @@ public struct PortalRenderer: Sendable {
             "nav": nav,
             "flash": flash,
         ]
+    }
+
+    /// The same page in the other language: the query kept (its own `lang` dropped).
+    static func languageSwitch(path: String, query: String?, to language: PortalLanguage) -> String {
+        let kept = (query ?? "").split(separator: "&").filter { !$0.hasPrefix("lang=") && !$0.contains("#") && !$0.contains(" ") }
+        return path + "?" + (kept + ["lang=\(language.rawValue)"]).joined(separator: "&")
     }
 
     /// The current path as links may use it: the query dropped, and anything that is not a

@@ -16,6 +16,7 @@ struct OIDCController {
 
     func register(router: Router<MynaRequestContext>) {
         router.get("/.well-known/openid-configuration") { _, _ in json(try oidc.discovery()) }
+        router.get("/.well-known/oauth-authorization-server") { _, _ in json(try oidc.discovery()) }
         router.get("/oidc/jwks.json") { _, _ in json(oidc.jwks()) }
         router.get("/oidc/authorize") { request, _ in try await authorize(request) }
         router.post("/oidc/authorize/decision") { request, _ in
@@ -67,12 +68,23 @@ struct OIDCController {
             return redirect(to: location)
         }
         return try await pages.page(request) { visit in
-            guard let residentID = visit.session.residentID else {
+            // A sign-in is fresh enough unless the app asks for a new one (prompt=login) or
+            // for one within max_age seconds (OIDC Core §3.1.2.1).
+            let age = Date().timeIntervalSince(visit.session.createdAt)
+            let stale = validated.prompt.contains(.login) || validated.maxAge.map { age > Double($0) } ?? false
+            guard let residentID = visit.session.residentID, !stale else {
                 if validated.prompt.contains(.none) {
-                    return redirect(to: validated.redirectURL(error: .loginRequired, description: "the resident is not signed in", issuer: oidc.issuer))
+                    return redirect(to: validated.redirectURL(error: .loginRequired, description: "the resident must sign in with the card", issuer: oidc.issuer))
                 }
-                let back = "/oidc/authorize?" + query
-                return PortalHTML.seeOther("/portal/sign-in?return_to=" + FormURLEncoded.encodeComponent(back), setCookie: visit.setCookie)
+                // Back to this request once signed in — without prompt=login, which the new
+                // sign-in has just satisfied (else it would ask again, for ever).
+                let back = "/oidc/authorize?" + query.split(separator: "&").filter { $0 != "prompt=login" }.joined(separator: "&")
+                return PortalHTML.seeOther(
+                    "/portal/sign-in?return_to=" + FormURLEncoded.encodeComponent(back) + (visit.session.signedIn ? "&reauth=1" : ""), setCookie: visit.setCookie)
+            }
+            // Every authorization shows the consent screen: there is no silent consent.
+            if validated.prompt.contains(.none) {
+                return redirect(to: validated.redirectURL(error: .consentRequired, description: "the resident's consent is asked on screen", issuer: oidc.issuer))
             }
             let resident = try await pages.portal.registry.database.read { connection in
                 try await pages.portal.registry.residents.resident(residentID, on: connection, recording: nil, by: .resident(id: residentID), purpose: "")
@@ -93,7 +105,8 @@ struct OIDCController {
             let redirect = URL(string: validated.redirectURI)
             let origin = redirect.flatMap { url in url.scheme.map { "\($0)://\(url.host ?? "")" + (url.port.map { ":\($0)" } ?? "") } }
             let screen = ConsentScreen(
-                clientName: validated.client.name, redirectHost: redirect?.host ?? validated.redirectURI, scopes: scopes,
+                clientName: validated.client.name, redirectHost: redirect.map { ($0.host ?? "") + ($0.port.map { ":\($0)" } ?? "") } ?? validated.redirectURI,
+                scopes: scopes,
                 expiresAt: PortalFormat.time(Date().addingTimeInterval(Double(OIDCProvider.consentLifetime) / 1000), visit.language),
                 requestID: requestID)
             return PortalHTML.response(

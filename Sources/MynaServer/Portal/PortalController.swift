@@ -29,12 +29,13 @@ struct PortalController {
         let session: PortalSession
         let language: PortalLanguage
         let path: String
+        let query: String?
         var setCookie: [String]
 
         func layout(residentName: String? = nil, flash: FlashMessage? = nil) -> LayoutContext {
             LayoutContext(
-                language: language, currentPath: path, signedIn: session.signedIn, residentName: residentName, csrfToken: session.csrfToken,
-                flash: flash)
+                language: language, currentPath: path, currentQuery: query, signedIn: session.signedIn, residentName: residentName,
+                csrfToken: session.csrfToken, flash: flash)
         }
     }
 
@@ -101,6 +102,9 @@ struct PortalController {
                 try await submitInsurance(visit, fields)
             }
         }
+        router.get("/portal/**") { request, _ in
+            try await page(request) { visit in try errorPage(visit, status: 404, .notFound) }
+        }
         router.get("/portal/card-return") { request, _ in
             try await residentPage(request) { visit, resident in
                 PortalHTML.response(try renderer.render(CardReturnPage(), layout: visit.layout(residentName: resident.facts.name)), setCookie: visit.setCookie)
@@ -111,7 +115,10 @@ struct PortalController {
     // MARK: Sign-in
 
     private func signInPage(_ visit: Visit, request: Request) async throws -> Response {
-        if visit.session.signedIn { return PortalHTML.seeOther(CardSignIn.localPath(request.uri.queryParameters.get("return_to") ?? "") ?? "/portal") }
+        // Signed in already: straight on — unless the app asked for a fresh sign-in (prompt=login, max_age).
+        if visit.session.signedIn, request.uri.queryParameters.get("reauth") == nil {
+            return PortalHTML.seeOther(CardSignIn.localPath(request.uri.queryParameters.get("return_to").map { String($0) } ?? "") ?? "/portal")
+        }
         let pending = try await portal.signIn.begin(for: visit.token, returnTo: request.uri.queryParameters.get("return_to").map { String($0) })
         return PortalHTML.response(try renderer.render(
             SignInPage(
@@ -166,13 +173,14 @@ struct PortalController {
                 logCheck: PortalFormat.logCheck(check)))
         }
         var accesses: [UsagePage.StaffAccessRow] = []
+        // Staff records (each committed to the log); what apps received is on the notices page.
         for record in try await portal.registry.residents.accessRecords(of: resident.id, by: .resident(id: resident.id), purpose: "the resident's own view", limit: 200)
-        where record.actorKind != "resident" {
+        where record.actorKind == "staff" {
             let check = try await record.salt.asyncMap { salt in
                 try await log?.check(kind: AccessRecord.logKind, recordID: record.id, record: record.canonicalBytes, salt: salt)
             }
             accesses.append(UsagePage.StaffAccessRow(
-                date: PortalFormat.time(record.occurredAt, visit.language), role: record.actorKind == "staff" ? PortalFormat.staff(visit.language) : record.actorID,
+                date: PortalFormat.time(record.occurredAt, visit.language), role: PortalFormat.staff(visit.language),
                 office: record.procedureID == nil ? "—" : PortalFormat.counter(visit.language), action: record.action.rawValue, purpose: record.purpose,
                 procedureID: record.procedureID ?? "—", logCheck: record.salt == nil ? .notYetLogged : PortalFormat.logCheck(check ?? nil)))
         }
@@ -205,12 +213,18 @@ struct PortalController {
                 title: PortalFormat.consentNoticeTitle(revoked: consent.revokedAt != nil, visit.language),
                 body: "\(consent.clientName): \(consent.scopes.joined(separator: ", "))"))
         }
+        for record in try await portal.registry.residents.accessRecords(of: resident.id, by: .resident(id: resident.id), purpose: "the resident's own notices", limit: 200)
+        where record.action == .appDisclosure {
+            notices.append(NoticesPage.Notice(
+                date: PortalFormat.time(record.occurredAt, visit.language), title: PortalFormat.disclosureNoticeTitle(visit.language), body: record.purpose))
+        }
         for record in try await linkage?.records(of: resident.id, limit: 200) ?? [] {
             guard let until = record.undisclosedUntil else { continue }
             notices.append(NoticesPage.Notice(
                 date: PortalFormat.time(until, visit.language), title: PortalFormat.withheldNoticeTitle(visit.language),
                 body: "\(record.task) — \(record.legalBasis ?? "")"))
         }
+        notices.sort { $0.date > $1.date }
         return PortalHTML.response(try renderer.render(NoticesPage(notices: notices), layout: visit.layout(residentName: resident.facts.name)), setCookie: visit.setCookie)
     }
 
@@ -358,10 +372,12 @@ struct PortalController {
     private func visit(_ request: Request) async throws -> Visit {
         let (language, languageCookie) = PortalLanguageChoice.of(request)
         if let token = PortalCookie.token(in: request), let session = try await portal.sessions.session(for: token) {
-            return Visit(token: token, session: session, language: language, path: request.uri.path, setCookie: languageCookie)
+            return Visit(token: token, session: session, language: language, path: request.uri.path, query: request.uri.query, setCookie: languageCookie)
         }
         let (token, session) = try await portal.sessions.start()
-        return Visit(token: token, session: session, language: language, path: request.uri.path, setCookie: languageCookie + [PortalCookie.set(token)])
+        return Visit(
+            token: token, session: session, language: language, path: request.uri.path, query: request.uri.query,
+            setCookie: languageCookie + [PortalCookie.set(token)])
     }
 
     func errorPage(_ visit: Visit, status: Int, _ page: ErrorPage) throws -> Response {

@@ -119,6 +119,10 @@ enum PortalFormat {
         return language == .ja ? ja : en
     }
 
+    static func disclosureNoticeTitle(_ language: PortalLanguage) -> String {
+        language == .ja ? "同意にもとづき、アプリに情報を提供しました" : "Information was given to an app you consented to"
+    }
+
     static func withheldNoticeTitle(_ language: PortalLanguage) -> String {
         language == .ja ? "不開示期間が終了した情報提供等記録があります" : "A record withheld from you is now shown"
     }

@@ -404,7 +404,8 @@ public enum Migrations {
             consent_id TEXT NOT NULL REFERENCES oidc_consents(id),
             resident_id TEXT NOT NULL REFERENCES residents(id),
             grant_json TEXT NOT NULL,
-            expires_at {BIGINT} NOT NULL)
+            expires_at {BIGINT} NOT NULL,
+            used_at {BIGINT})
         """,
         """
         CREATE TABLE oidc_tokens (
@@ -412,10 +413,12 @@ public enum Migrations {
             consent_id TEXT NOT NULL REFERENCES oidc_consents(id),
             client_id TEXT NOT NULL REFERENCES oidc_clients(client_id),
             resident_id TEXT NOT NULL REFERENCES residents(id),
+            code_hash {BLOB} NOT NULL,
             expires_at {BIGINT} NOT NULL,
             revoked_at {BIGINT})
         """,
         "CREATE INDEX oidc_tokens_by_consent ON oidc_tokens (consent_id)",
+        "CREATE INDEX oidc_tokens_by_code ON oidc_tokens (code_hash)",
         // 公金受取口座 and the health-insurance linkage, with every confirmation answer (確認書).
         """
         CREATE TABLE public_fund_accounts (
