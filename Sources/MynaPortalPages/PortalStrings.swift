@@ -209,12 +209,14 @@ public enum PortalStrings {
         "scope_birthdate": "生年月日",
         "scope_gender": "性別",
         "scope_sign": "電子署名の依頼",
+        "scope_self": "行政機関等が保有するあなたの情報（自己情報）",
         "claim_subject": "識別子",
         "claim_name": "氏名",
         "claim_nameKana": "氏名（フリガナ）",
         "claim_address": "住所",
         "claim_birthdate": "生年月日",
         "claim_gender": "性別",
+        "claim_dataItem": "情報",
 
         // Consent screen
         "consent_title": "情報の提供への同意",
@@ -480,12 +482,14 @@ public enum PortalStrings {
         "scope_birthdate": "Date of birth",
         "scope_gender": "Sex",
         "scope_sign": "Requests to sign",
+        "scope_self": "Your information held by public bodies",
         "claim_subject": "Identifier",
         "claim_name": "Name",
         "claim_nameKana": "Name (kana)",
         "claim_address": "Address",
         "claim_birthdate": "Date of birth",
         "claim_gender": "Sex",
+        "claim_dataItem": "Information",
 
         // Consent screen
         "consent_title": "Share your information?",

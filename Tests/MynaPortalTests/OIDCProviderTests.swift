@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MynaCore
+import MynaLinkage
 import MynaOIDC
 import MynaPortal
 import MynaRegistry
@@ -143,6 +144,37 @@ struct OIDCProviderTests {
             let late = try await oidc.hold(query: query, for: holder.residentID, authenticatedAt: environment.clock.now)
             environment.clock.advance(by: 601)
             await Self.expectOAuth(.invalidRequest) { _ = try await oidc.decide(late, for: holder.residentID, approve: true) }
+        }
+    }
+
+    @Test("self-information: a data item about the resident for a token carrying self:<item>, recorded", arguments: DatabaseKind.available)
+    func selfInformation(kind: DatabaseKind) async throws {
+        try await withPortal(kind) { portal in
+            let environment = portal.environment
+            let registry = portal.office.registry
+            let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
+            let oidc = try await OIDCProvider.open(
+                registry: registry, keys: environment.keys, issuer: "https://myna.example", linkage: hub, clock: environment.clock.wallClock)
+            let holder = try await TestCardHolder.issue(by: portal.office)
+            let pension = try await hub.agencies.register(name: "日本年金機構", type: .pension, municipality: nil).agency
+            let code = try await hub.acquireCode(for: holder.number, by: pension)
+            try await hub.register(item: .pensionBenefit, value: Array(#"{"annualBenefitYen":780000}"#.utf8), code: code, by: pension)
+            let (app, secret) = try await oidc.registerClient(
+                name: "家計簿アプリ", redirectURIs: ["https://kakeibo.example/cb"], scopes: ["openid", "self:pension-benefit"])
+            let query = Self.query(client: app.clientID, redirect: "https://kakeibo.example/cb", scope: "openid self:pension-benefit")
+            let held = try await oidc.hold(query: query, for: holder.residentID, authenticatedAt: environment.clock.now)
+            let location = try await oidc.decide(held, for: holder.residentID, approve: true)
+            let granted = try #require(Self.code(in: location))
+            let appSecret = try #require(secret)
+            let answered = try await oidc.token(body: Self.tokenBody(code: granted, redirect: "https://kakeibo.example/cb"), authorization: Self.basic(app.clientID, appSecret))
+            let tokens = try #require(try JSONSerialization.jsonObject(with: answered) as? [String: Any])
+            let access = try #require(tokens["access_token"] as? String)
+            let answer = try #require(try JSONSerialization.jsonObject(with: try await oidc.selfInformation(bearer: access, item: "pension-benefit")) as? [String: Any])
+            let copies = try #require(answer["copies"] as? [[String: Any]])
+            #expect(copies.count == 1 && (copies[0]["value"] as? [String: Any])?["annualBenefitYen"] as? Int == 780000 && copies[0]["provider"] as? String == "日本年金機構")
+            await Self.expectOAuth(.invalidScope) { _ = try await oidc.selfInformation(bearer: access, item: "local-tax-assessment") }
+            let records = try await registry.residents.accessRecords(of: holder.residentID, by: .system("test"), purpose: "test")
+            #expect(records.contains { $0.action == .appDisclosure && $0.purpose.contains("self:pension-benefit") })
         }
     }
 }

@@ -1,7 +1,7 @@
 import Crypto
 public import Foundation
 public import MynaCore
-import MynaLinkage
+public import MynaLinkage
 public import MynaOIDC
 public import MynaRegistry
 public import MynaStore
@@ -28,6 +28,7 @@ public struct OIDCProvider: Sendable {
     public let signer: TokenSigner
     let pairwise: PairwiseSubject
     let registry: Registry
+    let linkage: LinkageHub?
     let clock: WallClock
     /// Self-information scopes (自己情報取得) name the linkage network's data items.
     public static let dataItems = Set(DataItem.allCases.map(\.rawValue))
@@ -38,11 +39,11 @@ public struct OIDCProvider: Sendable {
     var database: any Database { registry.database }
     public var userInfoEndpoint: String { issuer + "/oidc/userinfo" }
 
-    public static func open(registry: Registry, keys: KeyStore, issuer: String, clock: WallClock = .system) async throws -> OIDCProvider {
+    public static func open(registry: Registry, keys: KeyStore, issuer: String, linkage: LinkageHub? = nil, clock: WallClock = .system) async throws -> OIDCProvider {
         let signer = try await TokenSigner(issuer: issuer, privateKey: P256.Signing.PrivateKey(rawRepresentation: try keys.bytes(.oidcSigning)))
         guard let pairwise = PairwiseSubject(key: try keys.key(.pairwiseSubjects)) else { throw KeyStoreError.malformedKey("pairwise-subjects") }
         _ = try ProviderMetadata(issuer: issuer, dataItems: dataItems)  // a bad issuer fails here, not on every discovery request
-        return OIDCProvider(issuer: issuer, signer: signer, pairwise: pairwise, registry: registry, clock: clock)
+        return OIDCProvider(issuer: issuer, signer: signer, pairwise: pairwise, registry: registry, linkage: linkage, clock: clock)
     }
 
     // MARK: Clients
@@ -202,6 +203,35 @@ public struct OIDCProvider: Sendable {
                 name: facts.name, nameKana: facts.nameKana, formattedAddress: facts.address.text, birthdate: facts.birthDate, sex: facts.sex
             ).userInfo(subject: claims.subject, scopes: scopes)
         }
+    }
+
+    /// Self-information (自己情報取得): every provider's copy of one data item about the
+    /// resident, for a token whose scopes include `self:<item>` — while the token and its
+    /// consent live. Recorded like UserInfo.
+    public func selfInformation(bearer token: String, item: String) async throws -> Data {
+        let claims = try await signer.verifyAccessToken(token, audience: userInfoEndpoint, now: clock.now)
+        guard let dataItem = DataItem(rawValue: item), claims.scopes.contains(.selfInformation(dataItem: item)) else {
+            throw OAuthError(.invalidScope, "the token does not carry self:\(item)")
+        }
+        guard let linkage else { throw OAuthError(.invalidRequest, "self-information is not served here") }
+        let now = clock.milliseconds
+        let residentID = try await database.transaction { connection in
+            guard let row = try await connection.first(SQL(
+                """
+                SELECT t.resident_id, c.name FROM oidc_tokens t JOIN oidc_consents s ON s.id = t.consent_id
+                JOIN oidc_clients c ON c.client_id = t.client_id
+                WHERE t.jti = ? AND t.revoked_at IS NULL AND s.revoked_at IS NULL AND s.expires_at > ? AND c.revoked_at IS NULL
+                """, [.text(claims.jwtID), .integer(now)]))
+            else { throw OAuthError(.invalidToken, "the token or its consent has been revoked") }
+            let residentID = try row.string("resident_id")
+            try await registry.residents.recordAccess(
+                .appDisclosure, to: [residentID], by: .system("app:\(claims.clientID)"), purpose: "\(try row.string("name")) (self:\(item))", on: connection)
+            return residentID
+        }
+        let copies = try await linkage.items(of: residentID).filter { $0.item == dataItem }.map { copy -> [String: Any] in
+            ["provider": copy.provider.name, "updatedAt": Int64(copy.updatedAt.timeIntervalSince1970), "value": (try? JSONSerialization.jsonObject(with: Data(copy.value.utf8))) ?? [:]]
+        }
+        return try JSONSerialization.data(withJSONObject: ["sub": claims.subject, "item": item, "copies": copies], options: [.sortedKeys, .withoutEscapingSlashes])
     }
 
     /// Token revocation (RFC 7009): the client that holds an access token ends it. An

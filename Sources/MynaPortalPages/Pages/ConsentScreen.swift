@@ -9,6 +9,8 @@ public struct ConsentScreen: PortalPage {
         /// The pairwise identifier this app will know the resident by.
         case subject
         case name, nameKana, address, birthdate, gender
+        /// One data item a self-information scope shares, named in the value.
+        case dataItem
     }
 
     public struct Claim: Sendable, Hashable {

@@ -33,6 +33,8 @@ public struct ConsentsPage: PortalPage {
 /// `name address birthdate gender` and/or `sign`).
 public enum OIDCScope: String, Sendable, Hashable, CaseIterable {
     case openid, name, address, birthdate, gender, sign
+    /// `self:<data item>` (自己情報取得): the named items public bodies hold.
+    case selfInformation = "self"
 }
 
 extension OIDCScope: CatalogLabelled {

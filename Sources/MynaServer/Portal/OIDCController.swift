@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import MynaLinkage
 import MynaOIDC
 import MynaPortal
 import MynaPortalPages
@@ -41,6 +42,17 @@ struct OIDCController {
             }
         }
         router.get("/oidc/userinfo") { request, _ in try await userInfo(request) }
+        // 自己情報取得: a data item about the resident, for an app holding `self:<item>`.
+        router.get("/oidc/self/{item}") { request, context in
+            guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+                return bearerChallenge(OAuthError(.invalidToken, "a bearer token is required"))
+            }
+            do {
+                return json(try await oidc.selfInformation(bearer: String(header.dropFirst(7)), item: context.parameters.get("item") ?? ""))
+            } catch let error as OAuthError {
+                return error.code == .invalidScope ? json(error.json, status: .forbidden) : bearerChallenge(error)
+            }
+        }
         router.post("/oidc/userinfo") { request, _ in try await userInfo(request) }
         router.post("/oidc/revoke") { request, _ in
             let body = try await request.body.collect(upTo: 16 << 10)
@@ -99,7 +111,10 @@ struct OIDCController {
                 case .address: ConsentScreen.SharedScope(scope: .address, claims: [.init(kind: .address, value: facts.address.text)])
                 case .birthdate: ConsentScreen.SharedScope(scope: .birthdate, claims: [.init(kind: .birthdate, value: facts.birthDate.description)])
                 case .gender: ConsentScreen.SharedScope(scope: .gender, claims: [.init(kind: .gender, value: facts.sex.oidcGender ?? "—")])
-                case .selfInformation: nil
+                case .selfInformation(let item):
+                    ConsentScreen.SharedScope(scope: .selfInformation, claims: [
+                        .init(kind: .dataItem, value: DataItem(rawValue: item).map { PortalFormat.item($0, visit.language) } ?? item),
+                    ])
                 }
             }
             let redirect = URL(string: validated.redirectURI)

@@ -232,7 +232,8 @@ struct PortalController {
         let live = try await oidc?.consents(of: resident.id).filter { $0.revokedAt == nil && $0.expiresAt > Date() } ?? []
         let page = ConsentsPage(consents: live.map { consent in
             ConsentsPage.Consent(
-                id: consent.id, clientName: consent.clientName, scopes: consent.scopes.compactMap(OIDCScope.init(rawValue:)),
+                id: consent.id, clientName: consent.clientName,
+                scopes: Array(Set(consent.scopes.compactMap { $0.hasPrefix("self:") ? .selfInformation : OIDCScope(rawValue: $0) })).sorted { $0.rawValue < $1.rawValue },
                 grantedAt: PortalFormat.time(consent.grantedAt, visit.language), expiresAt: PortalFormat.time(consent.expiresAt, visit.language))
         })
         return PortalHTML.response(try renderer.render(page, layout: visit.layout(residentName: resident.facts.name)), setCookie: visit.setCookie)

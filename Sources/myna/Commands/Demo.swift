@@ -54,7 +54,7 @@ struct Demo: AsyncParsableCommand {
             // A relying party of the portal's OpenID provider, as a bank or a city's app would be.
             let oidc = try await store.openOIDC(registry: registry, issuer: server.resolvedIssuer)
             let (client, secret) = try await oidc.registerClient(
-                name: "みらい銀行 口座開設", redirectURIs: ["http://127.0.0.1:9999/callback"], scopes: ["openid", "name", "address", "birthdate", "gender"])
+                name: "みらい銀行 口座開設", redirectURIs: ["http://127.0.0.1:9999/callback"], scopes: ["openid", "name", "address", "birthdate", "gender", "self:local-tax-assessment"])
             demo.oidcClients = [DemoOIDCClient(
                 name: client.name, clientId: client.clientID, clientSecret: secret, redirectUris: client.redirectURIs,
                 scopes: client.allowedScopes.map(\.rawValue).sorted(), issuer: server.resolvedIssuer)]

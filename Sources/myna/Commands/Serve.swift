@@ -37,7 +37,7 @@ func serve(
     try await log.sequence()
     let app = buildApplication(
         registry: registry, cards: cards, linkage: linkage, log: log, portal: Portal(registry: registry, cards: cards, linkage: linkage),
-        oidc: try await store.openOIDC(registry: registry, issuer: server.resolvedIssuer),
+        oidc: try await store.openOIDC(registry: registry, issuer: server.resolvedIssuer, linkage: linkage),
         configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
         metrics: metrics, logger: logger)
     let database = try store.location.redacted

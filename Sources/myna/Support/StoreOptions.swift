@@ -61,8 +61,9 @@ extension StoreOptions {
     }
 
     /// The OpenID provider, signing with this data directory's key.
-    func openOIDC(registry: Registry, issuer: String) async throws -> OIDCProvider {
-        try await OIDCProvider.open(registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")), issuer: issuer)
+    func openOIDC(registry: Registry, issuer: String, linkage: LinkageHub? = nil) async throws -> OIDCProvider {
+        try await OIDCProvider.open(
+            registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")), issuer: issuer, linkage: linkage)
     }
 
     /// The transparency log, signed with this data directory's log key.
