@@ -89,6 +89,14 @@ struct PortalPagesTests {
                 let decided = try await browser.go(.post, "/oidc/authorize/decision", form: "request=\(request)&decision=approve&csrf=\(csrf)")
                 #expect(decided.status == .seeOther && decided.headers[.location]?.hasPrefix("https://bank.example/cb?code=") == true)
 
+                // The token endpoint refuses a made-up code in the protocol's shape, and records it.
+                let refused = try await client.execute(
+                    uri: "/oidc/token", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "grant_type=authorization_code&code=made-up&redirect_uri=https%3A%2F%2Fbank.example%2Fcb&code_verifier="
+                        + String(repeating: "v", count: 43) + "&client_id=" + bank.clientID + "&client_secret=wrong"))
+                #expect(refused.status == .unauthorized && String(buffer: refused.body).contains(#""error":"invalid_client""#))
+                #expect(try await oidc.refusals().first.map { [$0.endpoint, $0.clientID ?? "", $0.error] } == ["token", bank.clientID, "invalid_client"])
+
                 // Sign-out needs the token too; after it, the pages are closed.
                 #expect(try await browser.go(.post, "/portal/sign-out", form: "csrf=nope").status == .forbidden)
                 let signedOut = try await browser.go(.post, "/portal/sign-out", form: "csrf=\(csrf)")

@@ -16,7 +16,7 @@ import base64, hashlib, http.server, json, os, re, secrets, sys, threading, time
 
 import requests
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
@@ -240,6 +240,47 @@ def run(server, driver, shot):
             check("the row's evidence link gives a JSON download", evidence.status_code == 200 and evidence.headers.get("content-type", "").startswith("application/json")
                   and "attachment" in evidence.headers.get("content-disposition", ""), f"{evidence.status_code} {dict(evidence.headers)}")
 
+    # ---- the public-fund account and health insurance, each confirmed by the resident -----------
+    def fill(form_action, values, confirm):
+        form = driver.find_element(By.CSS_SELECTOR, f"form[action='{form_action}']")
+        for name, value in values.items():
+            if name == "accountType":
+                form.find_element(By.CSS_SELECTOR, f"input[name='accountType'][value='{value}']").click()
+                continue
+            field = form.find_element(By.CSS_SELECTOR, f"input[name='{name}']")
+            field.clear()
+            field.send_keys(value)
+        if confirm:
+            form.find_element(By.CSS_SELECTOR, f"input[name='confirm'][value='{confirm}']").click()
+        form.find_element(By.CSS_SELECTOR, "button[type='submit']").click()
+        wait.until(lambda d: not form_is_attached(form))  # the answer page has replaced this one
+
+    def form_is_attached(element):
+        try:
+            element.is_enabled()
+            return True
+        except (StaleElementReferenceException, WebDriverException):  # replaced, or mid-navigation
+            return False
+
+    account = {"bankCode": "0005", "branchCode": "123", "accountType": "ordinary", "accountNumber": "1234567", "holderNameKana": resident["nameKana"]}
+    driver.get(base + "/portal/linkages")
+    fill("/portal/linkages/account", account, "no")
+    check("an account form answered no registers nothing and says why",
+          path_of(driver.current_url) == "/portal/linkages/account" and driver.find_elements(By.CSS_SELECTOR, "[role='alert']")
+          and "****567" not in driver.find_element(By.TAG_NAME, "main").text, driver.find_element(By.TAG_NAME, "main").text[:400])
+    fill("/portal/linkages/account", dict(account, holderNameKana="ヤマダ ハナコ"), "yes")
+    check("an account in another name is refused, never registered",
+          driver.find_elements(By.CSS_SELECTOR, "[role='alert']") and "****567" not in driver.find_element(By.TAG_NAME, "main").text)
+    fill("/portal/linkages/account", account, "yes")
+    fill("/portal/linkages/insurance", {"insurerNumber": "01130012", "symbol": "1234", "number": "00001"}, "yes")
+    shot("linkages")
+    linked = driver.find_element(By.TAG_NAME, "main").text
+    check("with the resident's yes and matching facts, the account (number masked) and the insurance are registered",
+          path_of(driver.current_url) == "/portal/linkages" and "****567" in linked and "01130012" in linked and "全国健康保険協会" in linked, linked[:600])
+    console_problems(driver)  # the refused forms' 422s are expected: drain them from the console log
+    inspected = server.myna("inspect", "linkages", "--data-dir", server.data_dir, *server.database_option_for_cli())
+    check("myna inspect linkages finds nothing that disagrees with the register", inspected.returncode == 0, inspected.stdout + inspected.stderr)
+
     # ---- grant a consent on the consent screen -----------------------------------------------------
     redirect_uri = client["redirectUris"][0]
 
@@ -449,6 +490,7 @@ def run(server, driver, shot):
           and driver.find_element(By.TAG_NAME, "html").get_attribute("lang") != language_before,
           f"{driver.current_url} -> {driver.find_element(By.TAG_NAME, 'h1').text if driver.find_elements(By.TAG_NAME, 'h1') else ''}")
     driver.find_element(By.CSS_SELECTOR, "header form.sign-out button[type='submit']").click()
+    wait.until(lambda d: path_of(d.current_url) == "/portal/sign-in")  # signed out before going on
     driver.get(base + "/portal/usage")
     href = driver.find_element(By.CSS_SELECTOR, ".language-switch a").get_attribute("href")
     check("the language link on the sign-in page keeps return_to (where the visitor was going)",

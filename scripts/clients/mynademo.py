@@ -36,6 +36,10 @@ class DemoServer:
     """`myna demo --residents 3` in a temporary data directory; `stop()` is idempotent and is
     also registered with atexit and for SIGTERM/SIGINT, so the server never outlives the test."""
 
+    def database_option_for_cli(self):
+        """The same database for CLI commands run beside the server."""
+        return list(self.database_args)
+
     @staticmethod
     def database_option():
         """With MYNA_CLIENTS_POSTGRES (a postgres:// URL of a server's maintenance database),
@@ -48,6 +52,7 @@ class DemoServer:
         return ["--database", server.rsplit("/", 1)[0] + "/" + name]
 
     def __init__(self, binary, residents=3, keep=False):
+        self.database_args = self.database_option()
         self.binary = os.path.abspath(binary)
         self.residents = residents
         self.work = tempfile.mkdtemp(prefix="myna-portal-e2e-")
@@ -63,7 +68,7 @@ class DemoServer:
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [self.binary, "demo", "--residents", str(self.residents), "--data-dir", self.data_dir, "--port", str(self.port)]
-            + self.database_option(),
+            + self.database_args,
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
         atexit.register(self.stop)
         for sig in (signal.SIGTERM, signal.SIGINT):

@@ -253,6 +253,24 @@ public struct OIDCProvider: Sendable {
         }
     }
 
+    /// Records a refused request (the endpoint, the client it named, the error code).
+    public func recordRefusal(endpoint: String, clientID: String?, error: OAuthError) async {
+        _ = try? await database.transaction { connection in
+            try await connection.query(SQL(
+                "INSERT INTO oidc_refusals (endpoint, client_id, error, occurred_at) VALUES (?, ?, ?, ?)",
+                [.text(endpoint), SQLValue(clientID.map { String($0.prefix(64)) }), .text(error.code.rawValue), .integer(clock.milliseconds)]))
+        }
+    }
+
+    /// The refusals recorded, newest first: (endpoint, client, error, when).
+    public func refusals(limit: Int = 100) async throws -> [(endpoint: String, clientID: String?, error: String, at: Date)] {
+        try await database.read { connection in
+            try await connection.query(SQL("SELECT * FROM oidc_refusals ORDER BY id DESC LIMIT ?", [.init(limit)])).map {
+                (try $0.string("endpoint"), try $0.optionalString("client_id"), try $0.string("error"), Date(milliseconds: try $0.int("occurred_at")))
+            }
+        }
+    }
+
     // MARK: Consents
 
     public func consents(of residentID: String) async throws -> [AppConsent] {

@@ -26,7 +26,8 @@ struct OIDCController {
                 do {
                     let location = try await oidc.decide(requestID, for: residentID, approve: fields["decision"] == "approve")
                     return redirect(to: location)
-                } catch is OAuthError {
+                } catch let error as OAuthError {
+                    await oidc.recordRefusal(endpoint: "authorize/decision", clientID: nil, error: error)
                     return try pages.errorPage(visit, status: 400, .badRequest)
                 }
             }
@@ -38,6 +39,7 @@ struct OIDCController {
                 response.headers[HTTPField.Name("Pragma")!] = "no-cache"
                 return response
             } catch let error as OAuthError {
+                await oidc.recordRefusal(endpoint: "token", clientID: Self.clientID(in: request, body: body), error: error)
                 return oauthError(error)
             }
         }
@@ -60,9 +62,20 @@ struct OIDCController {
                 try await oidc.revoke(body: Data(buffer: body), authorization: request.headers[.authorization])
                 return Response(status: .ok, headers: [.cacheControl: "no-store"])
             } catch let error as OAuthError {
+                await oidc.recordRefusal(endpoint: "revoke", clientID: Self.clientID(in: request, body: body), error: error)
                 return oauthError(error)
             }
         }
+    }
+
+    /// The client a token or revocation request names (Basic header or form), for the record.
+    static func clientID(in request: Request, body: ByteBuffer) -> String? {
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
+            let decoded = Data(base64Encoded: String(header.dropFirst(6))), let text = String(data: decoded, encoding: .utf8)
+        {
+            return text.split(separator: ":").first.flatMap { try? FormURLEncoded.decodeComponent(String($0)) }
+        }
+        return (try? FormURLEncoded.parameters(String(buffer: body)))?["client_id"]
     }
 
     /// Validates the request; sends a visitor who is not signed in to sign in with the
@@ -73,6 +86,8 @@ struct OIDCController {
         do {
             validated = try await oidc.validate(query: query)
         } catch let error as OAuthError {
+            await oidc.recordRefusal(
+                endpoint: "authorize", clientID: (try? FormURLEncoded.parameters(query))?["client_id"], error: error)
             // About the client or its redirect URI: never redirected (RFC 6749 §4.1.2.1).
             guard let location = error.redirectURL(issuer: oidc.issuer) else {
                 return try await pages.page(request) { visit in try pages.errorPage(visit, status: 400, .badRequest) }
@@ -136,6 +151,7 @@ struct OIDCController {
         do {
             return json(try await oidc.userInfo(bearer: String(header.dropFirst(7))))
         } catch let error as OAuthError {
+            await oidc.recordRefusal(endpoint: "userinfo", clientID: nil, error: error)
             return bearerChallenge(error)
         }
     }

@@ -419,6 +419,16 @@ public enum Migrations {
         """,
         "CREATE INDEX oidc_tokens_by_consent ON oidc_tokens (consent_id)",
         "CREATE INDEX oidc_tokens_by_code ON oidc_tokens (code_hash)",
+        // Every request the provider refused: which endpoint, which client it claimed, the
+        // protocol's error — for oversight; never a token, code or secret.
+        """
+        CREATE TABLE oidc_refusals (
+            id {ID},
+            endpoint TEXT NOT NULL,
+            client_id TEXT,
+            error TEXT NOT NULL,
+            occurred_at {BIGINT} NOT NULL)
+        """,
         // 公金受取口座 and the health-insurance linkage, with every confirmation answer (確認書).
         """
         CREATE TABLE public_fund_accounts (
