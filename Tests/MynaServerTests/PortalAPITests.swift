@@ -68,3 +68,36 @@ struct PortalSignInAPITests {
         }
     }
 }
+
+@Suite("Linkages at the counter")
+struct CounterLinkagesAPITests {
+    @Test("a clerk registers the account inside the resident's procedure, with the resident's answer; a wrong name is refused", arguments: DatabaseKind.available)
+    func account(kind: DatabaseKind) async throws {
+        try await withRouter(kind, cards: true, portal: true) { registry, environment, client in
+            let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
+            let (_, registered) = try await clerk.call(.post, "/v1/residents", json: demoResident)
+            let id = try #require((registered["resident"] as? [String: Any])?["id"] as? String)
+            let kana = try #require(demoResident["nameKana"] as? String)
+            let body: [String: Any] = [
+                "bankCode": "0005", "branchCode": "123", "accountType": "ordinary", "accountNumber": "1234567", "holderNameKana": kana,
+                "residentConfirmed": true,
+            ]
+            #expect(try await clerk.call(.put, "/v1/residents/\(id)/linkages/public-fund-account", json: body).1["code"] as? String == "procedure-required")
+            _ = try await clerk.call(.post, "/v1/procedures", json: ["residentId": id, "purpose": "公金受取口座の登録"])
+            let (declined, problem) = try await clerk.call(.put, "/v1/residents/\(id)/linkages/public-fund-account", json: body.merging(["residentConfirmed": false]) { $1 })
+            #expect(declined == .unprocessableContent && problem["code"] as? String == "confirmation-required")
+            let (wrong, mismatch) = try await clerk.call(
+                .put, "/v1/residents/\(id)/linkages/public-fund-account", json: body.merging(["holderNameKana": "ベツジン タロウ"]) { $1 })
+            #expect(wrong == .unprocessableContent && mismatch["code"] as? String == "holder-name-mismatch")
+            #expect(try await clerk.call(.put, "/v1/residents/\(id)/linkages/public-fund-account", json: body).0 == .noContent)
+            let (_, linkages) = try await clerk.call(.get, "/v1/residents/\(id)/linkages")
+            let account = try #require(linkages["publicFundAccount"] as? [String: Any])
+            #expect((account["confirmedBy"] as? String)?.hasPrefix("counter:staff:") == true)
+            #expect((linkages["confirmations"] as? [[String: Any]])?.compactMap { $0["answer"] as? String } == ["yes", "yes", "no"])
+            let (missing, notFound) = try await clerk.call(.put, "/v1/residents/\(id)/linkages/health-insurance", json: [
+                "insurerNumber": "01130012", "symbol": "1", "number": "2", "residentConfirmed": true,
+            ])
+            #expect(missing == .notFound && notFound["code"] as? String == "insurance-record-not-found")
+        }
+    }
+}
