@@ -93,27 +93,13 @@ enum CertificatePlan {
 /// Card numbers: 12 characters from Crockford's base-32 alphabet (no I, L, O, U, so no
 /// look-alikes when read over the phone), in three groups.
 enum CardSerial {
-    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    static func random() -> String { grouped(CrockfordBase32.random(length: 12)) }
 
-    static func random() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let characters = (0..<12).map { _ in alphabet[Int(generator.next() % 32)] }
-        return [0, 4, 8].map { String(characters[$0..<$0 + 4]) }.joined(separator: "-")
-    }
+    /// The serial as typed by a caller (Crockford's decoding rules), in its printed form.
+    static func normalize(_ text: String) -> String? { CrockfordBase32.normalize(text, length: 12).map(grouped) }
 
-    /// The serial as typed by a caller: spaces and hyphens dropped, lower case raised,
-    /// and the look-alikes read as what they stand for (Crockford's decoding rules).
-    static func normalize(_ text: String) -> String? {
-        var characters: [Character] = []
-        for character in text.uppercased() where character != "-" && character != " " {
-            switch character {
-            case "O": characters.append("0")
-            case "I", "L": characters.append("1")
-            case _ where alphabet.contains(character): characters.append(character)
-            default: return nil
-            }
-        }
-        guard characters.count == 12 else { return nil }
+    private static func grouped(_ characters: String) -> String {
+        let characters = Array(characters)
         return [0, 4, 8].map { String(characters[$0..<$0 + 4]) }.joined(separator: "-")
     }
 }

@@ -13,6 +13,7 @@ public struct Portal: Sendable {
     public let sessions: PortalSessions
     public let signIn: CardSignIn
     public let linkages: ResidentLinkages
+    public let mykey: MykeyPlatform
     let clock: WallClock
 
     public init(registry: Registry, cards: CardOffice, linkage: LinkageHub? = nil, clock: WallClock = .system) {
@@ -20,6 +21,7 @@ public struct Portal: Sendable {
         self.cards = cards
         self.clock = clock
         linkages = ResidentLinkages(registry: registry, linkage: linkage, clock: clock)
+        mykey = MykeyPlatform(database: registry.database, clock: clock)
         sessions = PortalSessions(database: registry.database, clock: clock)
         let verifier = CertificateVerifier(authorities: cards.publisher.authorities, ledger: cards.publisher.ledger, clock: clock)
         signIn = CardSignIn(database: registry.database, clock: clock, verifier: verifier, sessions: sessions)

@@ -21,6 +21,7 @@ public struct PortalError: Error, Sendable, Hashable, CustomStringConvertible {
         case holderNameMismatch = "holder-name-mismatch"
         case insuranceRecordNotFound = "insurance-record-not-found"
         case insuranceFactsMismatch = "insurance-facts-mismatch"
+        case invalidMunicipalCard = "invalid-municipal-card"
     }
 
     public let code: Code

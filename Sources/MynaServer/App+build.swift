@@ -73,6 +73,7 @@ public func buildRouter(
     if let portal {
         PortalSignInController(portal: portal).register(routes: routes, book: book)
         LinkagesController(linkages: portal.linkages).register(staff: staff, book: book)
+        MykeyController(portal: portal).register(routes: routes, book: book)
         // The pages and OpenID Connect speak HTML and their protocol's own errors, not
         // the JSON API's: they are routed outside the API's book (docs/portal.md).
         let renderer = try! PortalRenderer()

@@ -50,6 +50,20 @@ public struct TestCardHolder: Sendable {
         return TestCardHolder(residentID: resident, number: registered.number, card: issued.card, issued: issued, chip: chip)
     }
 
+    /// A new card for the same person (after a loss), issued at the counter.
+    public static func reissue(to previous: TestCardHolder, by office: CardOffice) async throws -> TestCardHolder {
+        let chiyoda = try MunicipalityCode("131016")
+        let clerk = RegistryActor.staff(id: "clerk-1", procedureID: "procedure-1")
+        let applied = try await office.apply(for: previous.residentID, by: clerk, within: chiyoda).card
+        let chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "ABC123"])
+        let keys = CardKeys(
+            chipID: chip.id,
+            authentication: try Certificate.PublicKey(derEncoded: chip.publicKey(for: .authentication)!.subjectPublicKeyInfoDER),
+            signature: try chip.publicKey(for: .signature).map { try Certificate.PublicKey(derEncoded: $0.subjectPublicKeyInfoDER) })
+        let issued = try await office.issue(applied.id, keys: keys, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
+        return TestCardHolder(residentID: previous.residentID, number: previous.number, card: issued.card, issued: issued, chip: chip)
+    }
+
     /// The card's authentication signature over `data`, after the PIN.
     public mutating func authenticate(_ data: [UInt8], pin: String = "1234") throws -> [UInt8]? {
         guard case .signed(let signature) = try chip.sign(digestInfo: DigestInfo.sha256(data), with: .authentication, pin: pin) else { return nil }

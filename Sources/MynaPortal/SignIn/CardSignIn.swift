@@ -148,6 +148,21 @@ public struct CardSignIn: Sendable {
     /// challenge's signing input. Checked now against the ledger; the challenge is
     /// good for one accepted answer.
     public func respond(to challengeID: String, certificateDER: [UInt8], signature: [UInt8], source: String) async throws -> SignInApproval {
+        try await answer(challengeID, certificateDER: certificateDER, signature: signature, source: source, startSession: true)
+    }
+
+    /// The same checks for an act that needs the card in hand but no session (creating a
+    /// Mykey ID, attaching a municipal card): the holder, or a refusal; the challenge is
+    /// used up either way.
+    public func cardHolder(answering challengeID: String, certificateDER: [UInt8], signature: [UInt8], source: String) async throws -> String {
+        switch try await answer(challengeID, certificateDER: certificateDER, signature: signature, source: source, startSession: false) {
+        case .approved(let residentID), .signedIn(_, let residentID): residentID
+        }
+    }
+
+    private func answer(
+        _ challengeID: String, certificateDER: [UInt8], signature: [UInt8], source: String, startSession: Bool
+    ) async throws -> SignInApproval {
         let now = clock.milliseconds
         try await refuseIfThrottled(source, now: now)
         guard challengeID.utf8.count <= 64, certificateDER.count <= 8192, signature.count <= 1024,
@@ -192,6 +207,7 @@ public struct CardSignIn: Sendable {
             guard !claimed.isEmpty else { throw PortalError(.challengeUsed, "this challenge has been answered") }
             guard try row.optionalBytes("code_hash") == nil else { return .approved(residentID: residentID) }
             try await connection.query(SQL("UPDATE portal_sign_ins SET consumed_at = ? WHERE id = ?", [.integer(now), .text(challengeID)]))
+            guard startSession else { return .approved(residentID: residentID) }
             let (token, _) = try await sessions.start(resident: residentID, card: try holder.string("card_id"), on: connection)
             return .signedIn(token: token, residentID: residentID)
         }
@@ -221,29 +237,12 @@ public struct CardSignIn: Sendable {
 
     // MARK: Codes
 
-    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
-
     /// 40 random bits as eight Crockford base-32 characters: guessing a live code takes
     /// about 2^40 / (waiting sign-ins) tries, and ten failures stop a source.
-    static func newCode() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<8).map { _ in alphabet[Int.random(in: 0..<32, using: &generator)] })
-    }
+    static func newCode() -> String { CrockfordBase32.random(length: 8) }
 
-    /// A typed code, forgiving as Crockford's decoding is: case, hyphens and spaces
-    /// ignored, O read as 0, I and L as 1. Nil when it cannot be a code.
-    static func normalise(_ typed: String) -> String? {
-        let mapped = typed.uppercased().compactMap { character -> Character? in
-            switch character {
-            case "-", " ": nil
-            case "O": "0"
-            case "I", "L": "1"
-            default: character
-            }
-        }
-        guard mapped.count == 8, mapped.allSatisfy(alphabet.contains) else { return nil }
-        return String(mapped)
-    }
+    /// A typed code, forgiving as Crockford's decoding is; nil when it cannot be a code.
+    static func normalise(_ typed: String) -> String? { CrockfordBase32.normalize(typed, length: 8) }
 
     static func codeHash(_ code: String) -> [UInt8] { Array(SHA256.hash(data: Array("portal-code\0\(code)".utf8))) }
 

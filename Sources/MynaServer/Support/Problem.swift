@@ -102,7 +102,8 @@ extension Problem {
         case .signatureInvalid, .certificateNotAccepted, .certificateRevoked, .sessionRequired: .unauthorized
         case .cardNotUsable, .holderNotEligible, .csrfFailed, .notApproved: .forbidden
         case .tooManyAttempts: .tooManyRequests
-        case .invalidAccount, .invalidInsurance, .confirmationRequired, .holderNameMismatch, .insuranceFactsMismatch: .unprocessableContent
+        case .invalidAccount, .invalidInsurance, .confirmationRequired, .holderNameMismatch, .insuranceFactsMismatch, .invalidMunicipalCard:
+            .unprocessableContent
         case .insuranceRecordNotFound: .notFound
         }
         var problem = Problem(status, code: error.code.rawValue, detail: error.message)

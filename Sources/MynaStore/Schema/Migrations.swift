@@ -10,7 +10,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal]
+    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal, mykey]
 
     /// Brings `database` to the latest schema; returns the versions it applied.
     @discardableResult
@@ -323,6 +323,26 @@ public enum Migrations {
     /// queues a notice for each subscriber holding a code for the person, in the same
     /// transaction (an outbox), so none is lost; each carries an idempotency key that
     /// stays the same on every redelivery, so a handler sees it once.
+    /// The Mykey platform: one Mykey ID per person — bound to the person, never to a
+    /// certificate serial — and the municipal cards attached to it.
+    static let mykey = Migration(version: 10, name: "mykey", statements: [
+        """
+        CREATE TABLE mykey_ids (
+            resident_id TEXT PRIMARY KEY REFERENCES residents(id),
+            mykey_id TEXT NOT NULL UNIQUE,
+            created_at {BIGINT} NOT NULL)
+        """,
+        """
+        CREATE TABLE mykey_cards (
+            mykey_id TEXT NOT NULL REFERENCES mykey_ids(mykey_id),
+            kind TEXT NOT NULL,
+            municipality_code TEXT NOT NULL REFERENCES municipalities(code),
+            number TEXT NOT NULL,
+            attached_at {BIGINT} NOT NULL,
+            PRIMARY KEY (mykey_id, kind, municipality_code))
+        """,
+    ])
+
     /// Mynaportal: residents' browser sessions (only token hashes kept) and sign-ins with
     /// the card — a direct challenge, or a code the browser shows for the card to approve.
     static let portal = Migration(version: 9, name: "portal", statements: [

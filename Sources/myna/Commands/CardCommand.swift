@@ -9,7 +9,7 @@ import MynaStore
 struct CardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card", abstract: "A virtual My Number card (keys generated on the card, PINs enforced by it).",
-        subcommands: [New.self, Show.self, PublicKey.self, Keys.self, Install.self, ResetPIN.self, ExportCertificate.self, Sign.self, Login.self, SignIn.self])
+        subcommands: [New.self, Show.self, PublicKey.self, Keys.self, Install.self, ResetPIN.self, ExportCertificate.self, Sign.self, Login.self, SignIn.self, Mykey.self])
 
     struct CardOptions: ParsableArguments {
         @Option(help: "The card file.") var card: String

@@ -29,9 +29,12 @@ struct CardSignature {
     let options: CardCommand.CardOptions
     let pin: String?
 
-    /// Posts the answer; returns the server's JSON answer.
+    /// Posts the answer (to the sign-in endpoint, or to another that takes one, with more
+    /// fields); returns the server's JSON answer.
     @discardableResult
-    func answer(_ challenge: [String: Any], with client: JSONClient) async throws -> [String: Any] {
+    func answer(
+        _ challenge: [String: Any], with client: JSONClient, at path: String = "/v1/portal/sign-in/responses", extra: [String: Any] = [:]
+    ) async throws -> [String: Any] {
         guard let id = challenge["challengeId"] as? String, let input = (challenge["signingInput"] as? String).flatMap(Base64URL.decode) else {
             throw UsageFailure("the server's challenge is malformed")
         }
@@ -44,8 +47,39 @@ struct CardSignature {
             if case .refused(let verification) = result { throw CardRefusal(verification) }
             throw UsageFailure("the card did not sign")
         }
-        return try await client.object("POST", "/v1/portal/sign-in/responses", [
+        return try await client.object("POST", path, [
             "challengeId": id, "certificate": Data(certificate).base64EncodedString(), "signature": Data(signature).base64EncodedString(),
-        ])
+        ].merging(extra) { $1 })
+    }
+}
+
+extension CardCommand {
+    /// The Mykey platform, from the device holding the card.
+    struct Mykey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show (or create) the card holder's Mykey ID; with --library or --volunteer, attach a municipal card to it.",
+            discussion: "The card signs a fresh challenge after its 4-digit PIN each time. Prints the Mykey ID and the attached cards as JSON.")
+        @OptionGroup var options: CardOptions
+        @Option(help: "The user-authentication PIN (4 digits). Env: MYNA_CARD_PIN.") var pin: String?
+        @Option(help: "Attach a library card with this number.") var library: String?
+        @Option(help: "Attach a volunteer-participation card with this number.") var volunteer: String?
+        @Option(help: "The municipality that issued the card (6-digit code).") var municipality: String?
+        @Option(help: "The server.") var server = "http://127.0.0.1:8080"
+
+        func run() async throws {
+            let client = JSONClient(server: server)
+            let challenge = try await client.object("POST", "/v1/portal/sign-in/challenges", [:])
+            var extra: [String: Any] = [:]
+            let path: String
+            if let number = library ?? volunteer {
+                guard let municipality else { throw ValidationError("--municipality names the municipality that issued the card") }
+                extra = ["kind": library != nil ? "library" : "volunteer", "municipalityCode": municipality, "number": number]
+                path = "/v1/mykey/cards"
+            } else {
+                path = "/v1/mykey"
+            }
+            let answer = try await CardSignature(options: options, pin: pin).answer(challenge, with: client, at: path, extra: extra)
+            print(String(decoding: try JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+        }
     }
 }
