@@ -11,7 +11,7 @@ struct MykeyController {
 
     func register(routes: RouterGroup<MynaRequestContext>, book: EndpointBook) {
         book.on(routes, .post, "/v1/mykey") { request, context in
-            let body = try await request.decodeJSON(as: MykeyBody.self, context: context)
+            let body = try await request.decodeJSON(as: SignInResponseBody.self, context: context)
             let resident = try await holder(body.challengeId, body.certificate, body.signature, context)
             let (id, created) = try await portal.mykey.mykeyID(for: resident)
             return JSONResponse(status: created ? .created : .ok, value: MykeyView(mykeyId: id, cards: try await portal.mykey.cards(of: id).map(MunicipalCardView.init)))
@@ -32,13 +32,6 @@ struct MykeyController {
         return try await portal.signIn.cardHolder(
             answering: challenge, certificateDER: Array(certificate), signature: Array(signature), source: context.clientAddress ?? "unknown")
     }
-}
-
-struct MykeyBody: RequestBody {
-    static let fields: Set<String> = ["challengeId", "certificate", "signature"]
-    let challengeId: String
-    let certificate: String
-    let signature: String
 }
 
 struct MunicipalCardBody: RequestBody {
