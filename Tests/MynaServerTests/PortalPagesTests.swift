@@ -97,6 +97,14 @@ struct PortalPagesTests {
                 #expect(refused.status == .unauthorized && String(buffer: refused.body).contains(#""error":"invalid_client""#))
                 #expect(try await oidc.refusals().first.map { [$0.endpoint, $0.clientID ?? "", $0.error] } == ["token", bank.clientID, "invalid_client"])
 
+                // Oversized bodies are refused before anything is read into a handler.
+                for uri in ["/portal/sign-out", "/oidc/token", "/oidc/revoke", "/portal/linkages/account"] {
+                    let huge = try await client.execute(
+                        uri: uri, method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                        body: ByteBuffer(repeating: UInt8(ascii: "a"), count: 200_000))
+                    #expect(huge.status == .contentTooLarge && String(buffer: huge.body).contains("body-too-large"), "\(uri)")
+                }
+
                 // Sign-out needs the token too; after it, the pages are closed.
                 #expect(try await browser.go(.post, "/portal/sign-out", form: "csrf=nope").status == .forbidden)
                 let signedOut = try await browser.go(.post, "/portal/sign-out", form: "csrf=\(csrf)")

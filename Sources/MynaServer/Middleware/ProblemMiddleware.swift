@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import Logging
 import MynaCardOffice
 import MynaLinkage
@@ -42,6 +43,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as PortalError {
             if error.code != .tooManyAttempts { RegistryMetrics.portalSignIn(error.code.rawValue) }
             return try Problem.from(error).response(from: request, context: context)
+        } catch is NIOTooManyBytesError {
+            // Any handler that collects its body with a limit (forms, the token endpoint): one answer here.
+            return try Problem(.contentTooLarge, code: "body-too-large", detail: "the body is too large").response(from: request, context: context)
         } catch let error as HTTPError {
             let code = switch error.status {
             case .notFound: "not-found"
