@@ -32,7 +32,7 @@ let package = Package(
     ],
     targets: [
         // Value types and rules, no I/O.
-        .target(name: "MynaCore", swiftSettings: swiftSettings),
+        .target(name: "MynaCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         // Number issuance: keyed permutation of an internal sequence.
         .target(name: "MynaNumbering", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
         // SQLite and PostgreSQL behind one query layer; migrations; encrypted number vault.
@@ -119,7 +119,7 @@ let package = Package(
         .target(
             name: "MynaServer",
             dependencies: [
-                "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaPortal", "MynaPortalPages", "MynaOIDC",
+                "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaPortal", "MynaPortalPages", "MynaOIDC", "MynaServices", "MynaCharts",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -134,7 +134,8 @@ let package = Package(
         .executableTarget(
             name: "myna",
             dependencies: [
-                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice", "MynaLinkage", "MynaAudit", "MynaPortal",
+                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice", "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -170,6 +171,20 @@ let package = Package(
                 "MynaCore", "MynaStore", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaAudit", "MynaOIDC",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A small PDF writer with PDF's predefined Japanese fonts, for printed certificates.
+        .target(name: "MynaPDF", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
+        // Server-drawn SVG charts for the statistics page, and the small-cell suppression rule.
+        .target(name: "MynaCharts", swiftSettings: swiftSettings),
+        // The services on the card: the Mykey platform, Mynapoint campaigns, kiosk
+        // certificates (コンビニ交付), online eligibility at clinics, and statistics.
+        .target(
+            name: "MynaServices",
+            dependencies: [
+                "MynaCore", "MynaStore", "MynaRegistry", "MynaLinkage", "MynaPortal", "MynaPDF", "MynaCharts",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -236,10 +251,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MynaServicesTests",
+            dependencies: [
+                "MynaServices", "MynaPDF", "MynaPortal", "MynaLinkage", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice",
+                "MynaCardEmulator", "MynaCard", "MynaCore", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "MynaPDFTests", dependencies: ["MynaPDF", "MynaCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MynaChartsTests", dependencies: ["MynaCharts"], swiftSettings: swiftSettings),
+        .testTarget(
             name: "MynaServerTests",
             dependencies: [
                 "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard",
-                "MynaLinkage", "MynaAudit", "MynaPortal",
+                "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),

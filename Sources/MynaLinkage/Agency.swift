@@ -1,7 +1,8 @@
 public import Foundation
 public import MynaCore
 
-/// The kinds of agency on the network (domain.md §4). The allow-list speaks of types, not
+/// The kinds of agency on the network (domain.md §4), and the other registered parties
+/// that sign their requests the same way: medical institutions, kiosks, cashless providers. The allow-list speaks of types, not
 /// of agencies: every municipality's welfare office may ask what the law lets a welfare
 /// office ask.
 public enum AgencyType: String, Sendable, Hashable, Codable, CaseIterable {
@@ -17,6 +18,13 @@ public enum AgencyType: String, Sendable, Hashable, Codable, CaseIterable {
     case municipalWelfare = "municipal-welfare"
     /// 市区町村の住民記録担当 — 住民票, 世帯.
     case residentRegistry = "resident-registry"
+    /// 保険医療機関・薬局 — checks a patient's eligibility with the card (オンライン資格確認).
+    case medicalInstitution = "medical-institution"
+    /// キャッシュレス決済サービス — a Mynapoint provider: reports top-ups and purchases,
+    /// receives grants. On no row of the allow-list; it signs its requests as agencies do.
+    case cashlessProvider = "cashless-provider"
+    /// A convenience store's multifunction kiosk (コンビニ交付). On no row of the allow-list.
+    case certificateKiosk = "certificate-kiosk"
 
     /// Municipal agencies act for one municipality and hold data of its residents only.
     public var isMunicipal: Bool { self == .municipalTax || self == .municipalWelfare || self == .residentRegistry }

@@ -77,7 +77,7 @@ public struct LinkageHub: Sendable {
     /// intermediate server obtains codes for everyone it serves when it joins the network
     /// (an operator's act, recorded as a system access per person). Returns the codes in
     /// the order given.
-    public func acquireCodes(forResidents residentIDs: [String], by agency: Agency) async throws -> [String] {
+    public func acquireCodes(forResidents residentIDs: [String], by agency: Agency, purpose: String? = nil) async throws -> [String] {
         let now = clock.milliseconds
         let codes = residentIDs.map { Self.code(for: $0, agency: agency.id, key: codeKey) }
         try await database.transaction { connection in
@@ -86,7 +86,7 @@ public struct LinkageHub: Sendable {
                 rows: zip(residentIDs, codes).map { [.text(agency.id), .text($1), .text($0), .init(Self.codeKeyVersion), .integer(now)] },
                 suffix: "ON CONFLICT (agency_id, code) DO NOTHING")
             try await registry.residents.recordAccess(
-                .agencyCodeAcquisition, to: residentIDs, by: .system("agency:\(agency.id)"), purpose: "bulk code acquisition by \(agency.name)",
+                .agencyCodeAcquisition, to: residentIDs, by: .system("agency:\(agency.id)"), purpose: purpose ?? "bulk code acquisition by \(agency.name)",
                 on: connection)
         }
         return codes

@@ -27,22 +27,15 @@ public struct RequestAssertion: Sendable, Hashable {
         public let bh: String
     }
 
-    struct Header: Codable, Hashable {
-        let alg: String
-        let typ: String
-        let kid: String
-    }
-
     public static let audience = "myna-linkage"
     public static let type = "myna-request+jwt"
     /// The longest an assertion may live, and the clock skew tolerated.
     public static let maximumLifetime: Int64 = 300
     public static let allowedSkew: Int64 = 60
 
-    public let keyID: String
-    public let claims: Claims
-    let signingInput: [UInt8]
-    let signature: [UInt8]
+    let token: CompactJWS<Claims>
+    public var keyID: String { token.keyID }
+    public var claims: Claims { token.claims }
 
     /// Signs an assertion for one request.
     public static func sign(
@@ -53,38 +46,20 @@ public struct RequestAssertion: Sendable, Hashable {
         let claims = Claims(
             iss: agencyID, aud: audience, iat: iat, exp: iat + lifetime, jti: jti, htm: method.uppercased(), htu: path,
             bh: Base64URL.encode(Array(SHA256.hash(data: body))))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let input = Base64URL.encode(Array(try encoder.encode(Header(alg: "ES256", typ: type, kid: keyID)))) + "."
-            + Base64URL.encode(Array(try encoder.encode(claims)))
-        // JWS ES256 signatures are R || S, 64 bytes (RFC 7518 §3.4), not DER.
-        let signature = try key.signature(for: Array(input.utf8)).rawRepresentation
-        return input + "." + Base64URL.encode(Array(signature))
+        return try CompactJWS.sign(claims, type: type, keyID: keyID, key: key)
     }
 
     /// Parses a compact JWS without trusting it: the signature is checked by
     /// ``verify(with:)`` once the key is known from `kid`.
     public init(parsing token: String) throws(LinkageError) {
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard token.utf8.count <= 4096, parts.count == 3, let headerBytes = Base64URL.decode(String(parts[0])),
-            let claimBytes = Base64URL.decode(String(parts[1])), let signature = Base64URL.decode(String(parts[2])),
-            let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)),
-            let claims = try? JSONDecoder().decode(Claims.self, from: Data(claimBytes))
-        else { throw LinkageError(.invalidAssertion, "the request assertion is not a compact JWS with the expected claims") }
-        guard header.alg == "ES256", header.typ == Self.type, !header.kid.isEmpty, header.kid.count <= 64 else {
-            throw LinkageError(.invalidAssertion, "the request assertion must be ES256 with typ \(Self.type) and a kid")
+        guard let parsed = CompactJWS<Claims>(parsing: token, type: Self.type, maximumLength: 4096) else {
+            throw LinkageError(.invalidAssertion, "the request assertion must be a compact JWS, ES256 with typ \(Self.type), a kid and the expected claims")
         }
-        keyID = header.kid
-        self.claims = claims
-        signingInput = Array("\(parts[0]).\(parts[1])".utf8)
-        self.signature = signature
+        self.token = parsed
     }
 
     /// Whether the agency's key made the signature.
-    public func verify(with key: P256.Signing.PublicKey) -> Bool {
-        guard let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signature) else { return false }
-        return key.isValidSignature(signature, for: signingInput)
-    }
+    public func verify(with key: P256.Signing.PublicKey) -> Bool { token.isSigned(by: key) }
 
     /// Checks the claims against the request in hand and the clock; the caller checks
     /// the signature, the issuer and that `jti` is new.

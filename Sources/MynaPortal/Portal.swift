@@ -6,14 +6,13 @@ public import MynaRegistry
 
 /// Mynaportal (マイナポータル): what a resident does for themselves, signed in with the
 /// card — sessions, sign-in, and (built on them) the resident's pages, linkages and
-/// consents.
+/// consents. The Mykey platform and the services on the card are in MynaServices.
 public struct Portal: Sendable {
     public let registry: Registry
     public let cards: CardOffice
     public let sessions: PortalSessions
     public let signIn: CardSignIn
     public let linkages: ResidentLinkages
-    public let mykey: MykeyPlatform
     let clock: WallClock
 
     public init(registry: Registry, cards: CardOffice, linkage: LinkageHub? = nil, clock: WallClock = .system) {
@@ -21,7 +20,6 @@ public struct Portal: Sendable {
         self.cards = cards
         self.clock = clock
         linkages = ResidentLinkages(registry: registry, linkage: linkage, clock: clock)
-        mykey = MykeyPlatform(database: registry.database, clock: clock)
         sessions = PortalSessions(database: registry.database, clock: clock)
         let verifier = CertificateVerifier(authorities: cards.publisher.authorities, ledger: cards.publisher.ledger, clock: clock)
         signIn = CardSignIn(database: registry.database, clock: clock, verifier: verifier, sessions: sessions)

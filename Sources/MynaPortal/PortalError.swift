@@ -21,7 +21,6 @@ public struct PortalError: Error, Sendable, Hashable, CustomStringConvertible {
         case holderNameMismatch = "holder-name-mismatch"
         case insuranceRecordNotFound = "insurance-record-not-found"
         case insuranceFactsMismatch = "insurance-facts-mismatch"
-        case invalidMunicipalCard = "invalid-municipal-card"
     }
 
     public let code: Code

@@ -8,6 +8,7 @@ public import MynaPortal
 import MynaPortalPages
 public import MynaPKI
 public import MynaRegistry
+public import MynaServices
 public import Prometheus
 public import ServiceLifecycle
 
@@ -26,11 +27,12 @@ public struct ServerConfiguration: Sendable {
 /// examples): middleware, then the public routes, then the staff routes.
 public func buildApplication(
     registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
-    log: TransparencyLog? = nil, portal: Portal? = nil, oidc: OIDCProvider? = nil, configuration: ServerConfiguration,
+    log: TransparencyLog? = nil, portal: Portal? = nil, oidc: OIDCProvider? = nil, services: Services? = nil, configuration: ServerConfiguration,
     metrics: PrometheusCollectorRegistry? = nil, logger: Logger
 ) -> some ApplicationProtocol {
     let (router, _) = buildRouter(
-        registry: registry, pki: pki ?? cards?.publisher, cards: cards, linkage: linkage, log: log, portal: portal, oidc: oidc, metrics: metrics)
+        registry: registry, pki: pki ?? cards?.publisher, cards: cards, linkage: linkage, log: log, portal: portal, oidc: oidc, services: services,
+        metrics: metrics)
     var services: [any Service] = []
     if let cards { services.append(CardSweepService(office: cards, logger: logger)) }
     if let log { services.append(LogSequencerService(log: log, logger: logger)) }
@@ -45,7 +47,8 @@ public func buildApplication(
 /// The router, and the endpoints it serves (for the OpenAPI drift test).
 public func buildRouter(
     registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
-    log: TransparencyLog? = nil, portal: Portal? = nil, oidc: OIDCProvider? = nil, metrics: PrometheusCollectorRegistry? = nil
+    log: TransparencyLog? = nil, portal: Portal? = nil, oidc: OIDCProvider? = nil, services: Services? = nil,
+    metrics: PrometheusCollectorRegistry? = nil
 ) -> (Router<MynaRequestContextType>, [Endpoint]) {
     let router = Router(context: MynaRequestContext.self)
     let book = EndpointBook()
@@ -73,13 +76,19 @@ public func buildRouter(
     if let portal {
         PortalSignInController(portal: portal).register(routes: routes, book: book)
         LinkagesController(linkages: portal.linkages).register(staff: staff, book: book)
-        MykeyController(portal: portal).register(routes: routes, book: book)
         // The pages and OpenID Connect speak HTML and their protocol's own errors, not
         // the JSON API's: they are routed outside the API's book (docs/portal.md).
         let renderer = try! PortalRenderer()
         let pages = PortalController(portal: portal, linkage: linkage, log: log, oidc: oidc, renderer: renderer)
         pages.register(router: router)
         if let oidc { OIDCController(oidc: oidc, pages: pages).register(router: router) }
+    }
+    if let portal, let linkage, let services {
+        MykeyController(signIn: portal.signIn, mykey: services.mykey).register(routes: routes, book: book)
+        MynapointController(mynapoint: services.mynapoint, signIn: portal.signIn, agencies: linkage.agencies).register(routes: routes, staff: staff, book: book)
+        KioskController(centre: services.kiosks, agencies: linkage.agencies).register(routes: routes, book: book)
+        EligibilityController(eligibility: services.eligibility, agencies: linkage.agencies).register(routes: routes, book: book)
+        StatisticsController(statistics: services.statistics).register(routes: routes, router: router, book: book)
     }
     if let pki = pki ?? cards?.publisher {
         PKIController(publisher: pki, relyingParties: RelyingParties(database: registry.database)).register(routes: routes, book: book)

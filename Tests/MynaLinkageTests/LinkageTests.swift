@@ -241,14 +241,14 @@ struct LinkageTests {
     func allowList() async throws {
         try await withTestRegistry(.sqlite) { registry, environment in
             let (list, bytes) = try AllowList.bundled()
-            #expect(list.rows.count >= 10 && list.version == 2)
+            #expect(list.rows.count >= 10 && list.version == 3)
             #expect(try await list.load(into: registry.database, bytes: bytes, by: "test", reason: "test", at: 0))
             #expect(try await list.load(into: registry.database, bytes: bytes, by: "test", reason: "test", at: 0) == false)
             let edited = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "児童手当法", with: "児童手当法 ").utf8)
             await expectLinkageError(.invalidAllowList) {
                 _ = try await (try AllowList.parse(edited)).load(into: registry.database, bytes: edited, by: "test", reason: "test", at: 0)
             }
-            let older = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: #""version": 2"#, with: #""version": 1"#).utf8)
+            let older = Array(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: #""version": 3"#, with: #""version": 2"#).utf8)
             await expectLinkageError(.invalidAllowList) {
                 _ = try await (try AllowList.parse(older)).load(into: registry.database, bytes: older, by: "test", reason: "test", at: 0)
             }
@@ -269,9 +269,9 @@ struct LinkageTests {
             await expectLinkageError(.notOnAllowList) {
                 _ = try await hub.query(code: welfareCode, item: "pension-benefit", task: "child-allowance", by: fixture.welfare)
             }
-            // Version 3: welfare may also check pensions for the child allowance.
+            // Version 4: welfare may also check pensions for the child allowance.
             let (current, bytes) = try AllowList.bundled()
-            var text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: #""version": 2"#, with: #""version": 3"#)
+            var text = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: #""version": 3"#, with: #""version": 4"#)
             text = text.replacingOccurrences(of: #"  "rows": ["#, with: #"""
                   "rows": [
                     {"id": "child-allowance/pension", "requester": "municipal-welfare", "provider": "pension", "item": "pension-benefit", "task": "child-allowance", "legalBasis": "児童手当法（テスト）", "optional": false},
@@ -281,12 +281,12 @@ struct LinkageTests {
             try await amended.load(into: fixture.registry.database, bytes: Array(text.utf8), by: "operator:test", reason: "改正 令和8年", at: 1)
             fixture.environment.clock.advance(by: 6)
             try await hub.refreshAllowListIfDue()
-            #expect(hub.allowList.version == 3)
+            #expect(hub.allowList.version == 4)
             await expectLinkageError(.noData) {
                 _ = try await hub.query(code: welfareCode, item: "pension-benefit", task: "child-allowance", by: fixture.welfare)
             }
             let history = try await AllowList.history(in: fixture.registry.database)
-            #expect(history.map(\.version) == [3, 2] && history[0].loadedBy == "operator:test" && history[0].reason == "改正 令和8年")
+            #expect(history.map(\.version) == [4, 3] && history[0].loadedBy == "operator:test" && history[0].reason == "改正 令和8年")
         }
     }
 }

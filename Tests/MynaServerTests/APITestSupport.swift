@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -8,6 +9,7 @@ import MynaRegistry
 import MynaAudit
 import MynaLinkage
 import MynaPortal
+import MynaServices
 import MynaServer
 import MynaTestSupport
 import NIOCore
@@ -98,9 +100,18 @@ func withRouter(
         let office = cards ? try makeTestCardOffice(registry, environment) : nil
         let hub = linkage ? try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock) : nil
         let log = linkage ? try TransparencyLog(database: registry.database, keys: environment.keys, clock: environment.clock.wallClock) : nil
-        let resident = portal ? office.map { Portal(registry: registry, cards: $0, clock: environment.clock.wallClock) } : nil
+        let resident = portal ? office.map { Portal(registry: registry, cards: $0, linkage: hub, clock: environment.clock.wallClock) } : nil
+        let services = try resident.flatMap { portal in try hub.map { try makeTestServices(portal, $0, environment) } }
         let app = buildApplication(
-            registry: registry, pki: publisher, cards: office, linkage: hub, log: log, portal: resident, configuration: .init(), logger: logger)
+            registry: registry, pki: publisher, cards: office, linkage: hub, log: log, portal: resident, services: services, configuration: .init(),
+            logger: logger)
         try await app.test(.router) { client in try await body(registry, environment, client) }
     }
+}
+
+/// The services on the card, with a throwaway sealing key and kiosks open at any hour.
+func makeTestServices(_ portal: Portal, _ hub: LinkageHub, _ environment: TestEnvironment) throws -> Services {
+    Services(
+        portal: portal, hub: hub, sealKey: P256.Signing.PrivateKey(), verificationBaseURL: "http://127.0.0.1:8080/v1/certificates/verifications",
+        kioskHours: .always, clock: environment.clock.wallClock)
 }

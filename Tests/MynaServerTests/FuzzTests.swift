@@ -5,6 +5,7 @@ import MynaCore
 import MynaAudit
 import MynaLinkage
 import MynaPortal
+import MynaServices
 import MynaServer
 import MynaTestSupport
 import NIOCore
@@ -44,10 +45,11 @@ struct FuzzTests {
     func noServerErrors(kind: DatabaseKind) async throws {
         try await withRouter(kind, pki: true, cards: true, linkage: true, portal: true) { registry, environment, client in
             let office = try makeTestCardOffice(registry, environment, directory: "card-ca-routes")
+            let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
+            let portal = Portal(registry: registry, cards: office, linkage: hub)
             let (_, endpoints) = buildRouter(
-                registry: registry, pki: try makePublisher(environment, directory: "ca-routes"), cards: office,
-                linkage: try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock),
-                log: try TransparencyLog(database: registry.database, keys: environment.keys), portal: Portal(registry: registry, cards: office))
+                registry: registry, pki: try makePublisher(environment, directory: "ca-routes"), cards: office, linkage: hub,
+                log: try TransparencyLog(database: registry.database, keys: environment.keys), portal: portal, services: try makeTestServices(portal, hub, environment))
             let clerk = try await API(client: client).signedIn(registry, environment, username: "fuzz")
             let fields = ["name", "nameKana", "address", "birthDate", "sex", "reason", "residentId", "purpose", "username",
                           "password", "totp", "number", "kind", "individualNumber", "destinationMunicipalityCode", "date",

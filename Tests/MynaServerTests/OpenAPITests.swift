@@ -2,6 +2,7 @@ import Foundation
 import MynaAudit
 import MynaLinkage
 import MynaPortal
+import MynaServices
 import MynaServer
 import MynaTestSupport
 import Testing
@@ -13,10 +14,11 @@ struct OpenAPITests {
     @Test func documentMatchesTheRouter() async throws {
         try await withTestRegistry(.sqlite) { registry, environment in
             let office = try makeTestCardOffice(registry, environment)
+            let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
+            let portal = Portal(registry: registry, cards: office, linkage: hub)
             let (_, endpoints) = buildRouter(
-                registry: registry, cards: office,
-                linkage: try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock),
-                log: try TransparencyLog(database: registry.database, keys: environment.keys), portal: Portal(registry: registry, cards: office))
+                registry: registry, cards: office, linkage: hub, log: try TransparencyLog(database: registry.database, keys: environment.keys), portal: portal,
+                services: try makeTestServices(portal, hub, environment))
             let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("../../Sources/MynaServer/Resources/openapi.json")
             let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])

@@ -188,17 +188,7 @@ public struct CardSignIn: Sendable {
         }
 
         return try await database.transaction { connection in
-            guard let holder = try await connection.first(SQL(
-                """
-                SELECT c.card_id, c.resident_id, k.status AS card_status, r.status AS resident_status
-                FROM card_certificates c JOIN cards k ON k.id = c.card_id JOIN residents r ON r.id = c.resident_id
-                WHERE c.serial = ? AND c.kind = 'authentication'
-                """, [.blob(serial)]))
-            else { throw PortalError(.certificateNotAccepted, "the certificate is not on a card Myna issued") }
-            guard try holder.string("card_status") == "active" else {
-                throw PortalError(.cardNotUsable, "the card is \(try holder.string("card_status")); it cannot sign in")
-            }
-            guard try holder.string("resident_status") != "deceased" else { throw PortalError(.holderNotEligible, "the holder's record is closed") }
+            let holder = try await Self.holder(ofSerial: serial, on: connection)
             let residentID = try holder.string("resident_id")
             // Claimed once: a second answer to the same challenge finds it approved.
             let claimed = try await connection.query(SQL(
@@ -211,6 +201,37 @@ public struct CardSignIn: Sendable {
             let (token, _) = try await sessions.start(resident: residentID, card: try holder.string("card_id"), on: connection)
             return .signedIn(token: token, residentID: residentID)
         }
+    }
+
+    /// The holder of a card whose user-authentication certificate is presented without a
+    /// signature — what a reader gets from the card without its PIN, for services that
+    /// then identify the person another way (a medical institution's visual check, with
+    /// the staff member recorded). The same checks as a sign-in, but for the signature.
+    public func cardHolder(presenting certificateDER: [UInt8]) async throws -> String {
+        guard certificateDER.count <= 8192 else { throw PortalError(.certificateNotAccepted, "a valid user-authentication certificate of a Myna card is needed") }
+        let report = try await verifier.verify(certificateDER: certificateDER)
+        guard report.acceptable, report.kind == .authentication, let serial = try? Array(Certificate(derEncoded: certificateDER).serialNumber.bytes) else {
+            if report.revocation == "revoked" { throw PortalError(.certificateRevoked, "the card's certificate is revoked") }
+            throw PortalError(.certificateNotAccepted, "a valid user-authentication certificate of a Myna card is needed")
+        }
+        return try await database.read { try await Self.holder(ofSerial: serial, on: $0).string("resident_id") }
+    }
+
+    /// The card a certificate sits on and its holder — refused unless the card is active
+    /// and the holder's record open.
+    static func holder(ofSerial serial: [UInt8], on connection: any SQLConnection) async throws -> SQLRow {
+        guard let holder = try await connection.first(SQL(
+            """
+            SELECT c.card_id, c.resident_id, k.status AS card_status, r.status AS resident_status
+            FROM card_certificates c JOIN cards k ON k.id = c.card_id JOIN residents r ON r.id = c.resident_id
+            WHERE c.serial = ? AND c.kind = 'authentication'
+            """, [.blob(serial)]))
+        else { throw PortalError(.certificateNotAccepted, "the certificate is not on a card Myna issued") }
+        guard try holder.string("card_status") == "active" else {
+            throw PortalError(.cardNotUsable, "the card is \(try holder.string("card_status")); it cannot be used")
+        }
+        guard try holder.string("resident_status") != "deceased" else { throw PortalError(.holderNotEligible, "the holder's record is closed") }
+        return holder
     }
 
     // MARK: Throttling

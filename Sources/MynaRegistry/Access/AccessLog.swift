@@ -67,6 +67,8 @@ public enum AccessAction: String, Sendable, Hashable, Codable, CaseIterable {
     case linkageRefusal = "linkage-refusal"
     /// Facts handed to a relying party the resident consented to (OpenID Connect userinfo).
     case appDisclosure = "app-disclosure"
+    /// A certificate printed from the register (住民票の写し at a kiosk).
+    case certificateIssue = "certificate-issue"
 }
 
 enum AccessLog {

@@ -16,12 +16,12 @@ struct LinkageController {
             JSONResponse(value: AllowListView(version: hub.allowList.version, effectiveOn: hub.allowList.effectiveOn, rows: hub.allowList.rows))
         }
         book.on(routes, .post, "/v1/linkage/codes") { request, context in
-            let (agency, data) = try await authenticated(request, context)
+            let (agency, data) = try await hub.agencies.authenticate(request, context)
             let body = try Request.decodeJSON(as: CodeAcquisitionBody.self, from: data)
             return JSONResponse(status: .created, value: CodeView(code: try await hub.acquireCode(for: body.individualNumber, by: agency)))
         }
         book.on(routes, .post, "/v1/linkage/items") { request, context in
-            let (agency, data) = try await authenticated(request, context)
+            let (agency, data) = try await hub.agencies.authenticate(request, context)
             let body = try Request.decodeJSON(as: ItemBody.self, from: data)
             guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any], let value = object["value"] as? [String: Any] else {
                 throw Problem(.unprocessableContent, code: "invalid-field", detail: "field \"value\" must be a JSON object")
@@ -31,7 +31,7 @@ struct LinkageController {
             return JSONResponse(value: ItemVersionView(item: body.item.rawValue, version: version))
         }
         book.on(routes, .post, "/v1/linkage/queries") { request, context in
-            let (agency, data) = try await authenticated(request, context)
+            let (agency, data) = try await hub.agencies.authenticate(request, context)
             let body = try Request.decodeJSON(as: QueryBody.self, from: data)
             do {
                 let answer = try await hub.query(code: body.code, item: body.item, task: body.task, withholdDays: body.withholdDays, by: agency)
@@ -43,7 +43,7 @@ struct LinkageController {
             }
         }
         book.on(routes, .post, "/v1/linkage/subscriptions") { request, context in
-            let (agency, data) = try await authenticated(request, context)
+            let (agency, data) = try await hub.agencies.authenticate(request, context)
             let body = try Request.decodeJSON(as: SubscriptionBody.self, from: data)
             guard let push = try await hub.subscribe(to: body.item, endpoint: body.endpoint, by: agency) else {
                 return Response(status: .noContent)
@@ -55,16 +55,16 @@ struct LinkageController {
         // The outbox, pulled: notices stay pending until acknowledged, and keep their
         // idempotency key on every redelivery.
         book.on(routes, .get, "/v1/linkage/notices") { request, context in
-            let (agency, _) = try await authenticated(request, context, body: false)
+            let (agency, _) = try await hub.agencies.authenticate(request, context, body: false)
             return JSONResponse(value: NoticesView(notices: try await hub.pendingNotices(for: agency).map(NoticeView.init)))
         }
         book.on(routes, .post, "/v1/linkage/notices/ack") { request, context in
-            let (agency, data) = try await authenticated(request, context)
+            let (agency, data) = try await hub.agencies.authenticate(request, context)
             let body = try Request.decodeJSON(as: AckBody.self, from: data)
             return JSONResponse(value: AckView(acknowledged: try await hub.acknowledge(body.idempotencyKeys, for: agency)))
         }
         book.on(routes, .get, "/v1/linkage/records") { request, context in
-            let (agency, _) = try await authenticated(request, context, body: false)
+            let (agency, _) = try await hub.agencies.authenticate(request, context, body: false)
             return JSONResponse(value: AgencyRecordsView(
                 agencyId: agency.id, records: try await hub.records(of: agency).map(AgencyRecordView.init)))
         }
@@ -99,16 +99,6 @@ struct LinkageController {
     }
 
     /// The agency whose key signed this request, and the body it signed.
-    private func authenticated(_ request: Request, _ context: MynaRequestContext, body: Bool = true) async throws -> (Agency, Data) {
-        guard let header = request.headers[.authorization], header.hasPrefix("MynaAgency ") else {
-            throw LinkageError(.credentialRequired, "sign the request with the agency's key: Authorization: MynaAgency <assertion>")
-        }
-        let data = body ? try await request.collectJSON(context: context) : Data()
-        let agency = try await hub.agencies.authenticate(
-            assertion: String(header.dropFirst("MynaAgency ".count)), method: request.method.rawValue,
-            path: request.uri.string, body: Array(data))
-        return (agency, data)
-    }
 }
 
 // MARK: Bodies

@@ -5,6 +5,7 @@ import Logging
 import MynaCardOffice
 import MynaLinkage
 import MynaPortal
+import MynaServices
 import MynaCore
 import MynaRegistry
 
@@ -39,6 +40,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as CardOfficeError {
             return try Problem.from(error).response(from: request, context: context)
         } catch let error as LinkageError {
+            return try Problem.from(error).response(from: request, context: context)
+        } catch let error as ServiceError {
             return try Problem.from(error).response(from: request, context: context)
         } catch let error as PortalError {
             if error.code != .tooManyAttempts { RegistryMetrics.portalSignIn(error.code.rawValue) }

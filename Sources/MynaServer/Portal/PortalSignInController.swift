@@ -24,11 +24,9 @@ struct PortalSignInController {
         }
         book.on(routes, .post, "/v1/portal/sign-in/responses") { request, context in
             let body = try await request.decodeJSON(as: SignInResponseBody.self, context: context)
-            guard let certificate = Data(base64Encoded: body.certificate), let signature = Data(base64Encoded: body.signature) else {
-                throw Problem(.unprocessableContent, code: "invalid-field", detail: "certificate and signature are base64")
-            }
+            let answer = try body.answer()
             let approval = try await portal.signIn.respond(
-                to: body.challengeId, certificateDER: Array(certificate), signature: Array(signature), source: context.clientAddress ?? "unknown")
+                to: answer.challenge, certificateDER: answer.certificate, signature: answer.signature, source: context.clientAddress ?? "unknown")
             RegistryMetrics.portalSignIn("success")
             switch approval {
             case .approved:
@@ -48,7 +46,7 @@ struct ChallengeBody: RequestBody {
     let code: String?
 }
 
-struct SignInResponseBody: RequestBody {
+struct SignInResponseBody: CardAnswerBody {
     static let fields: Set<String> = ["challengeId", "certificate", "signature"]
     let challengeId: String
     /// The authentication certificate, DER in base64.

@@ -4,6 +4,7 @@ public import Hummingbird
 import MynaCardOffice
 import MynaLinkage
 import MynaPortal
+import MynaServices
 import MynaRegistry
 
 /// An RFC 9457 problem document: the one shape of every error Myna returns. `code` is
@@ -95,6 +96,17 @@ extension Problem {
 }
 
 extension Problem {
+    static func from(_ error: ServiceError) -> Problem {
+        let status: HTTPResponse.Status = switch error.kind {
+        case .invalid: .unprocessableContent
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .forbidden: .forbidden
+        case .unavailable: .serviceUnavailable
+        }
+        return Problem(status, code: error.code.rawValue, detail: error.message)
+    }
+
     static func from(_ error: PortalError) -> Problem {
         let status: HTTPResponse.Status = switch error.code {
         case .invalidCode, .challengeExpired: .notFound
@@ -102,7 +114,7 @@ extension Problem {
         case .signatureInvalid, .certificateNotAccepted, .certificateRevoked, .sessionRequired: .unauthorized
         case .cardNotUsable, .holderNotEligible, .csrfFailed, .notApproved: .forbidden
         case .tooManyAttempts: .tooManyRequests
-        case .invalidAccount, .invalidInsurance, .confirmationRequired, .holderNameMismatch, .insuranceFactsMismatch, .invalidMunicipalCard:
+        case .invalidAccount, .invalidInsurance, .confirmationRequired, .holderNameMismatch, .insuranceFactsMismatch:
             .unprocessableContent
         case .insuranceRecordNotFound: .notFound
         }

@@ -31,6 +31,8 @@ public struct KeyStore: Sendable {
         case oidcSigning = "oidc-signing"
         /// HMAC key deriving pairwise subjects: each relying party sees its own `sub`.
         case pairwiseSubjects = "pairwise-subjects"
+        /// The certificate issuing centre's P-256 key (its 32-byte scalar): seals printed certificates.
+        case certificateSealing = "certificate-sealing"
     }
 
     public let directory: URL?

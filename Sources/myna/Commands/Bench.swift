@@ -18,7 +18,7 @@ import _CryptoExtras
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure issuance, validation, import and lookup against same-run references.",
-        subcommands: [Numbers.self, Registry.self, PKI.self, Cards.self, Linkage.self, PortalBench.self])
+        subcommands: [Numbers.self, Registry.self, PKI.self, Cards.self, Linkage.self, PortalBench.self, Campaign.self, Kiosk.self])
 
     struct Numbers: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Numbers issued and check digits validated per second, on one core.")

@@ -43,21 +43,7 @@ extension Bench {
             let oidc = try await OIDCProvider.open(registry: registry, keys: keys, issuer: "https://myna.example")
 
             // Holders with issued cards, as at the counter.
-            let chiyoda = try MunicipalityCode("131016")
-            var population = DemoPopulation(seed: 11)
-            var cards: [(resident: String, chip: VirtualCard, certificate: [UInt8])] = []
-            for _ in 0..<holders {
-                let person = population.next()
-                let resident = try await registry.residents.register(
-                    try BasicInfo(
-                        name: person.name, nameKana: person.nameKana, address: try Address(municipality: chiyoda, text: "東京都千代田区丸の内1-1"),
-                        birthDate: try CalendarDate(iso: "1980-04-01"), sex: .female),
-                    by: .system("bench"), reason: "bench").resident.id
-                let card = try await office.apply(for: resident, by: .system("bench"), within: nil).card
-                let chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "BENCH2026"])
-                let issued = try await office.issue(card.id, keys: try CardKeys(chip), identityDocuments: [.driversLicence], by: .system("bench"), within: nil)
-                cards.append((resident, chip, issued.authentication ?? []))
-            }
+            var cards = try await issueBenchCards(holders, office: office, registry: registry)
 
             // Reference: one RSA-2048 signature verification, the answer's core check.
             let reference = try _RSA.Signing.PrivateKey(keySize: .bits2048)
@@ -72,11 +58,8 @@ extension Bench {
             var progress = ProgressBar(total: requests, label: "cards signing challenges")
             for index in 0..<requests {
                 let challenge = try await portal.signIn.challenge()
-                var card = cards[index % cards.count]
-                guard case .signed(let signature) = try card.chip.sign(digestInfo: DigestInfo.sha256(challenge.signingInput), with: .authentication, pin: "1234")
-                else { throw UsageFailure("the card refused") }
-                cards[index % cards.count] = card
-                answers.append((challenge.id, card.certificate, signature))
+                let signature = try cards[index % cards.count].sign(challenge.signingInput)
+                answers.append((challenge.id, cards[index % cards.count].certificate, signature))
                 if index % 100 == 0 { progress.update(index) }
             }
             progress.finish(requests)

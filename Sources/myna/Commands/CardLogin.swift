@@ -35,6 +35,12 @@ struct CardSignature {
     func answer(
         _ challenge: [String: Any], with client: JSONClient, at path: String = "/v1/portal/sign-in/responses", extra: [String: Any] = [:]
     ) async throws -> [String: Any] {
+        try await client.object("POST", path, try fields(answering: challenge).merging(extra) { $1 })
+    }
+
+    /// The answer's fields — `challengeId`, `certificate`, `signature` — for a request
+    /// that carries them (a kiosk's, a clinic's).
+    func fields(answering challenge: [String: Any]) throws -> [String: Any] {
         guard let id = challenge["challengeId"] as? String, let input = (challenge["signingInput"] as? String).flatMap(Base64URL.decode) else {
             throw UsageFailure("the server's challenge is malformed")
         }
@@ -47,9 +53,7 @@ struct CardSignature {
             if case .refused(let verification) = result { throw CardRefusal(verification) }
             throw UsageFailure("the card did not sign")
         }
-        return try await client.object("POST", path, [
-            "challengeId": id, "certificate": Data(certificate).base64EncodedString(), "signature": Data(signature).base64EncodedString(),
-        ].merging(extra) { $1 })
+        return ["challengeId": id, "certificate": Data(certificate).base64EncodedString(), "signature": Data(signature).base64EncodedString()]
     }
 }
 
@@ -79,7 +83,7 @@ extension CardCommand {
                 path = "/v1/mykey"
             }
             let answer = try await CardSignature(options: options, pin: pin).answer(challenge, with: client, at: path, extra: extra)
-            print(String(decoding: try JSONSerialization.data(withJSONObject: answer, options: [.sortedKeys, .prettyPrinted]), as: UTF8.self))
+            printJSON(answer)
         }
     }
 }

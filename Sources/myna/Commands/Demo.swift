@@ -5,6 +5,7 @@ import MynaCardEmulator
 import MynaCardOffice
 import MynaCore
 import MynaRegistry
+import MynaServices
 import MynaStore
 import X509
 
@@ -59,6 +60,7 @@ struct Demo: AsyncParsableCommand {
                 name: client.name, clientId: client.clientID, clientSecret: secret, redirectUris: client.redirectURIs,
                 scopes: client.allowedScopes.map(\.rawValue).sorted(), issuer: server.resolvedIssuer)]
         }
+        if demo.campaigns == nil { demo.campaigns = try await loadDemoCampaigns(registry) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try? FileManager.default.removeItem(at: file)
@@ -70,7 +72,10 @@ struct Demo: AsyncParsableCommand {
             print("demo data ready in \(file.path)")
             return
         }
-        try await serve(registry: registry, cards: cards, linkage: linkage, store: store, server: server, logger: logger, banner: banner(demo, file: file))
+        // Kiosks print at any hour in the demo (the real ones: 06:30–23:00).
+        try await serve(
+            registry: registry, cards: cards, linkage: linkage, store: store, server: server, logger: logger, banner: banner(demo, file: file),
+            kioskHours: .always)
     }
 
     private func seed(_ registry: Registry) async throws -> DemoFile {
@@ -155,6 +160,27 @@ struct Demo: AsyncParsableCommand {
         if !demo.residents.isEmpty { progress.finish(demo.residents.count) }
     }
 
+    /// Both rounds of Mynapoint, open from a month ago for half a year, each with a
+    /// budget for 40 million people (domain.md §6).
+    private func loadDemoCampaigns(_ registry: Registry) async throws -> [String] {
+        let mynapoint = try await store.openCampaigns(registry: registry)
+        let today = CalendarDate(inJapanAt: Date())
+        let window = Campaign.Window(from: CalendarDate(daysSinceEpoch: today.daysSinceEpoch - 30), until: CalendarDate(daysSinceEpoch: today.daysSinceEpoch + 180))
+        let rounds = [
+            try Campaign(
+                id: "demo-round-1", name: "マイナポイント第1弾（デモ）", signUp: window, spending: window, budgetYen: 200_000_000_000,
+                rewards: [.init(kind: .spending, rateBasisPoints: 2500, capYen: 5000)]),
+            try Campaign(
+                id: "demo-round-2", name: "マイナポイント第2弾（デモ）", signUp: window, spending: window, budgetYen: 800_000_000_000,
+                rewards: [
+                    .init(kind: .spending, rateBasisPoints: 2500, capYen: 5000, unlessJoined: "demo-round-1"), .init(kind: .insuranceLinkage, yen: 7500),
+                    .init(kind: .publicFundAccount, yen: 7500),
+                ]),
+        ]
+        for campaign in rounds { try await mynapoint.load(Array(try JSONEncoder().encode(campaign)), by: "demo") }
+        return rounds.map(\.id)
+    }
+
     private func banner(_ demo: DemoFile, file: URL) -> String {
         let clerk = demo.staff.first { $0.username == "chiyoda-clerk" }
         return """
@@ -184,6 +210,8 @@ struct DemoFile: Codable {
     var agencies: [DemoAgency]?
     /// Relying parties registered with the OpenID provider.
     var oidcClients: [DemoOIDCClient]?
+    /// The Mynapoint campaigns loaded, by id.
+    var campaigns: [String]?
 }
 
 struct DemoOIDCClient: Codable {

@@ -14,7 +14,16 @@ extension Demo {
         ("日本年金機構", .pension, nil),
         ("全国健康保険協会 東京支部", .healthInsurer, nil),
         ("麹町税務署", .nationalTax, nil),
+        // The parties of the services on the card: they sign requests like agencies, but
+        // hold no copies and acquire no codes in bulk.
+        ("みらいペイ", .cashlessProvider, nil),
+        ("さくらポイントカード", .cashlessProvider, nil),
+        ("まちかどストア 千代田一番町店 マルチコピー機", .certificateKiosk, nil),
+        ("千代田内科クリニック", .medicalInstitution, nil),
     ]
+
+    /// Parties that are not on the network's exchanges in bulk (see above).
+    static let serviceParties: Set<AgencyType> = [.cashlessProvider, .certificateKiosk, .medicalInstitution]
 
     /// Registers the agencies (credential files under `<data dir>/agencies/`), has every
     /// agency acquire its code for every demo resident, and has the providers register
@@ -42,7 +51,9 @@ extension Demo {
             let resident = demo.residents[index]
             let number = try await registry.residents.number(of: resident.id, by: .system("demo"), purpose: "demo code acquisition")
             var codes: [String: String] = [:]
-            for agency in agencies where agency.municipality == nil || agency.municipality?.digits == resident.municipalityCode {
+            for agency in agencies where !Self.serviceParties.contains(agency.type)
+                && (agency.municipality == nil || agency.municipality?.digits == resident.municipalityCode)
+            {
                 codes[agency.id] = try await hub.acquireCode(for: number, by: agency)
             }
             let age = (try CalendarDate(iso: resident.birthDate)).age(on: today)

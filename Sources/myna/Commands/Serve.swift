@@ -8,6 +8,7 @@ import MynaLinkage
 import MynaRegistry
 import MynaPortal
 import MynaServer
+import MynaServices
 import Prometheus
 
 struct Serve: AsyncParsableCommand {
@@ -29,15 +30,17 @@ struct Serve: AsyncParsableCommand {
 /// service group shuts the server down gracefully, letting requests in flight finish.
 func serve(
     registry: Registry, cards: CardOffice, linkage: LinkageHub, store: StoreOptions, server: ServerOptions, logger: Logger,
-    banner: String? = nil
+    banner: String? = nil, kioskHours: CertificateIssuingCentre.ServiceHours = .convenienceStore
 ) async throws {
     let metrics = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
     let log = try store.openLog(registry: registry)
     try await log.sequence()
+    let portal = Portal(registry: registry, cards: cards, linkage: linkage)
     let app = buildApplication(
-        registry: registry, cards: cards, linkage: linkage, log: log, portal: Portal(registry: registry, cards: cards, linkage: linkage),
+        registry: registry, cards: cards, linkage: linkage, log: log, portal: portal,
         oidc: try await store.openOIDC(registry: registry, issuer: server.resolvedIssuer, linkage: linkage),
+        services: try store.openServices(portal: portal, linkage: linkage, publicURL: server.resolvedIssuer, kioskHours: server.resolvedKioskHours ?? kioskHours),
         configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
         metrics: metrics, logger: logger)
     let database = try store.location.redacted

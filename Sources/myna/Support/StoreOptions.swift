@@ -1,10 +1,12 @@
 import ArgumentParser
+import Crypto
 import Foundation
 import Logging
 import MynaAudit
 import MynaCardOffice
 import MynaLinkage
 import MynaPortal
+import MynaServices
 import MynaPKI
 import MynaRegistry
 import MynaStore
@@ -60,10 +62,28 @@ extension StoreOptions {
         try await LinkageHub.open(registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")))
     }
 
+    /// Mynapoint on its own, for the operator's commands.
+    func openCampaigns(registry: Registry) async throws -> Mynapoint {
+        Mynapoint(
+            database: registry.database, clock: .system, mykey: MykeyPlatform(database: registry.database, clock: .system),
+            agencies: AgencyDirectory(database: registry.database))
+    }
+
     /// The OpenID provider, signing with this data directory's key.
     func openOIDC(registry: Registry, issuer: String, linkage: LinkageHub? = nil) async throws -> OIDCProvider {
         try await OIDCProvider.open(
             registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")), issuer: issuer, linkage: linkage)
+    }
+
+    /// The services on the card, with this data directory's sealing key. Kiosk hours are
+    /// enforced unless `kioskHours` says `always` (the demo's choice).
+    func openServices(
+        portal: Portal, linkage: LinkageHub, publicURL: String, kioskHours: CertificateIssuingCentre.ServiceHours = .convenienceStore
+    ) throws -> Services {
+        let keys = KeyStore(directory: dataDirectory.appendingPathComponent("keys"))
+        return Services(
+            portal: portal, hub: linkage, sealKey: try P256.Signing.PrivateKey(rawRepresentation: try keys.bytes(.certificateSealing)),
+            verificationBaseURL: publicURL + "/v1/certificates/verifications", kioskHours: kioskHours)
     }
 
     /// The transparency log, signed with this data directory's log key.
@@ -97,6 +117,21 @@ struct ServerOptions: ParsableArguments {
     var issuer: String?
 
     var resolvedIssuer: String { issuer ?? ProcessInfo.processInfo.environment["MYNA_ISSUER"] ?? "http://\(resolvedHost):\(resolvedPort)" }
+
+    @Option(help: "When kiosks may print: store (06:30–23:00 Japan time, closed 29 Dec–3 Jan) or always. Default store; the demo: always. Env: MYNA_KIOSK_HOURS.")
+    var kioskHours: String?
+
+    func validate() throws {
+        if let kioskHours, !["store", "always"].contains(kioskHours) { throw ValidationError("--kiosk-hours is store or always") }
+    }
+
+    var resolvedKioskHours: CertificateIssuingCentre.ServiceHours? {
+        switch kioskHours ?? ProcessInfo.processInfo.environment["MYNA_KIOSK_HOURS"] {
+        case nil: nil
+        case "always": .always
+        default: .convenienceStore
+        }
+    }
 
     var resolvedHost: String { host ?? ProcessInfo.processInfo.environment["MYNA_HOST"] ?? "127.0.0.1" }
     var resolvedPort: Int { port ?? ProcessInfo.processInfo.environment["MYNA_PORT"].flatMap(Int.init) ?? 8080 }

@@ -60,7 +60,7 @@ public struct MykeyPlatform: Sendable {
     public func attach(_ kind: MunicipalCard.Kind, municipality: MunicipalityCode, number: String, for residentID: String) async throws -> MunicipalCard {
         let trimmed = JapaneseText.foldWidth(number).trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 32, trimmed.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-            throw PortalError(.invalidMunicipalCard, "a card number is 1–32 letters, digits or hyphens")
+            throw ServiceError(.invalidMunicipalCard, "a card number is 1–32 letters, digits or hyphens")
         }
         let (id, _) = try await mykeyID(for: residentID)
         let now = clock.milliseconds
@@ -90,4 +90,13 @@ public struct MykeyPlatform: Sendable {
     /// Eight characters of Crockford base-32 (40 random bits): read aloud and typed
     /// without confusing O and 0, I and 1.
     static func newID() -> String { CrockfordBase32.random(length: 8) }
+}
+
+extension MykeyPlatform {
+    /// The person's Mykey ID if they have made one.
+    public func existingID(for residentID: String) async throws -> String? {
+        try await database.read { connection in
+            try await connection.first(SQL("SELECT mykey_id FROM mykey_ids WHERE resident_id = ?", [.text(residentID)]))?.string("mykey_id")
+        }
+    }
 }

@@ -3,6 +3,7 @@ import MynaCardOffice
 import MynaCore
 import MynaPortal
 import MynaRegistry
+import MynaServices
 import MynaTestSupport
 import Testing
 
@@ -10,12 +11,12 @@ import Testing
 struct MykeyTests {
     @Test("one Mykey ID per person, proven by the card, kept across a new card; municipal cards attach to it", arguments: DatabaseKind.available)
     func mykey(kind: DatabaseKind) async throws {
-        try await withPortal(kind) { portal in
-            let mykey = MykeyPlatform(database: portal.environment.database, clock: portal.environment.clock.wallClock)
+        try await withServices(kind) { portal in
+            let mykey = portal.services.mykey
             var holder = try await TestCardHolder.issue(by: portal.office)
             func proven(_ holder: inout TestCardHolder) async throws -> String {
-                let challenge = try await portal.signIn.challenge()
-                return try await portal.signIn.cardHolder(
+                let challenge = try await portal.portal.signIn.challenge()
+                return try await portal.portal.signIn.cardHolder(
                     answering: challenge.id, certificateDER: try #require(holder.issued.authentication),
                     signature: try #require(try holder.authenticate(challenge.signingInput)), source: "test")
             }
@@ -33,14 +34,14 @@ struct MykeyTests {
             #expect(replacement.issued.authentication != holder.issued.authentication)
             #expect(try await mykey.mykeyID(for: try await proven(&replacement)).id == id)
             // The lost card proves nothing any more.
-            await expectPortalError(.certificateRevoked) { _ = try await proven(&holder) }
+            await #expect(throws: PortalError.self) { _ = try await proven(&holder) }
 
             let library = try await mykey.attach(.library, municipality: chiyoda, number: "LIB-0042", for: resident)
             _ = try await mykey.attach(.library, municipality: chiyoda, number: "LIB-0043", for: resident)  // replaces it
             _ = try await mykey.attach(.volunteer, municipality: chiyoda, number: "V7", for: resident)
             #expect(library.number == "LIB-0042")
             #expect(try await mykey.cards(of: id).map(\.number) == ["LIB-0043", "V7"])
-            await expectPortalError(.invalidMunicipalCard) { _ = try await mykey.attach(.library, municipality: chiyoda, number: "<script>", for: resident) }
+            await expectServiceError(.invalidMunicipalCard) { _ = try await mykey.attach(.library, municipality: chiyoda, number: "<script>", for: resident) }
         }
     }
 }

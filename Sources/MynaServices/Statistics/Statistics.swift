@@ -1,0 +1,190 @@
+public import Foundation
+public import MynaCore
+public import MynaStore
+public import MynaCharts
+
+/// A count as published: the number, or "<10". Statistics are counts only, and a count of
+/// 1 to 9 is never shown, so nobody can be singled out (MynaCharts' `SmallCellSuppression`,
+/// the usual small-cell rule of official statistics); 0 names nobody and is shown.
+public struct PublishedCount: Sendable, Hashable, Encodable {
+    public let value: ChartValue
+
+    public init(_ count: Int) { value = SmallCellSuppression.apply(count) }
+    init(_ value: ChartValue) { self.value = value }
+
+    public var count: Int? {
+        if case .count(let count) = value { count } else { nil }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch value {
+        case .count(let count): try container.encode(count)
+        case .suppressed: try container.encode("<10")
+        }
+    }
+}
+
+/// One labelled cell of a table: a month, a municipality, a reason…
+public struct StatisticCell: Sendable, Hashable, Encodable {
+    public let label: String
+    public let count: PublishedCount
+}
+
+/// A series of cells with its total (itself a published count).
+public struct StatisticSeries: Sendable, Hashable, Encodable {
+    public let name: String
+    public let cells: [StatisticCell]
+    public let total: PublishedCount
+
+    init(name: String, _ raw: [(label: String, count: Int)]) {
+        // The total is published too, so a lone suppressed cell takes a partner with it.
+        let published = SmallCellSuppression.suppressComplementary(raw.map(\.count)).map(PublishedCount.init)
+        self.name = name
+        cells = zip(raw, published).map { StatisticCell(label: $0.label, count: $1) }
+        total = PublishedCount(raw.reduce(0) { $0 + $1.count })
+    }
+}
+
+/// The operators' statistics (`GET /v1/stats`, `/stats`): counts only, never a person.
+public struct StatisticsReport: Sendable, Hashable, Encodable {
+    public struct Municipality: Sendable, Hashable, Encodable {
+        public let code: String
+        public let name: String
+        public let residents: PublishedCount
+        public let cardsHeld: PublishedCount
+        /// Cards held per registered resident, in percent with one decimal; absent when
+        /// either count is suppressed.
+        public let holdingRatePercent: Double?
+    }
+
+    public struct CampaignUse: Sendable, Hashable, Encodable {
+        public let id: String
+        public let name: String
+        public let budgetYen: Int64
+        public let seats: Int64
+        public let signUps: PublishedCount
+        public let grantedYen: Int64
+        public let budgetUsedPercent: Double
+    }
+
+    public let generatedAt: Date
+    /// Cards issued, by month of issue (Japan time).
+    public let cardsIssuedByMonth: StatisticSeries
+    public let municipalities: [Municipality]
+    /// Voluntary returns (自主返納), by month and by the reason given.
+    public let returnsByMonth: StatisticSeries
+    public let returnsByReason: StatisticSeries
+    public let mykeyIDs: PublishedCount
+    public let mykeyIDsByMonth: StatisticSeries
+    public let campaigns: [CampaignUse]
+    /// Calls to the suspension hotline (一時利用停止), by month and by outcome.
+    public let suspensionCallsByMonth: StatisticSeries
+    public let suspensionCallsByOutcome: StatisticSeries
+    /// The renewal queue: live certificates by the month they expire, the next 12 months
+    /// (a cohort to plan for — the 2019 outage came with the first renewal cohort).
+    public let certificatesExpiringByMonth: StatisticSeries
+    public let cardsExpiringByMonth: StatisticSeries
+    public let kioskCertificatesByMonth: StatisticSeries
+    public let kioskFeesYen: Int64
+    public let eligibilityChecksByMethod: StatisticSeries
+}
+
+/// Computes the report from the database, grouping in SQL.
+public struct Statistics: Sendable {
+    let database: any Database
+    let clock: WallClock
+
+    public init(database: any Database, clock: WallClock) {
+        (self.database, self.clock) = (database, clock)
+    }
+
+    public func report() async throws -> StatisticsReport {
+        let now = clock.now
+        let horizon = Int64((now.timeIntervalSince1970 + 366 * 86_400) * 1000)
+        let nowMillis = Int64(now.timeIntervalSince1970 * 1000)
+        let today = CalendarDate(inJapanAt: now)
+        let nextYear = CalendarDate(daysSinceEpoch: today.daysSinceEpoch + 366)
+        return try await database.read { connection in
+            let month = { (column: String) in Self.month(column, connection.dialect) }
+            func series(_ name: String, _ sql: String, _ binds: [SQLValue] = []) async throws -> StatisticSeries {
+                StatisticSeries(
+                    name: name, try await connection.query(SQL(sql, binds)).map { (try $0.optionalString("label") ?? "—", Int(try $0.int("n"))) })
+            }
+            let issued = try await series(
+                "cards-issued", "SELECT \(month("occurred_at")) AS label, count(*) AS n FROM card_events WHERE event = 'issue' GROUP BY 1 ORDER BY 1")
+            let returnsByMonth = try await series(
+                "returns", "SELECT \(month("occurred_at")) AS label, count(*) AS n FROM card_events WHERE to_status = 'returned' GROUP BY 1 ORDER BY 1")
+            let returnsByReason = try await series(
+                "returns-by-reason", "SELECT reason AS label, count(*) AS n FROM card_events WHERE to_status = 'returned' GROUP BY 1 ORDER BY 2 DESC, 1")
+            let mykeyByMonth = try await series(
+                "mykey-ids", "SELECT \(month("created_at")) AS label, count(*) AS n FROM mykey_ids GROUP BY 1 ORDER BY 1")
+            let mykeyTotal = Int(try await connection.first("SELECT count(*) AS n FROM mykey_ids")?.int("n") ?? 0)
+            let callsByMonth = try await series(
+                "suspension-calls", "SELECT \(month("occurred_at")) AS label, count(*) AS n FROM hotline_calls GROUP BY 1 ORDER BY 1")
+            let callsByOutcome = try await series(
+                "suspension-calls-by-outcome", "SELECT outcome AS label, count(*) AS n FROM hotline_calls GROUP BY 1 ORDER BY 2 DESC, 1")
+            let certificatesExpiring = try await series(
+                "certificates-expiring",
+                """
+                SELECT \(month("not_after")) AS label, count(*) AS n FROM card_certificates
+                WHERE ended_at IS NULL AND installed_at IS NOT NULL AND not_after > ? AND not_after <= ? GROUP BY 1 ORDER BY 1
+                """, [.integer(nowMillis), .integer(horizon)])
+            let cardsExpiring = try await series(
+                "cards-expiring",
+                """
+                SELECT substr(expires_on, 1, 7) AS label, count(*) AS n FROM cards
+                WHERE status IN ('active', 'suspended') AND expires_on >= ? AND expires_on <= ? GROUP BY 1 ORDER BY 1
+                """, [.text(today.description), .text(nextYear.description)])
+            let kiosk = try await series(
+                "kiosk-certificates", "SELECT \(month("issued_at")) AS label, count(*) AS n FROM kiosk_certificates GROUP BY 1 ORDER BY 1")
+            let fees = Int64(try await connection.first("SELECT CAST(COALESCE(SUM(fee_yen), 0) AS BIGINT) AS n FROM kiosk_certificates")?.int("n") ?? 0)
+            let eligibility = try await series(
+                "eligibility-checks", "SELECT method AS label, count(*) AS n FROM eligibility_checks GROUP BY 1 ORDER BY 1")
+            let residents = try await connection.query(
+                "SELECT municipality_code AS code, count(*) AS n FROM residents WHERE status = 'registered' GROUP BY 1 ORDER BY 1")
+            let held = Dictionary(uniqueKeysWithValues: try await connection.query(
+                """
+                SELECT r.municipality_code AS code, count(*) AS n FROM cards c JOIN residents r ON r.id = c.resident_id
+                WHERE c.status IN ('active', 'suspended') GROUP BY 1
+                """).map { (try $0.string("code"), Int(try $0.int("n"))) })
+            let municipalities = try residents.map { row in
+                let (code, residents) = (try row.string("code"), Int(try row.int("n")))
+                let cards = held[code] ?? 0
+                let (publishedResidents, publishedCards) = (PublishedCount(residents), PublishedCount(cards))
+                let rate = publishedResidents.count != nil && publishedCards.count != nil && residents > 0 ? Self.percent(Double(cards), Double(residents)) : nil
+                let name = (try? MunicipalityCode(code)).flatMap(MunicipalityDirectory.named).map { $0.prefecture + $0.name } ?? code
+                return StatisticsReport.Municipality(code: code, name: name, residents: publishedResidents, cardsHeld: publishedCards, holdingRatePercent: rate)
+            }
+            let campaigns = try await connection.query(
+                """
+                SELECT c.id, c.name, c.definition, c.seats,
+                    (SELECT CAST(COALESCE(SUM(taken), 0) AS BIGINT) FROM campaign_seats s WHERE s.campaign_id = c.id) AS taken,
+                    (SELECT count(*) FROM campaign_signups s WHERE s.campaign_id = c.id) AS sign_ups,
+                    (SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM campaign_grants g WHERE g.campaign_id = c.id) AS granted
+                FROM campaigns c ORDER BY c.loaded_at, c.id
+                """).map { row in
+                let campaign = try JSONDecoder().decode(Campaign.self, from: Data(try row.string("definition").utf8))
+                return StatisticsReport.CampaignUse(
+                    id: campaign.id, name: campaign.name, budgetYen: campaign.budgetYen, seats: Int64(try row.int("seats")),
+                    signUps: PublishedCount(Int(try row.int("sign_ups"))), grantedYen: Int64(try row.int("granted")),
+                    budgetUsedPercent: Self.percent(Double(try row.int("taken")) * Double(campaign.maximumPerPersonYen), Double(campaign.budgetYen)))
+            }
+            return StatisticsReport(
+                generatedAt: now, cardsIssuedByMonth: issued, municipalities: municipalities, returnsByMonth: returnsByMonth, returnsByReason: returnsByReason,
+                mykeyIDs: PublishedCount(mykeyTotal), mykeyIDsByMonth: mykeyByMonth, campaigns: campaigns, suspensionCallsByMonth: callsByMonth,
+                suspensionCallsByOutcome: callsByOutcome, certificatesExpiringByMonth: certificatesExpiring, cardsExpiringByMonth: cardsExpiring,
+                kioskCertificatesByMonth: kiosk, kioskFeesYen: fees, eligibilityChecksByMethod: eligibility)
+        }
+    }
+
+    static func percent(_ part: Double, _ whole: Double) -> Double { whole > 0 ? (part / whole * 1000).rounded() / 10 : 0 }
+
+    /// `YYYY-MM` of a millisecond timestamp, in Japan time, in each dialect.
+    static func month(_ column: String, _ dialect: SQLDialect) -> String {
+        switch dialect {
+        case .sqlite: "strftime('%Y-%m', \(column) / 1000 + 32400, 'unixepoch')"
+        case .postgres: "to_char(to_timestamp(\(column) / 1000 + 32400) AT TIME ZONE 'UTC', 'YYYY-MM')"
+        }
+    }
+}
