@@ -45,6 +45,7 @@ public struct LayoutContext: Sendable {
         PortalSection(path: "/portal/notices", labelKey: "nav_notices"),
         PortalSection(path: "/portal/consents", labelKey: "nav_consents"),
         PortalSection(path: "/portal/refusals", labelKey: "nav_refusals"),
+        PortalSection(path: "/portal/points", labelKey: "nav_points"),
         PortalSection(path: "/portal/card-return", labelKey: "nav_card_return"),
     ]
 }

@@ -79,7 +79,7 @@ public func buildRouter(
         // The pages and OpenID Connect speak HTML and their protocol's own errors, not
         // the JSON API's: they are routed outside the API's book (docs/portal.md).
         let renderer = try! PortalRenderer()
-        let pages = PortalController(portal: portal, linkage: linkage, log: log, oidc: oidc, renderer: renderer)
+        let pages = PortalController(portal: portal, linkage: linkage, log: log, oidc: oidc, services: services, renderer: renderer)
         pages.register(router: router)
         if let oidc { OIDCController(oidc: oidc, pages: pages).register(router: router) }
     }

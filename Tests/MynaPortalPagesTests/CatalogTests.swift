@@ -42,7 +42,7 @@ struct CatalogTests {
         let titles: [PortalText] = [
             SignInPage(state: .waiting, code: "", pendingID: "", validMinutes: 0, expiresAt: "").title,
             Fixtures.home.title, Fixtures.usage.title, Fixtures.card.title, Fixtures.linkages.title, Fixtures.notices.title,
-            Fixtures.consents.title, Fixtures.refusals.title, CardReturnPage().title, Fixtures.consentScreen.title,
+            Fixtures.consents.title, Fixtures.refusals.title, Fixtures.points.title, CardReturnPage().title, Fixtures.consentScreen.title,
         ]
         for title in titles {
             if case .key(let key) = title { keys.append(key) }

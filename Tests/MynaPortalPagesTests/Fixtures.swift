@@ -110,6 +110,15 @@ enum Fixtures {
         RefusalsPage.Item(item: "pension-to-city", label: "年金情報の市区町村への提供", state: .refused, since: "2025年2月1日"),
     ])
 
+    static let points = PointsPage(
+        mykeyID: "7K3PQ9X2",
+        cards: [PointsPage.MunicipalCard(kind: "図書館カード", municipality: "東京都千代田区", number: "LIB-0042", attachedAt: "2026年11月1日")],
+        signUps: [
+            PointsPage.SignUp(
+                campaign: "マイナポイント第2弾", provider: "みらいペイ", account: "taro-2", confirmation: "MP-7K3PQ9X2MD", signedUpAt: "2026年11月2日",
+                channel: "カード", grants: [PointsPage.Grant(reward: "健康保険証の利用登録", points: "7,500円")], total: "7,500円")
+        ])
+
     static let consentScreen = ConsentScreen(
         clientName: "あおぞら銀行アプリ", redirectHost: "app.aozora.example",
         scopes: [
@@ -152,6 +161,8 @@ enum Fixtures {
         Sample(name: "consents empty", path: "/portal/consents", signedIn: true, page: ConsentsPage(consents: [])),
         Sample(name: "refusals", path: "/portal/refusals", signedIn: true, page: refusals),
         Sample(name: "refusals empty", path: "/portal/refusals", signedIn: true, page: RefusalsPage(items: [])),
+        Sample(name: "points", path: "/portal/points", signedIn: true, page: points),
+        Sample(name: "points none", path: "/portal/points", signedIn: true, page: PointsPage(mykeyID: nil, cards: [], signUps: [])),
         Sample(name: "card return", path: "/portal/card-return", signedIn: true, page: CardReturnPage()),
         Sample(name: "consent screen", path: "/oidc/authorize", signedIn: true, page: consentScreen),
         Sample(name: "error 404", path: "/portal/nowhere", signedIn: false, page: ErrorPage.notFound),
@@ -215,6 +226,13 @@ enum Fixtures {
             Sample(
                 name: "refusals", path: "/portal/refusals", signedIn: true,
                 page: RefusalsPage(items: [RefusalsPage.Item(item: h, label: h, description: h, state: .refused, since: h)])),
+            Sample(
+                name: "points", path: "/portal/points", signedIn: true,
+                page: PointsPage(
+                    mykeyID: h, cards: [PointsPage.MunicipalCard(kind: h, municipality: h, number: h, attachedAt: h)],
+                    signUps: [PointsPage.SignUp(
+                        campaign: h, provider: h, account: h, confirmation: h, signedUpAt: h, channel: h, grants: [PointsPage.Grant(reward: h, points: h)],
+                        total: h)])),
             Sample(
                 name: "consent screen", path: "/oidc/authorize", signedIn: true,
                 page: ConsentScreen(

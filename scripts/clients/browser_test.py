@@ -27,7 +27,8 @@ check = Checks()
 ARTIFACTS = os.path.abspath(os.environ.get("MYNA_ARTIFACTS", "artifacts"))
 COOKIE = "__Host-myna-portal"
 CALLBACK_PORT = 9999
-SIGNED_IN_PAGES = ["/portal", "/portal/usage", "/portal/card", "/portal/consents", "/portal/refusals", "/portal/notices", "/portal/card-return"]
+SIGNED_IN_PAGES = ["/portal", "/portal/usage", "/portal/card", "/portal/consents", "/portal/refusals", "/portal/points", "/portal/notices",
+                   "/portal/card-return"]
 
 
 # ---- the relying party's redirect URI: something that answers, so the page loads cleanly ----
@@ -362,6 +363,18 @@ def run(server, driver, shot):
     shot("notices")
     check("/portal/notices tells of the consent and its revocation", client["name"] in driver.find_element(By.TAG_NAME, "main").text,
           driver.find_element(By.TAG_NAME, "main").text[:400])
+
+    # ---- Mykey and Mynapoint: a sign-up made with the card shows on the resident's page -------------
+    provider = next(a for a in server.demo["agencies"] if a["type"] == "cashless-provider")
+    joined = server.myna("mynapoint", "sign-up", "--card", resident["card"]["file"], "--pin", resident["card"]["pins"]["authentication"],
+                         "--campaign", "demo-round-2", "--provider", provider["id"], "--account", "browser-test", "--server", base, "--data-dir", server.data_dir)
+    confirmation = json.loads(joined.stdout or "{}").get("confirmation", "")
+    driver.get(base + "/portal/points")
+    shot("points")
+    main_text = driver.find_element(By.TAG_NAME, "main").text
+    check("/portal/points shows the Mykey ID, the sign-up's confirmation, its provider and the points granted for the linkages",
+          joined.returncode == 0 and confirmation and confirmation in main_text and provider["name"] in main_text and "¥15,000" in main_text,
+          joined.stdout[-300:] + joined.stderr[-300:] + main_text[:500])
 
     # ---- every signed-in page: CSP, no script, renders in Chromium --------------------------------
     # The pages are those the navigation links to (as a person would reach them), plus the

@@ -10,6 +10,7 @@ import MynaPKI
 import MynaPortal
 import MynaPortalPages
 import MynaRegistry
+import MynaServices
 
 /// Mynaportal's pages (server-rendered, no JavaScript): sign-in by a code the card
 /// approves, then the resident's own information, who used it, the card, consents to
@@ -20,6 +21,7 @@ struct PortalController {
     let linkage: LinkageHub?
     let log: TransparencyLog?
     let oidc: OIDCProvider?
+    let services: Services?
     let renderer: PortalRenderer
 
     /// A request inside the portal: the visitor's session (made on first sight), language
@@ -78,6 +80,7 @@ struct PortalController {
             }
         }
         router.get("/portal/refusals") { request, _ in try await residentPage(request) { visit, resident in try await refusals(visit, resident) } }
+        router.get("/portal/points") { request, _ in try await residentPage(request) { visit, resident in try await points(visit, resident) } }
         router.post("/portal/refusals") { request, _ in
             try await form(request, signedIn: true) { visit, fields in
                 guard let linkage, let residentID = visit.session.residentID, let item = fields["item"].flatMap(DataItem.init(rawValue:)) else {
@@ -236,6 +239,31 @@ struct PortalController {
                 scopes: Array(Set(consent.scopes.compactMap { $0.hasPrefix("self:") ? .selfInformation : OIDCScope(rawValue: $0) })).sorted { $0.rawValue < $1.rawValue },
                 grantedAt: PortalFormat.time(consent.grantedAt, visit.language), expiresAt: PortalFormat.time(consent.expiresAt, visit.language))
         })
+        return PortalHTML.response(try renderer.render(page, layout: visit.layout(residentName: resident.facts.name)), setCookie: visit.setCookie)
+    }
+
+    private func points(_ visit: Visit, _ resident: Resident) async throws -> Response {
+        let language = visit.language
+        var page = PointsPage(mykeyID: nil, cards: [], signUps: [])
+        if let services, let mykeyID = try await services.mykey.existingID(for: resident.id) {
+            page.mykeyID = mykeyID
+            page.cards = try await services.mykey.cards(of: mykeyID).map { card in
+                PointsPage.MunicipalCard(
+                    kind: PortalFormat.municipalCard(card.kind, language),
+                    municipality: MunicipalityDirectory.named(card.municipality).map { $0.prefecture + $0.name } ?? card.municipality.digits,
+                    number: card.number, attachedAt: PortalFormat.time(card.attachedAt, language))
+            }
+            for signUp in try await services.mynapoint.signUps(of: resident.id) {
+                page.signUps.append(PointsPage.SignUp(
+                    campaign: (try? await services.mynapoint.campaign(signUp.campaignID).name) ?? signUp.campaignID, provider: signUp.providerName,
+                    account: signUp.providerAccount, confirmation: signUp.confirmation, signedUpAt: PortalFormat.time(signUp.signedUpAt, language),
+                    channel: signUp.channel == "card" ? PortalFormat.card(language) : PortalFormat.counter(language),
+                    grants: Campaign.Reward.Kind.allCases.compactMap { kind in
+                        signUp.granted[kind].map { PointsPage.Grant(reward: PortalFormat.reward(kind, language), points: PortalFormat.yen($0)) }
+                    },
+                    total: PortalFormat.yen(signUp.totalGranted)))
+            }
+        }
         return PortalHTML.response(try renderer.render(page, layout: visit.layout(residentName: resident.facts.name)), setCookie: visit.setCookie)
     }
 

@@ -1,11 +1,13 @@
 import Foundation
 import MynaAudit
 import MynaCard
+import MynaCharts
 import MynaCardOffice
 import MynaCore
 import MynaLinkage
 import MynaPortal
 import MynaPortalPages
+import MynaServices
 
 /// How the portal writes the registry's values for a reader, in Japanese or English:
 /// times in Japan's time zone, items and outcomes in words.
@@ -80,6 +82,30 @@ enum PortalFormat {
 
     static func staff(_ language: PortalLanguage) -> String { language == .ja ? "窓口職員" : "counter staff" }
     static func counter(_ language: PortalLanguage) -> String { language == .ja ? "市区町村窓口" : "municipal counter" }
+    static func card(_ language: PortalLanguage) -> String { language == .ja ? "マイナンバーカードで" : "with the card" }
+
+    static func municipalCard(_ kind: MunicipalCard.Kind, _ language: PortalLanguage) -> String {
+        switch (kind, language) {
+        case (.library, .ja): "図書館カード"
+        case (.library, .en): "Library card"
+        case (.volunteer, .ja): "ボランティア参加カード"
+        case (.volunteer, .en): "Volunteer card"
+        }
+    }
+
+    static func reward(_ kind: Campaign.Reward.Kind, _ language: PortalLanguage) -> String {
+        switch (kind, language) {
+        case (.spending, .ja): "チャージ・お買い物"
+        case (.spending, .en): "Top-ups and purchases"
+        case (.insuranceLinkage, .ja): "健康保険証の利用登録"
+        case (.insuranceLinkage, .en): "Health insurance linked"
+        case (.publicFundAccount, .ja): "公金受取口座の登録"
+        case (.publicFundAccount, .en): "Public-fund account registered"
+        }
+    }
+
+    /// Yen with thousands separators, the same in both languages: ¥7,500.
+    static func yen(_ amount: Int) -> String { "¥" + NumberText.grouped(amount) }
 
     static func cardStatus(_ status: CardStatus) -> CardPage.CardStatus {
         switch status {

@@ -23,7 +23,7 @@ enum StatisticsPage {
         ]))
         sections.append(section("マイナポイント / Mynapoint", report.campaigns.map { campaign in
             chart(ProgressGauge(
-                id: "budget-\(campaign.id)", title: "\(campaign.name) — 予算執行 / budget taken by sign-ups",
+                id: "budget-\(campaign.id)", title: "\(campaign.name) — 予算 / budget",
                 used: Int(min(Double(Int.max), Double(campaign.budgetYen) * campaign.budgetUsedPercent / 100)), total: Int(campaign.budgetYen), unit: "円"))
                 + "<p>申込 / sign-ups: \(count(campaign.signUps)) ・ 付与済み / granted: ¥\(NumberText.grouped(Int(campaign.grantedYen)))</p>"
         }))

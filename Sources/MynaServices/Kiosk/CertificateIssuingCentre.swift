@@ -34,8 +34,9 @@ public struct CertificateIssuingCentre: Sendable {
         public let requestID: String
         public let storeCode: String
         public let kind: Kind
-        /// Print 世帯主 and 続柄 (a choice the kiosk offers; Myna's register has no
-        /// households yet, so they are always left out — see docs/services.md).
+        /// The card's answer to a challenge, made with the PIN: it alone says whose
+        /// certificate is printed. (世帯主 and 続柄, which a kiosk may offer to include, are
+        /// always left out: Myna's register has no households yet — docs/services.md.)
         public let challengeID: String
         public let certificateDER: [UInt8]
         public let signature: [UInt8]

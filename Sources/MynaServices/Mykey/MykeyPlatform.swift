@@ -35,6 +35,8 @@ public struct MykeyPlatform: Sendable {
 
     /// The person's Mykey ID, made on first use (the card's holder, proven by the caller).
     public func mykeyID(for residentID: String) async throws -> (id: String, created: Bool) {
+        // Read first: nearly every call finds the ID, and a read takes no writer's lock.
+        if let existing = try await existingID(for: residentID) { return (existing, false) }
         for _ in 0..<8 {
             let candidate = Self.newID()
             let outcome = try await database.transaction { connection -> (String, Bool)? in

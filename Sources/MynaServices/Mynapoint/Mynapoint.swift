@@ -214,53 +214,41 @@ public struct Mynapoint: Sendable {
         let millis = Int64(now.timeIntervalSince1970 * 1000)
         // Each person starts at a stripe of their own, so a rush spreads over all of them.
         let firstStripe = mykeyID.utf8.reduce(0) { ($0 &* 31 &+ Int($1)) & 0xFFFF } % Self.stripes
-        let inserted: Bool
         do {
-        try await database.transaction { connection in
-            if let existing = try await connection.first(SQL(
-                "SELECT provider_id FROM campaign_signups WHERE campaign_id = ? AND mykey_id = ?", [.text(campaignID), .text(mykeyID)]))
-            {
-                if try existing.string("provider_id") != providerID {
-                    throw ServiceError(.providerCannotChange, "the provider chosen at sign-up cannot be changed")
+            try await database.transaction { connection in
+                // The sign-up row first — its keys refuse a second one — and the seat last, so
+                // a seat's row is locked only for the moment before the commit.
+                do {
+                    try await connection.query(SQL(
+                        """
+                        INSERT INTO campaign_signups (campaign_id, mykey_id, provider_id, provider_account, confirmation, channel, procedure_id,
+                            spending_points, signed_up_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)
+                        """,
+                        [.text(campaignID), .text(mykeyID), .text(providerID), .text(account), .text(confirmation), .text(channel.label),
+                         SQLValue(channel.procedureID), .integer(millis)]))
+                } catch StoreError.uniqueViolation {
+                    throw DuplicateSignUp()  // told apart below, outside the failed transaction
                 }
-                throw ServiceError(.alreadySignedUp, "this person is already signed up to \(campaign.name)")
+                for offset in 0..<Self.stripes {
+                    let taken = try await connection.query(SQL(
+                        "UPDATE campaign_seats SET taken = taken + 1 WHERE campaign_id = ? AND stripe = ? AND taken < capacity RETURNING taken",
+                        [.text(campaignID), .integer(Int64((firstStripe + offset) % Self.stripes))]))
+                    if !taken.isEmpty { return }
+                }
+                throw ServiceError(.budgetReached, "\(campaign.name) has reached its budget; sign-ups are closed")
             }
-            // The sign-up row first, the seat last: a seat's row is locked only for the
-            // moment before the commit.
-            do {
-                try await connection.query(SQL(
-                    """
-                    INSERT INTO campaign_signups (campaign_id, mykey_id, provider_id, provider_account, confirmation, channel, procedure_id,
-                        spending_points, signed_up_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)
-                    """,
-                    [.text(campaignID), .text(mykeyID), .text(providerID), .text(account), .text(confirmation), .text(channel.label),
-                     SQLValue(channel.procedureID), .integer(millis)]))
-            } catch StoreError.uniqueViolation {
-                throw DuplicateSignUp()  // told apart below, outside the failed transaction
-            }
-            for offset in 0..<Self.stripes {
-                let taken = try await connection.query(SQL(
-                    "UPDATE campaign_seats SET taken = taken + 1 WHERE campaign_id = ? AND stripe = ? AND taken < capacity RETURNING taken",
-                    [.text(campaignID), .integer(Int64((firstStripe + offset) % Self.stripes))]))
-                if !taken.isEmpty { return }
-            }
-            throw ServiceError(.budgetReached, "\(campaign.name) has reached its budget; sign-ups are closed")
-        }
-            inserted = true
         } catch is DuplicateSignUp {
-            inserted = false
-        }
-        guard inserted else {
-            // The person raced themselves to it, or the provider account is someone else's.
-            if let mine = try await signUps(ofMykey: mykeyID).first(where: { $0.campaignID == campaignID }) {
+            // The person is signed up already (perhaps a moment ago, racing themselves), or
+            // the provider account is someone else's.
+            if let mine = try await signUps(ofMykey: mykeyID, in: campaignID).first {
                 throw mine.providerID == providerID
                     ? ServiceError(.alreadySignedUp, "this person is already signed up to \(campaign.name)")
                     : ServiceError(.providerCannotChange, "the provider chosen at sign-up cannot be changed")
             }
             throw ServiceError(.providerAccountTaken, "that provider account is already signed up to \(campaign.name)")
         }
-        _ = try await claimLinkageRewards(residentID)
-        return try await signUps(ofMykey: mykeyID).first { $0.campaignID == campaignID }!
+        try await claimLinkageRewards(residentID, in: campaignID)
+        return try await signUps(ofMykey: mykeyID, in: campaignID)[0]
     }
 
     /// The person's sign-ups, with what each has granted.
@@ -269,10 +257,14 @@ public struct Mynapoint: Sendable {
         return try await signUps(ofMykey: mykeyID)
     }
 
-    func signUps(ofMykey mykeyID: String) async throws -> [CampaignSignUp] {
-        try await database.read { connection in
+    /// The sign-ups of a Mykey ID — in one campaign, or in all.
+    func signUps(ofMykey mykeyID: String, in campaignID: String? = nil) async throws -> [CampaignSignUp] {
+        let only = campaignID.map { _ in " AND campaign_id = ?" } ?? ""
+        let binds: [SQLValue] = [.text(mykeyID)] + (campaignID.map { [.text($0)] } ?? [])
+        return try await database.read { connection in
             let grants = try await connection.query(SQL(
-                "SELECT campaign_id, reward, CAST(SUM(points) AS BIGINT) AS points FROM campaign_grants WHERE mykey_id = ? GROUP BY campaign_id, reward", [.text(mykeyID)]))
+                "SELECT campaign_id, reward, CAST(SUM(points) AS BIGINT) AS points FROM campaign_grants WHERE mykey_id = ?\(only) GROUP BY campaign_id, reward",
+                binds))
             var granted: [String: [Campaign.Reward.Kind: Int]] = [:]
             for row in grants {
                 guard let reward = Campaign.Reward.Kind(rawValue: try row.string("reward")) else { continue }
@@ -281,8 +273,8 @@ public struct Mynapoint: Sendable {
             return try await connection.query(SQL(
                 """
                 SELECT s.*, a.name AS provider_name FROM campaign_signups s JOIN agencies a ON a.id = s.provider_id
-                WHERE s.mykey_id = ? ORDER BY s.signed_up_at
-                """, [.text(mykeyID)]))
+                WHERE s.mykey_id = ?\(only.replacingOccurrences(of: "campaign_id", with: "s.campaign_id")) ORDER BY s.signed_up_at
+                """, binds))
                 .map { row in
                     let campaign = try row.string("campaign_id")
                     return CampaignSignUp(
@@ -296,19 +288,20 @@ public struct Mynapoint: Sendable {
     // MARK: Linkage rewards
 
     /// Grants, once each, the fixed rewards the person's linkages have earned in every
-    /// campaign they joined whose sign-up window is open: insurance linked to the card,
-    /// a public-fund account registered. Safe to call as often as wanted.
+    /// campaign they joined whose sign-up window is open (or in the one named): insurance
+    /// linked to the card, a public-fund account registered. Safe to call as often as wanted.
     @discardableResult
-    public func claimLinkageRewards(_ residentID: String) async throws -> [CampaignGrant] {
+    public func claimLinkageRewards(_ residentID: String, in only: String? = nil) async throws -> [CampaignGrant] {
         guard let mykeyID = try await mykey.existingID(for: residentID) else { return [] }
         let now = clock.now
         let (insured, account, signUps) = try await database.read { connection in
             let insured = try await connection.first(SQL("SELECT resident_id FROM insurance_links WHERE resident_id = ?", [.text(residentID)])) != nil
             let account = try await connection.first(SQL("SELECT resident_id FROM public_fund_accounts WHERE resident_id = ?", [.text(residentID)])) != nil
             let signUps = try await connection.query(SQL("SELECT campaign_id, provider_id FROM campaign_signups WHERE mykey_id = ?", [.text(mykeyID)]))
-                .map { (try $0.string("campaign_id"), try $0.string("provider_id")) }
+                .map { (try $0.string("campaign_id"), try $0.string("provider_id")) }.filter { only == nil || $0.0 == only }
             return (insured, account, signUps)
         }
+        guard insured || account else { return [] }
         var grants: [CampaignGrant] = []
         for (campaignID, providerID) in signUps {
             let campaign = try await campaign(campaignID)

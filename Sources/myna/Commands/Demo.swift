@@ -197,6 +197,10 @@ struct Demo: AsyncParsableCommand {
             Then open a procedure for a resident (POST /v1/procedures with a resident id from demo.json)
             and read their record (GET /v1/residents/{id}) with  Authorization: Bearer <token>.
 
+            Residents sign in to the portal at \(demo.server)/portal with their card (myna card login).
+            Mynapoint rounds \((demo.campaigns ?? []).joined(separator: ", ")), kiosks, clinics: see docs/services.md;
+            the statistics are at \(demo.server)/stats.
+
             """
     }
 }

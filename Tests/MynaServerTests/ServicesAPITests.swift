@@ -1,0 +1,69 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MynaCore
+import MynaLinkage
+import MynaPortal
+import MynaServer
+import MynaServices
+import MynaTestSupport
+import Testing
+
+@Suite("Services API")
+struct ServicesAPITests {
+    @Test("a clerk signs the procedure's resident up with their card at the counter; another person's card is refused; the page and JSON show counts only", arguments: DatabaseKind.available)
+    func counterSignUp(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let office = try makeTestCardOffice(registry, environment)
+            let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
+            let portal = Portal(registry: registry, cards: office, linkage: hub, clock: environment.clock.wallClock)
+            let services = try makeTestServices(portal, hub, environment)
+            let today = CalendarDate(inJapanAt: environment.clock.now)
+            let window = Campaign.Window(from: today, until: CalendarDate(daysSinceEpoch: today.daysSinceEpoch + 7))
+            let campaign = try Campaign(
+                id: "round-1", name: "マイナポイント", signUp: window, spending: window, budgetYen: 50_000,
+                rewards: [.init(kind: .spending, rateBasisPoints: 2500, capYen: 5000)])
+            try await services.mynapoint.load(Array(try JSONEncoder().encode(campaign)), by: "test")
+            let pay = try await hub.agencies.register(name: "みらいペイ", type: .cashlessProvider, municipality: nil).agency
+            let app = buildApplication(registry: registry, cards: office, linkage: hub, portal: portal, services: services, configuration: .init(), logger: testLogger)
+            let (resident, stranger) = (try await TestCardHolder.issue(by: office), try await TestCardHolder.issue(by: office, name: "別人 花子", nameKana: "ベツジン ハナコ"))
+            try await app.test(.router) { client in
+                let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
+                func answer(_ issued: TestCardHolder) async throws -> [String: Any] {
+                    var holder = issued
+                    let (_, challenge) = try await API(client: client).call(.post, "/v1/portal/sign-in/challenges", json: [String: Any]())
+                    let signingInput = try #require(challenge["signingInput"] as? String)
+                    let input = try #require(Base64URL.decode(signingInput))
+                    return [
+                        "challengeId": try #require(challenge["challengeId"] as? String),
+                        "certificate": Data(try #require(holder.issued.authentication)).base64EncodedString(),
+                        "signature": Data(try #require(try holder.authenticate(input))).base64EncodedString(),
+                        "campaignId": "round-1", "providerId": pay.id, "providerAccount": "acct-1",
+                    ]
+                }
+                let path = "/v1/residents/\(resident.residentID)/mynapoint/sign-ups"
+                #expect(try await clerk.call(.post, path, json: try await answer(resident)).1["code"] as? String == "procedure-required")
+                _ = try await clerk.call(.post, "/v1/procedures", json: ["residentId": resident.residentID, "purpose": "マイナポイントの申込"])
+                // The terminal still on this resident's procedure, the next person's card: refused.
+                let (refused, problem) = try await clerk.call(.post, path, json: try await answer(stranger))
+                #expect(refused == .forbidden && problem["code"] as? String == "not-card-holder")
+                let (created, signUp) = try await clerk.call(.post, path, json: try await answer(resident))
+                #expect(created == .created && (signUp["channel"] as? String)?.hasPrefix("counter:staff:") == true)
+                #expect((signUp["confirmation"] as? String)?.hasPrefix("MP-") == true)
+                let (again, second) = try await clerk.call(.post, path, json: try await answer(resident))
+                #expect(again == .conflict && second["code"] as? String == "already-signed-up")
+
+                let (_, campaigns) = try await API(client: client).call(.get, "/v1/mynapoint/campaigns")
+                let listed = try #require((campaigns["campaigns"] as? [[String: Any]])?.first)
+                #expect(listed["seatsLeft"] as? Int == 9 && listed["maximumPerPersonYen"] as? Int == 5000)
+                let (_, stats) = try await API(client: client).call(.get, "/v1/stats")
+                #expect(stats["mykeyIDs"] as? String == "<10")
+                let page = try await client.execute(uri: "/stats", method: .get)
+                let html = String(buffer: page.body)
+                #expect(page.status == .ok && page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                #expect(html.contains("<svg") && html.contains("&lt;10") && !html.contains("<script"))
+            }
+        }
+    }
+}
