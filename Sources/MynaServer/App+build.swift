@@ -75,7 +75,7 @@ public func buildRouter(
     }
     if let portal {
         PortalSignInController(portal: portal).register(routes: routes, book: book)
-        LinkagesController(linkages: portal.linkages).register(staff: staff, book: book)
+        LinkagesController(linkages: portal.linkages, mynapoint: services?.mynapoint).register(staff: staff, book: book)
         // The pages and OpenID Connect speak HTML and their protocol's own errors, not
         // the JSON API's: they are routed outside the API's book (docs/portal.md).
         let renderer = try! PortalRenderer()

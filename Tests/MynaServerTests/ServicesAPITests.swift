@@ -12,7 +12,7 @@ import Testing
 
 @Suite("Services API")
 struct ServicesAPITests {
-    @Test("a clerk signs the procedure's resident up with their card at the counter; another person's card is refused; the page and JSON show counts only", arguments: DatabaseKind.available)
+    @Test("a clerk signs the procedure's resident up with their card at the counter; another person's card is refused; a later linkage earns its reward; the page and JSON show counts only", arguments: DatabaseKind.available)
     func counterSignUp(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in
             let office = try makeTestCardOffice(registry, environment)
@@ -22,8 +22,8 @@ struct ServicesAPITests {
             let today = CalendarDate(inJapanAt: environment.clock.now)
             let window = Campaign.Window(from: today, until: CalendarDate(daysSinceEpoch: today.daysSinceEpoch + 7))
             let campaign = try Campaign(
-                id: "round-1", name: "マイナポイント", signUp: window, spending: window, budgetYen: 50_000,
-                rewards: [.init(kind: .spending, rateBasisPoints: 2500, capYen: 5000)])
+                id: "round-2", name: "マイナポイント", signUp: window, spending: window, budgetYen: 50_000,
+                rewards: [.init(kind: .spending, rateBasisPoints: 2500, capYen: 5000), .init(kind: .publicFundAccount, yen: 7500)])
             try await services.mynapoint.load(Array(try JSONEncoder().encode(campaign)), by: "test")
             let pay = try await hub.agencies.register(name: "みらいペイ", type: .cashlessProvider, municipality: nil).agency
             let app = buildApplication(registry: registry, cards: office, linkage: hub, portal: portal, services: services, configuration: .init(), logger: testLogger)
@@ -39,7 +39,7 @@ struct ServicesAPITests {
                         "challengeId": try #require(challenge["challengeId"] as? String),
                         "certificate": Data(try #require(holder.issued.authentication)).base64EncodedString(),
                         "signature": Data(try #require(try holder.authenticate(input))).base64EncodedString(),
-                        "campaignId": "round-1", "providerId": pay.id, "providerAccount": "acct-1",
+                        "campaignId": "round-2", "providerId": pay.id, "providerAccount": "acct-1",
                     ]
                 }
                 let path = "/v1/residents/\(resident.residentID)/mynapoint/sign-ups"
@@ -56,7 +56,14 @@ struct ServicesAPITests {
 
                 let (_, campaigns) = try await API(client: client).call(.get, "/v1/mynapoint/campaigns")
                 let listed = try #require((campaigns["campaigns"] as? [[String: Any]])?.first)
-                #expect(listed["seatsLeft"] as? Int == 9 && listed["maximumPerPersonYen"] as? Int == 5000)
+                #expect(listed["seatsLeft"] as? Int == 3 && listed["maximumPerPersonYen"] as? Int == 12_500)
+                // An account registered at the counter after joining earns round 2's reward at once.
+                let account: [String: Any] = [
+                    "bankCode": "0005", "branchCode": "123", "accountType": "ordinary", "accountNumber": "1234567", "holderNameKana": "ヤマダ タロウ",
+                    "residentConfirmed": true,
+                ]
+                #expect(try await clerk.call(.put, "/v1/residents/\(resident.residentID)/linkages/public-fund-account", json: account).0 == .noContent)
+                #expect(try await services.mynapoint.signUps(of: resident.residentID).first?.granted == [.publicFundAccount: 7500])
                 let (_, stats) = try await API(client: client).call(.get, "/v1/stats")
                 #expect(stats["mykeyIDs"] as? String == "<10")
                 let page = try await client.execute(uri: "/stats", method: .get)

@@ -2,12 +2,15 @@ import Foundation
 import Hummingbird
 import MynaPortal
 import MynaRegistry
+import MynaServices
 
 /// The public-fund account and the health-insurance linkage at the counter: a clerk
 /// registers them inside the resident's procedure, with the resident's own yes recorded
 /// as the 確認書 — the same checks as in the portal, the same refusals.
 struct LinkagesController {
     let linkages: ResidentLinkages
+    /// Mynapoint, when served: a linkage made after joining round 2 earns its reward at once.
+    let mynapoint: Mynapoint?
 
     func register(staff: RouterGroup<StaffContext>, book: EndpointBook) {
         book.on(staff, .get, "/v1/residents/{id}/linkages") { _, context in
@@ -31,6 +34,7 @@ struct LinkagesController {
                 holderKana: body.holderNameKana)
             try await linkages.registerAccount(
                 account, for: id, confirmed: body.residentConfirmed, by: .staff(id: context.session.member.id, procedureID: procedure.id))
+            try await mynapoint?.claimLinkageRewards(id)
             return Response(status: .noContent)
         }
         book.on(staff, .put, "/v1/residents/{id}/linkages/health-insurance") { request, context in
@@ -41,6 +45,7 @@ struct LinkagesController {
                 insurerNumber: body.insurerNumber, symbol: body.symbol, number: body.number, branchNumber: body.branchNumber)
             try await linkages.linkInsurance(
                 identifiers, for: id, confirmed: body.residentConfirmed, by: .staff(id: context.session.member.id, procedureID: procedure.id))
+            try await mynapoint?.claimLinkageRewards(id)
             return Response(status: .noContent)
         }
     }

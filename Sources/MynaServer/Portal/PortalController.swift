@@ -313,6 +313,7 @@ struct PortalController {
                 bankCode: form.bankCode, branchCode: form.branchCode, accountType: form.accountType == .current ? .current : .ordinary,
                 accountNumber: form.accountNumber, holderKana: form.holderNameKana)
             try await portal.linkages.registerAccount(account, for: residentID, confirmed: Self.answer(fields["confirm"]), by: .resident(residentID))
+            try await services?.mynapoint.claimLinkageRewards(residentID)  // round 2's reward, if the resident joined it
             return PortalHTML.seeOther("/portal/linkages")
         } catch let error as PortalError {
             let field: LinkagesPage.AccountForm.Field = switch error.code {
@@ -335,6 +336,7 @@ struct PortalController {
             let identifiers = try InsuranceIdentifiers(
                 insurerNumber: form.insurerNumber, symbol: form.symbol, number: form.number, branchNumber: form.branchNumber.isEmpty ? nil : form.branchNumber)
             try await portal.linkages.linkInsurance(identifiers, for: residentID, confirmed: Self.answer(fields["confirm"]), by: .resident(residentID))
+            try await services?.mynapoint.claimLinkageRewards(residentID)
             return PortalHTML.seeOther("/portal/linkages")
         } catch let error as PortalError {
             form.errors[error.code == .confirmationRequired ? .confirmation : .insurerNumber] = .verbatim(PortalFormat.refusal(error, visit.language))
