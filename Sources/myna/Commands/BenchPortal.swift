@@ -34,11 +34,7 @@ extension Bench {
             defer { try? FileManager.default.removeItem(at: directory) }
             let registry = try await openBenchRegistry(in: directory, database: database)
             let keys = KeyStore(directory: directory.appendingPathComponent("keys"))
-            let authorities = try CertificateAuthorities.initialize(
-                in: directory.appendingPathComponent("ca"), urls: RevocationURLs(base: "http://127.0.0.1:8080/v1/pki"))
-            let office = try CardOffice(
-                registry: registry, publisher: RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: registry.database)),
-                keys: keys)
+            let office = try openBenchCardOffice(in: directory, registry: registry, keys: keys)
             let portal = Portal(registry: registry, cards: office)
             let oidc = try await OIDCProvider.open(registry: registry, keys: keys, issuer: "https://myna.example")
 

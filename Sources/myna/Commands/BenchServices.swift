@@ -226,10 +226,7 @@ struct ServicesBench {
     static func open(in directory: URL, database: String?) async throws -> ServicesBench {
         let registry = try await openBenchRegistry(in: directory, database: database)
         let keys = KeyStore(directory: directory.appendingPathComponent("keys"))
-        let authorities = try CertificateAuthorities.initialize(
-            in: directory.appendingPathComponent("ca"), urls: RevocationURLs(base: "http://127.0.0.1:8080/v1/pki"))
-        let office = try CardOffice(
-            registry: registry, publisher: RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: registry.database)), keys: keys)
+        let office = try openBenchCardOffice(in: directory, registry: registry, keys: keys)
         let hub = try await LinkageHub.open(registry: registry, keys: keys)
         let portal = Portal(registry: registry, cards: office, linkage: hub)
         let services = Services(
@@ -237,6 +234,14 @@ struct ServicesBench {
             kioskHours: .always)
         return ServicesBench(registry: registry, office: office, hub: hub, portal: portal, services: services)
     }
+}
+
+/// A card office with its own throwaway CAs in `directory`, for the benchmarks that issue cards.
+func openBenchCardOffice(in directory: URL, registry: MynaRegistry.Registry, keys: KeyStore) throws -> CardOffice {
+    let authorities = try CertificateAuthorities.initialize(
+        in: directory.appendingPathComponent("ca"), urls: RevocationURLs(base: "http://127.0.0.1:8080/v1/pki"))
+    return try CardOffice(
+        registry: registry, publisher: RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: registry.database)), keys: keys)
 }
 
 /// A free TCP port on loopback, for a server this process starts.
