@@ -18,10 +18,7 @@ struct CampaignCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let bytes = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            let registry = try await store.openRegistry(logger: makeLogger("myna.campaign"))
-            let services = try await store.openCampaigns(registry: registry)
-            let (campaign, loaded) = try await services.load(Array(bytes), by: loadedBy)
-            try await registry.database.close()
+            let (campaign, loaded) = try await store.withCampaigns { try await $0.load(Array(bytes), by: loadedBy) }
             print(loaded
                 ? "loaded \(campaign.id) (\(campaign.name)): \(campaign.seats) seats of ¥\(campaign.maximumPerPersonYen)"
                 : "\(campaign.id) is already loaded with this definition")
@@ -33,13 +30,15 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let registry = try await store.openRegistry(logger: makeLogger("myna.campaign"))
-            let mynapoint = try await store.openCampaigns(registry: registry)
-            for campaign in try await mynapoint.all() {
-                let budget = try await mynapoint.budget(of: campaign.id)
-                print("\(campaign.id)\t\(campaign.name)\tsign-up \(campaign.signUp.from)…\(campaign.signUp.until)\tseats \(budget.taken)/\(budget.seats)\tgranted ¥\(budget.grantedYen)")
+            let lines = try await store.withCampaigns { mynapoint in
+                var lines: [String] = []
+                for campaign in try await mynapoint.all() {
+                    let budget = try await mynapoint.budget(of: campaign.id)
+                    lines.append("\(campaign.id)\t\(campaign.name)\tsign-up \(campaign.signUp.from)…\(campaign.signUp.until)\tseats \(budget.taken)/\(budget.seats)\tgranted ¥\(budget.grantedYen)")
+                }
+                return lines
             }
-            try await registry.database.close()
+            lines.forEach { print($0) }
         }
     }
 }

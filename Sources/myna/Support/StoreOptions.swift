@@ -69,6 +69,21 @@ extension StoreOptions {
             agencies: AgencyDirectory(database: registry.database))
     }
 
+    /// Runs an operator's command against Mynapoint and closes the database whatever
+    /// happens; a refusal becomes its message and exit status 1.
+    func withCampaigns<T: Sendable>(_ body: (Mynapoint) async throws -> T) async throws -> T {
+        let registry = try await openRegistry(logger: makeLogger("myna.campaign"))
+        do {
+            let result = try await body(try await openCampaigns(registry: registry))
+            try await registry.database.close()
+            return result
+        } catch {
+            try? await registry.database.close()
+            if let refusal = error as? ServiceError { throw UsageFailure(refusal.description) }
+            throw error
+        }
+    }
+
     /// The OpenID provider, signing with this data directory's key.
     func openOIDC(registry: Registry, issuer: String, linkage: LinkageHub? = nil) async throws -> OIDCProvider {
         try await OIDCProvider.open(
