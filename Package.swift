@@ -41,6 +41,8 @@ let package = Package(
             dependencies: [
                 "MynaCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // For the SQLite it vendors, which MynaStore calls through the C API
+                // (SQLiteHandle.swift says why).
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

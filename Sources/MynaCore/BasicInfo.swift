@@ -31,10 +31,12 @@ public struct BasicInfo: Sendable, Hashable, Codable {
     static func checkText(_ text: String, field: FactError.Field, limit: Int) throws(FactError) {
         let trimmed = text.trimmingWhitespace
         guard !trimmed.isEmpty else { throw FactError(.empty, field: field) }
-        guard text.count <= limit, text.utf8.count <= limit * 8 else {
+        // A character is at least one byte, so a short text needs no counting.
+        guard text.utf8.count <= limit || (text.count <= limit && text.utf8.count <= limit * 8) else {
             throw FactError(.tooLong, field: field)
         }
-        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        // General category Cc is exactly U+0000–001F and U+007F–009F.
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
             throw FactError(.controlCharacters, field: field)
         }
     }

@@ -88,6 +88,16 @@ public enum JapaneseText {
     /// katakana are different registered names. Compare readings with `normalizedKana`.
     public static func normalizedName(_ s: String) -> String {
         var key = String.UnicodeScalarView()
+        if let scalars = plainNameScalars(s) {
+            for scalar in scalars { key.append(variantKanji[scalar] ?? scalar) }
+            return upperCased(key)
+        }
+        return normalizedNameInGeneral(s)
+    }
+
+    /// ``normalizedName(_:)`` for any text; the fast path must agree with it (tested).
+    static func normalizedNameInGeneral(_ s: String) -> String {
+        var key = String.UnicodeScalarView()
         for character in foldWidth(s) where !isIgnorable(character) && !nameSeparators.contains(character) {
             for scalar in character.unicodeScalars where !isVariationSelector(scalar) {
                 key.append(variantKanji[scalar] ?? scalar)
@@ -148,6 +158,14 @@ public enum JapaneseText {
     /// so folding it would only lose information. Latin letters are upper-cased, as bank
     /// names use them.
     public static func normalizedKana(_ s: String) -> String {
+        if let scalars = plainNameScalars(s) {
+            return kanaKey(scalars.lazy.map(katakanaForm))  // nothing to compose: no combining marks
+        }
+        return normalizedKanaInGeneral(s)
+    }
+
+    /// ``normalizedKana(_:)`` for any text; the fast path must agree with it (tested).
+    static func normalizedKanaInGeneral(_ s: String) -> String {
         var katakana = String.UnicodeScalarView()
         var hasCombiningMark = false
         for character in foldWidth(s) where !isIgnorable(character) && !nameSeparators.contains(character) {
@@ -158,8 +176,13 @@ public enum JapaneseText {
         }
         // Composition is needed only where a combining mark is left to attach.
         let composed = hasCombiningMark ? String(katakana).precomposedStringWithCanonicalMapping : String(katakana)
+        return kanaKey(composed.unicodeScalars)
+    }
+
+    /// The last steps of ``normalizedKana(_:)``, on katakana already composed.
+    private static func kanaKey(_ composed: some Sequence<Unicode.Scalar>) -> String {
         var key = String.UnicodeScalarView()
-        for scalar in composed.unicodeScalars {
+        for scalar in composed {
             if scalar == "ヽ", let previous = key.last, isKanaLetter(previous) {
                 key.append(previous)
             } else if scalar == "ヾ", let previous = key.last, let voicedForm = voiced[previous] {
@@ -171,6 +194,27 @@ public enum JapaneseText {
             }
         }
         return upperCased(key)
+    }
+
+    /// The fast path of the name keys, for the usual name: printable ASCII, spaces, and
+    /// scalars NFKC leaves alone (``isNFKCStable(_:)``). Each such scalar is a character
+    /// of its own, width folding changes none but the ideographic space, and so the
+    /// scalars left once spaces and the separators `,` `・` are dropped are exactly what
+    /// the general path would see — without its per-character Unicode work, which was
+    /// the largest cost of preparing an import. `nil` for anything else.
+    private static func plainNameScalars(_ s: String) -> [Unicode.Scalar]? {
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(s.utf8.count)
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0x09...0x0D, 0x20, 0x3000, 0x2C, 0x30FB: continue  // white space; the separators , and ・
+            case 0x21...0x7E: scalars.append(scalar)
+            default:
+                guard isNFKCStable(scalar) else { return nil }
+                scalars.append(scalar)
+            }
+        }
+        return scalars
     }
 
     /// Upper-cases only when some scalar has case: kana and kanji have none, and
@@ -218,6 +262,18 @@ public enum JapaneseText {
     /// dot, with at least one kana letter: `ー` or `・` alone is not a reading. The ASCII
     /// hyphen is not accepted in place of `ー`.
     public static func isKana(_ s: String) -> Bool {
+        // Fast path: kana and plain spaces only, each scalar a character of its own.
+        var plain = true, hasKanaLetter = false
+        for scalar in s.unicodeScalars {
+            switch scalar.value {
+            case 0x20, 0x3000: continue
+            case _ where isKanaLetter(scalar): hasKanaLetter = true
+            case 0x30FB, 0x30FC: continue  // ・ ー
+            default: plain = false
+            }
+            if !plain { break }
+        }
+        if plain { return hasKanaLetter }
         var hasLetter = false
         for character in s where !isIgnorable(character) {
             for scalar in character.unicodeScalars {

@@ -239,4 +239,17 @@ struct JapaneseTextNormalizedAddressTests {
         #expect(JapaneseText.normalizedAddress("1-2-3") != JapaneseText.normalizedAddress("1-2-4"))
         #expect(JapaneseText.normalizedAddress("12-3") != JapaneseText.normalizedAddress("1-23"))
     }
+
+    /// The name keys take a fast path for plain names; it must give exactly what the
+    /// general path gives, for plain names and for everything that only looks plain.
+    @Test(arguments: [
+        "山田 太郎", "山田　太郎", "髙橋・花子", "渡邊,一郎", "さくら", "ヤマダ タロウ", "サトウ-", "ｻﾄｳ", "yamada Taro",
+        "ミスヾ", "サヽキ", "カ゛", "ＡＢＣ", "山田\t太郎", "ァィゥ ヂヅ", "ヴィ", "々木", "ー", "", " ", "・", "a-b", "Ｙａｍａｄａ",
+        "斎藤\u{E0100}", "佐藤\u{200B}", "佐・藤", "ひらがな・カタカナ", "山﨑", "〜", "ｰ", "D'Arcy", "ｶﾞ", "か\u{3099}",
+    ])
+    func fastNameKeysAgreeWithTheGeneralPath(_ name: String) {
+        #expect(JapaneseText.normalizedName(name) == JapaneseText.normalizedNameInGeneral(name))
+        #expect(JapaneseText.normalizedKana(name) == JapaneseText.normalizedKanaInGeneral(name))
+    }
 }
+

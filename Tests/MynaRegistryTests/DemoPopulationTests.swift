@@ -1,4 +1,4 @@
-import MynaCore
+@testable import MynaCore
 import MynaRegistry
 import Testing
 
@@ -8,6 +8,15 @@ import Testing
         var population = DemoPopulation(seed: 20_250_101)
         return (0..<10_000).map { _ in population.next() }
     }()
+
+    /// The name keys' fast path (JapaneseText) agrees with the general path on the
+    /// names an import meets.
+    @Test func fastNameKeysAgreeOnDemoNames() {
+        for resident in Self.sample {
+            #expect(JapaneseText.normalizedName(resident.name) == JapaneseText.normalizedNameInGeneral(resident.name))
+            #expect(JapaneseText.normalizedKana(resident.nameKana) == JapaneseText.normalizedKanaInGeneral(resident.nameKana))
+        }
+    }
 
     @Test func sameSeedSamePeople() {
         var a = DemoPopulation(seed: 42), b = DemoPopulation(seed: 42), c = DemoPopulation(seed: 43)

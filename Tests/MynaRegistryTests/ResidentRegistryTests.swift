@@ -1,8 +1,9 @@
 import Foundation
 import MynaCore
-import MynaRegistry
+@testable import MynaRegistry
 import MynaStore
 import MynaTestSupport
+import Synchronization
 import Testing
 
 let chiyoda = try! MunicipalityCode("131016")
@@ -79,6 +80,57 @@ struct ResidentRegistryTests {
             #expect(numbers.count == 80)
             #expect(Set(numbers).count == 80)
         }
+    }
+
+    @Test("an import is one transaction: all its batches, or on a refusal half way nothing, and numbering goes on after it",
+          arguments: DatabaseKind.available)
+    func importIsAllOrNothing(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            func batches(_ groups: [[BasicInfo]]) -> AsyncThrowingStream<[BasicInfo], any Error> {
+                AsyncThrowingStream { continuation in
+                    for group in groups { continuation.yield(group) }
+                    continuation.finish()
+                }
+            }
+            let people = try (0..<30).map { try facts("山田　太郎\($0)", born: "1980-04-\(String(format: "%02d", $0 % 28 + 1))") }
+            let seen = Mutex(0)
+            let imported = try await registry.residents.registerAll(
+                batches([Array(people[..<10]), Array(people[10...])]), by: clerk, reason: "import of test.csv"
+            ) { batch in seen.withLock { $0 += batch.count } }
+            #expect(imported == 30 && seen.withLock { $0 } == 30)
+            #expect(try await count("residents", in: environment) == 30)
+            #expect(try await count("issued_numbers", in: environment) == 30)
+            #expect(try await count("resident_history", in: environment) == 30)
+
+            // The second batch names a municipality not in the directory: the first,
+            // already written inside the transaction, goes too.
+            let unknown = try MunicipalityCode("999997")
+            let refused = [try facts("佐藤　花子"), try facts("鈴木　一郎", municipality: unknown)]
+            await #expect(throws: RegistryError.self) {
+                _ = try await registry.residents.registerAll(batches([[refused[0]], [refused[1]]]), by: clerk, reason: "import")
+            }
+            #expect(try await count("residents", in: environment) == 30)
+            #expect(try await count("access_records", in: environment) == 30)
+
+            // Registrations after an import draw numbers it never used.
+            let later = try await registry.residents.registerMany(Array(people[..<5]), by: clerk, reason: "after")
+            #expect(try await count("issued_numbers", in: environment) == 35)
+            #expect(Set(later.map(\.number)).count == 5)
+        }
+    }
+
+    @Test("resident ids from one generator only increase, as UUID version 7, even within one millisecond")
+    func residentIDsIncrease() {
+        var ids = ResidentIDs()
+        let made = (0..<10_000).map { ids.next(at: 1_763_000_000_000 + Int64($0 / 5000)) }
+        #expect(made == made.sorted() && Set(made).count == made.count)
+        for id in made.prefix(100) {
+            let uuid = UUID(uuidString: id)
+            #expect(uuid != nil && id == id.lowercased())
+            #expect(Array(id)[14] == "7" && "89ab".contains(Array(id)[19]))  // version 7, variant 10
+        }
+        // A clock that goes back does not make an id go back.
+        #expect(ids.next(at: 1_000) > made.last!)
     }
 
     @Test("an unknown municipality or a future birth date is refused and nothing is written", arguments: DatabaseKind.available)

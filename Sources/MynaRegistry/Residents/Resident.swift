@@ -82,15 +82,38 @@ extension HistoryFacts {
     /// facts are equal text. Written by hand because `JSONEncoder` cost more than all the
     /// cryptography of a registration; `JSONDecoder` reads it back.
     var canonicalJSON: String {
-        var fields: [(String, String)] = [
-            ("address", Self.quoted(address)), ("birthDate", Self.quoted(birthDate.description)),
-            ("municipalityCode", Self.quoted(municipalityCode.digits)), ("name", Self.quoted(name)),
-            ("nameKana", Self.quoted(nameKana)), ("sex", String(sex.rawValue)), ("status", Self.quoted(status)),
-        ]
-        if let destinationMunicipalityCode { fields.append(("destinationMunicipalityCode", Self.quoted(destinationMunicipalityCode.digits))) }
-        if let statusDate { fields.append(("statusDate", Self.quoted(statusDate.description))) }
-        fields.sort { $0.0 < $1.0 }
-        return "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
+        // The keys in sorted order, written straight into UTF-8.
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(256)
+        func field(_ key: String, _ value: some StringProtocol, quoted: Bool = true) {
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "\""))
+            out += key.utf8
+            out += "\":".utf8
+            if quoted { Self.appendQuoted(value, to: &out) } else { out += value.utf8 }
+        }
+        field("address", address)
+        field("birthDate", birthDate.description)
+        if let destinationMunicipalityCode { field("destinationMunicipalityCode", destinationMunicipalityCode.digits) }
+        field("municipalityCode", municipalityCode.digits)
+        field("name", name)
+        field("nameKana", nameKana)
+        field("sex", String(sex.rawValue), quoted: false)
+        field("status", status)
+        if let statusDate { field("statusDate", statusDate.description) }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// RFC 8259 §7 string escaping, into UTF-8.
+    static func appendQuoted(_ text: some StringProtocol, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += text.utf8  // the usual case: nothing to escape
+        } else {
+            out += quoted(String(text)).utf8.dropFirst().dropLast()
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// RFC 8259 §7 string escaping.

@@ -13,7 +13,8 @@ public struct ResidentRegistry: Sendable {
     let vault: NumberVault
     let issuer: NumberIssuer
     let codeIssuer: ResidentCodeIssuer
-    let integrityKey: SymmetricKey
+    /// The record MAC's key, keyed once (see ``NumberVault``'s lookup hash).
+    let integrityMAC: HMAC<SHA256>
     let clock: WallClock
     let sequences: SequenceBlocks
 
@@ -22,7 +23,7 @@ public struct ResidentRegistry: Sendable {
         self.vault = try NumberVault(keys: keys)
         self.issuer = try NumberIssuer(key: try keys.bytes(.numbering))
         self.codeIssuer = try ResidentCodeIssuer(key: try keys.bytes(.residentCodes))
-        self.integrityKey = try keys.key(.recordIntegrity)
+        self.integrityMAC = HMAC<SHA256>(key: try keys.key(.recordIntegrity))
         self.clock = clock
         self.sequences = SequenceBlocks(database: database)
     }
@@ -46,22 +47,100 @@ public struct ResidentRegistry: Sendable {
     /// one on the other. The sequence values it draws are spent even if the commit never
     /// happens; numbers only have to be unique, not dense.
     public func prepareRegistration(_ people: [BasicInfo], by actor: RegistryActor, reason: String) async throws -> PreparedRegistration {
+        try requireBornByToday(people)
+        guard !people.isEmpty else { return PreparedRegistration(residents: [], municipalities: [], actor: actor, reason: reason, now: 0) }
+        let municipalities = Set(people.map(\.address.municipality))
+        // A read only, on a reader connection; sequence values come from a block reserved
+        // earlier: nothing here waits for a commit in progress.
+        try await database.read { try await Self.requireKnownMunicipalities(municipalities, on: $0) }
+        var ids = ResidentIDs()
+        let now = clock.milliseconds
+        return try prepare(
+            people, sequences: try await sequences.take(people.count), ids: people.map { _ in ids.next(at: now) }, by: actor,
+            reason: reason, now: now)
+    }
+
+    /// Writes a prepared batch in one transaction, with its history and access records.
+    public func commit(_ prepared: PreparedRegistration) async throws -> [RegisteredResident] {
+        guard !prepared.residents.isEmpty else { return [] }
+        try await database.transaction { try await write(prepared, on: $0) }
+        return prepared.residents
+    }
+
+    /// Registers every batch `batches` yields in **one** transaction: the path behind
+    /// `myna resident import`. An import is all or nothing — a failure half way, or a
+    /// crash, leaves the registry as it was, so running the file again cannot register
+    /// anyone twice. One commit is also what makes it fast: each commit writes every
+    /// index page it touched, and the indexes on numbers, codes and names take keys in
+    /// random order, so small commits rewrite nearly the whole index each time
+    /// (BENCHMARKS.md). The transaction holds the numbering row, so the sequence values
+    /// are counted in memory and stored once at the end. `written` sees each batch once
+    /// it is in the transaction (not yet committed: for progress only).
+    ///
+    /// While the database writes one batch, the next is prepared on another core.
+    public func registerAll(
+        _ batches: some AsyncSequence<[BasicInfo], any Error> & Sendable, by actor: RegistryActor, reason: String,
+        written: @escaping @Sendable ([RegisteredResident]) -> Void = { _ in }
+    ) async throws -> Int {
+        let now = clock.milliseconds
+        return try await database.transaction { connection in
+            var next = try await SequenceBlocks.hold(on: connection)
+            var ids = ResidentIDs()
+            var count = 0
+            var writing: Task<Void, any Error>?
+            do {
+                for try await people in batches {
+                    try requireBornByToday(people)
+                    let sequences = next..<(next + UInt64(people.count))
+                    next = sequences.upperBound
+                    // Prepared in two halves on two cores, the ids drawn in order first.
+                    let batchIDs = people.map { _ in ids.next(at: now) }
+                    let half = people.count / 2
+                    async let first = prepare(
+                        Array(people[..<half]), sequences: sequences.lowerBound..<(sequences.lowerBound + UInt64(half)),
+                        ids: Array(batchIDs[..<half]), by: actor, reason: reason, now: now)
+                    var prepared = try prepare(
+                        Array(people[half...]), sequences: (sequences.lowerBound + UInt64(half))..<sequences.upperBound,
+                        ids: Array(batchIDs[half...]), by: actor, reason: reason, now: now)
+                    prepared.prepend(try await first)
+                    try await writing?.value
+                    writing = Task {
+                        try await write(prepared, on: connection)
+                        written(prepared.residents)
+                    }
+                    count += people.count
+                }
+                try await writing?.value
+            } catch {
+                // The connection is rolled back only once no write is still using it.
+                _ = await writing?.result
+                throw error
+            }
+            try await SequenceBlocks.release(holding: next, on: connection)
+            return count
+        }
+    }
+
+    private func requireBornByToday(_ people: [BasicInfo]) throws {
         let today = clock.today
         guard people.allSatisfy({ $0.birthDate <= today }) else {
             throw RegistryError(.invalidFacts, "birthDate is in the future")
         }
-        guard !people.isEmpty else { return PreparedRegistration(residents: [], municipalities: [], actor: actor, reason: reason, now: 0) }
-        let municipalities = Set(people.map(\.address.municipality))
-        let now = clock.milliseconds
-        // A read only, on a reader connection; sequence values come from a block reserved
-        // earlier: nothing here waits for a commit in progress.
-        try await database.read { try await Self.requireKnownMunicipalities(municipalities, on: $0) }
-        let sequences = try await self.sequences.take(people.count)
-        var random = BulkRandom()
-        var prepared = PreparedRegistration(residents: [], municipalities: municipalities, actor: actor, reason: reason, now: now)
+    }
+
+    /// Numbers drawn, sealed and hashed, names normalised, rows built: everything but
+    /// the database. The sequence values are the caller's, reserved or held.
+    private func prepare(
+        _ people: [BasicInfo], sequences: Range<UInt64>, ids: [String], by actor: RegistryActor, reason: String, now: Int64
+    ) throws -> PreparedRegistration {
+        guard sequences.upperBound <= FeistelPermutation.domainSize else {
+            throw RegistryError(.numberExhausted, "the 11-digit number space is exhausted")
+        }
+        var prepared = PreparedRegistration(
+            residents: [], municipalities: Set(people.map(\.address.municipality)), actor: actor, reason: reason, now: now)
         prepared.residents.reserveCapacity(people.count)
         for (index, facts) in people.enumerated() {
-            let id = random.uuidV7(milliseconds: now)
+            let id = ids[index]
             let sequence = sequences.lowerBound + UInt64(index)
             let number = issuer.number(forSequence: sequence)
             guard let code = codeIssuer.code(forSequence: sequence) else {
@@ -79,26 +158,24 @@ public struct ResidentRegistry: Sendable {
         return prepared
     }
 
-    /// Writes a prepared batch in one transaction, with its history and access records.
-    public func commit(_ prepared: PreparedRegistration) async throws -> [RegisteredResident] {
-        guard !prepared.residents.isEmpty else { return [] }
-        try await database.transaction { connection in
-            try await Self.requireKnownMunicipalities(prepared.municipalities, on: connection)
-            try await connection.insertMany(
-                """
-                INSERT INTO residents (id, resident_code, number_hash, number_sealed, name, name_kana, name_key, kana_key,
-                    municipality_code, address, birth_date, sex, status, destination_code, status_date, version,
-                    record_mac, created_at, updated_at)
-                """, rows: prepared.residentRows)
-            try await connection.insertMany(
-                "INSERT INTO issued_numbers (number_hash, sequence, resident_id, issued_at)", rows: prepared.numberRows)
-            try await connection.insertMany(
-                "INSERT INTO resident_history (resident_id, version, event, facts, actor, reason, occurred_at)", rows: prepared.historyRows)
-            try await AccessLog.record(
-                .register, residentIDs: prepared.residents.map(\.resident.id), by: prepared.actor, purpose: prepared.reason,
-                at: prepared.now, on: connection)
-        }
-        return prepared.residents
+    /// Writes a prepared batch inside the caller's transaction, with its history and
+    /// access records.
+    private func write(_ prepared: PreparedRegistration, on connection: any SQLConnection) async throws {
+        guard !prepared.residents.isEmpty else { return }
+        try await Self.requireKnownMunicipalities(prepared.municipalities, on: connection)
+        try await connection.insertMany(
+            """
+            INSERT INTO residents (id, resident_code, number_hash, number_sealed, name, name_kana, name_key, kana_key,
+                municipality_code, address, birth_date, sex, status, destination_code, status_date, version,
+                record_mac, created_at, updated_at)
+            """, rows: prepared.residentRows)
+        try await connection.insertMany(
+            "INSERT INTO issued_numbers (number_hash, sequence, resident_id, issued_at)", rows: prepared.numberRows)
+        try await connection.insertMany(
+            "INSERT INTO resident_history (resident_id, version, event, facts, actor, reason, occurred_at)", rows: prepared.historyRows)
+        try await AccessLog.record(
+            .register, residentIDs: prepared.residents.map(\.resident.id), by: prepared.actor, purpose: prepared.reason,
+            at: prepared.now, on: connection)
     }
 
     // MARK: Reading
@@ -530,7 +607,9 @@ public struct ResidentRegistry: Sendable {
         append(destination)
         append(statusDate)
         append(String(resident.version).utf8)
-        return Array(HMAC<SHA256>.authenticationCode(for: message, using: integrityKey))
+        var mac = integrityMAC
+        mac.update(data: message)
+        return Array(mac.finalize())
     }
 
     static func requireKnownMunicipalities(_ codes: Set<MunicipalityCode>, on connection: any SQLConnection) async throws {
@@ -571,13 +650,22 @@ public struct SearchResult: Sendable {
 /// A batch of registrations ready to commit (see ``ResidentRegistry/prepareRegistration(_:by:reason:)``).
 public struct PreparedRegistration: Sendable {
     public fileprivate(set) var residents: [RegisteredResident]
-    fileprivate let municipalities: Set<MunicipalityCode>
+    fileprivate var municipalities: Set<MunicipalityCode>
     fileprivate let actor: RegistryActor
     fileprivate let reason: String
     fileprivate let now: Int64
     fileprivate var residentRows: [[SQLValue]] = []
     fileprivate var numberRows: [[SQLValue]] = []
     fileprivate var historyRows: [[SQLValue]] = []
+
+    /// Puts `earlier` (a batch prepared alongside, with the earlier ids) in front.
+    fileprivate mutating func prepend(_ earlier: PreparedRegistration) {
+        residents = earlier.residents + residents
+        municipalities.formUnion(earlier.municipalities)
+        residentRows = earlier.residentRows + residentRows
+        numberRows = earlier.numberRows + numberRows
+        historyRows = earlier.historyRows + historyRows
+    }
 
     fileprivate init(residents: [RegisteredResident], municipalities: Set<MunicipalityCode>, actor: RegistryActor, reason: String, now: Int64) {
         self.residents = residents

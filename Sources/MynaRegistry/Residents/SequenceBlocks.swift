@@ -32,6 +32,20 @@ actor SequenceBlocks {
         return taken
     }
 
+    /// The next sequence value, with the numbering row held until the caller's
+    /// transaction ends: a bulk import counts its values in memory while no one else can
+    /// reserve, and stores where it got to with ``release(holding:on:)``.
+    static func hold(on connection: any SQLConnection) async throws -> UInt64 {
+        guard let next = try await connection.first(SQL(
+            "UPDATE numbering_state SET next_sequence = next_sequence WHERE id = 1 RETURNING next_sequence"))?.int("next_sequence")
+        else { throw StoreError.unexpectedColumn("next_sequence") }
+        return UInt64(next)
+    }
+
+    static func release(holding next: UInt64, on connection: any SQLConnection) async throws {
+        try await connection.query(SQL("UPDATE numbering_state SET next_sequence = ? WHERE id = 1", [.integer(Int64(next))]))
+    }
+
     /// Advances the numbering state by `count` inside the caller's transaction.
     static func reserve(_ count: Int, on connection: any SQLConnection) async throws -> Range<UInt64> {
         guard let end = try await connection.first(SQL(

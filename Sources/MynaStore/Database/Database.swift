@@ -34,6 +34,9 @@ public protocol SQLConnection: Sendable {
     /// Runs a statement the connection may keep prepared (see ``PreparedSQL``).
     @discardableResult
     func query<Statement: PreparedSQL>(_ statement: Statement.Type, _ binds: [SQLValue]) async throws -> [SQLRow]
+    /// Inserts many rows; `prefix` is `INSERT INTO t (a, b, c)` and every row has the
+    /// same column count. Each driver takes its fastest path (see the extension).
+    func insertMany(_ prefix: String, rows: [[SQLValue]], suffix: String) async throws
 }
 
 /// A statement on a hot path, named by a type so the driver can prepare it once per
@@ -68,10 +71,13 @@ extension SQLConnection {
         return rows
     }
 
-    /// Inserts many rows with as few statements as the dialect's bind limit allows; this
-    /// is what makes bulk imports fast on both databases.
-    /// `prefix` is `INSERT INTO t (a, b, c)`; each row must have the same column count.
-    public func insertMany(_ prefix: String, rows: [[SQLValue]], suffix: String = "") async throws {
+    public func insertMany(_ prefix: String, rows: [[SQLValue]]) async throws {
+        try await insertMany(prefix, rows: rows, suffix: "")
+    }
+
+    /// Inserts many rows with as few statements as the bind limit allows: over a network
+    /// (PostgreSQL) the round trips are what a bulk import would otherwise wait for.
+    public func insertMany(_ prefix: String, rows: [[SQLValue]], suffix: String) async throws {
         guard let width = rows.first?.count, width > 0 else { return }
         let rowsPerStatement = max(1, 30_000 / width)
         let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"

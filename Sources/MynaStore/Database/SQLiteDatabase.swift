@@ -1,8 +1,6 @@
 public import Foundation
 public import Logging
-import NIOCore
 import NIOPosix
-import SQLiteNIO
 
 /// The embedded default: one SQLite file in the data directory, in WAL mode with
 /// `synchronous=FULL` so a committed change survives power loss.
@@ -13,18 +11,16 @@ import SQLiteNIO
 /// SQLite's busy handler keeps threads from spinning on the file lock.
 public final class SQLiteDatabase: Database {
     public var dialect: SQLDialect { .sqlite }
-    private let writer: ResourcePool<SQLiteConnection>
-    private let readers: ResourcePool<SQLiteConnection>
+    private let writer: ResourcePool<SQLiteHandle>
+    private let readers: ResourcePool<SQLiteHandle>
     private let threadPool: NIOThreadPool
 
     public static func open(path: String, readers readerCount: Int = 3, logger: Logger) async throws -> SQLiteDatabase {
         let threadPool = NIOThreadPool(numberOfThreads: readerCount + 1)
         threadPool.start()
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
-        var connections: [SQLiteConnection] = []
+        var connections: [SQLiteHandle] = []
         for index in 0...readerCount {
-            let connection = try await SQLiteConnection.open(
-                storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
+            let connection = try await SQLiteHandle.open(path: path, threadPool: threadPool)
             // The first connection is the writer and sets the journal mode, which is
             // stored in the file. The page caches are sized for a registry of millions:
             // with SQLite's 2 MB default, inserts into indexes of random keys (number
@@ -35,7 +31,7 @@ public final class SQLiteDatabase: Database {
             let pragmas = index == 0
                 ? ["PRAGMA journal_mode=WAL", "PRAGMA cache_size=-524288", "PRAGMA wal_autocheckpoint=16384"] + common
                 : ["PRAGMA cache_size=-65536", "PRAGMA query_only=ON"] + common
-            for pragma in pragmas { _ = try await connection.query(pragma, []) }
+            for pragma in pragmas { _ = try await connection.run { try $0.execute(pragma, []) } }
             connections.append(connection)
         }
         return SQLiteDatabase(
@@ -43,19 +39,19 @@ public final class SQLiteDatabase: Database {
             threadPool: threadPool)
     }
 
-    private init(writer: ResourcePool<SQLiteConnection>, readers: ResourcePool<SQLiteConnection>, threadPool: NIOThreadPool) {
+    private init(writer: ResourcePool<SQLiteHandle>, readers: ResourcePool<SQLiteHandle>, threadPool: NIOThreadPool) {
         self.writer = writer
         self.readers = readers
         self.threadPool = threadPool
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
-        try await readers.with { try await body(SQLiteSQLConnection(connection: $0)) }
+        try await readers.with { try await body(SQLiteSQLConnection(handle: $0)) }
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         try await writer.with { connection in
-            let sql = SQLiteSQLConnection(connection: connection)
+            let sql = SQLiteSQLConnection(handle: connection)
             try await sql.query("BEGIN IMMEDIATE")
             do {
                 let result = try await body(sql)
@@ -75,42 +71,21 @@ public final class SQLiteDatabase: Database {
 }
 
 struct SQLiteSQLConnection: SQLConnection {
-    let connection: SQLiteConnection
+    let handle: SQLiteHandle
     var dialect: SQLDialect { .sqlite }
 
     @discardableResult
     func query(_ sql: SQL) async throws -> [SQLRow] {
-        let binds = sql.binds.map { value -> SQLiteData in
-            switch value {
-            case .integer(let int): .integer(Int(int))
-            case .text(let text): .text(text)
-            case .blob(let bytes): .blob(ByteBuffer(bytes: bytes))
-            case .real(let double): .float(double)
-            case .null: .null
-            }
-        }
-        do {
-            let rows = try await connection.query(sql.text, binds)
-            return rows.map { row in
-                let columns = row.columns
-                return SQLRow(
-                    names: columns.map(\.name),
-                    values: columns.map { column in
-                        switch column.data {
-                        case .integer(let int): .integer(Int64(int))
-                        case .text(let text): .text(text)
-                        case .blob(let buffer): .blob(Array(buffer.readableBytesView))
-                        case .float(let double): .real(double)
-                        case .null: .null
-                        }
-                    })
-            }
-        } catch let error as SQLiteError {
-            switch error.reason {
-            case .constraintUniqueFailed, .constraintPrimaryKeyFailed: throw StoreError.uniqueViolation
-            case .busy: throw StoreError.busy
-            default: throw error
-            }
-        }
+        try await handle.run { try $0.execute(sql.text, sql.binds) }
+    }
+
+    /// One statement prepared once and stepped per row, all in one trip to the thread
+    /// pool: SQLite runs in process, so there is no round trip to save by packing rows
+    /// into one long statement as PostgreSQL needs.
+    func insertMany(_ prefix: String, rows: [[SQLValue]], suffix: String) async throws {
+        guard let width = rows.first?.count, width > 0 else { return }
+        let text = prefix + " VALUES (" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
+            + (suffix.isEmpty ? "" : " " + suffix)
+        try await handle.run { try $0.executeForEach(text, rows: rows) }
     }
 }

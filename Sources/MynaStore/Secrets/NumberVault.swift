@@ -8,15 +8,19 @@ public import MynaCore
 /// to another row fails to open.
 public struct NumberVault: Sendable {
     private let sealingKey: SymmetricKey
-    private let lookupKey: SymmetricKey
+    /// Keyed once: each lookup hash copies this state (copy on write) instead of
+    /// hashing the padded key again.
+    private let lookupMAC: HMAC<SHA256>
 
     public init(keys: KeyStore) throws {
         sealingKey = try keys.key(.numberEncryption)
-        lookupKey = try keys.key(.numberLookup)
+        lookupMAC = HMAC<SHA256>(key: try keys.key(.numberLookup))
     }
 
     public func lookupHash(_ number: IndividualNumber) -> [UInt8] {
-        Array(HMAC<SHA256>.authenticationCode(for: Array(number.unmaskedDigits.utf8), using: lookupKey))
+        var mac = lookupMAC
+        mac.update(data: Array(number.unmaskedDigits.utf8))
+        return Array(mac.finalize())
     }
 
     public func seal(_ number: IndividualNumber, for residentID: String) throws -> [UInt8] {
