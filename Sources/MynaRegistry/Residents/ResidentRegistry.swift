@@ -77,7 +77,9 @@ public struct ResidentRegistry: Sendable {
     /// are counted in memory and stored once at the end. `written` sees each batch once
     /// it is in the transaction (not yet committed: for progress only).
     ///
-    /// While the database writes one batch, the next is prepared on another core.
+    /// While the database writes one batch, the next is prepared on the other core. The
+    /// writer is the slowest stage, so preparing uses one thread only: more would take
+    /// time from it on two cores (measured).
     public func registerAll(
         _ batches: some AsyncSequence<[BasicInfo], any Error> & Sendable, by actor: RegistryActor, reason: String,
         written: @escaping @Sendable ([RegisteredResident]) -> Void = { _ in }
@@ -93,16 +95,8 @@ public struct ResidentRegistry: Sendable {
                     try requireBornByToday(people)
                     let sequences = next..<(next + UInt64(people.count))
                     next = sequences.upperBound
-                    // Prepared in two halves on two cores, the ids drawn in order first.
-                    let batchIDs = people.map { _ in ids.next(at: now) }
-                    let half = people.count / 2
-                    async let first = prepare(
-                        Array(people[..<half]), sequences: sequences.lowerBound..<(sequences.lowerBound + UInt64(half)),
-                        ids: Array(batchIDs[..<half]), by: actor, reason: reason, now: now)
-                    var prepared = try prepare(
-                        Array(people[half...]), sequences: (sequences.lowerBound + UInt64(half))..<sequences.upperBound,
-                        ids: Array(batchIDs[half...]), by: actor, reason: reason, now: now)
-                    prepared.prepend(try await first)
+                    let prepared = try prepare(
+                        people, sequences: sequences, ids: people.map { _ in ids.next(at: now) }, by: actor, reason: reason, now: now)
                     try await writing?.value
                     writing = Task {
                         try await write(prepared, on: connection)
@@ -650,22 +644,13 @@ public struct SearchResult: Sendable {
 /// A batch of registrations ready to commit (see ``ResidentRegistry/prepareRegistration(_:by:reason:)``).
 public struct PreparedRegistration: Sendable {
     public fileprivate(set) var residents: [RegisteredResident]
-    fileprivate var municipalities: Set<MunicipalityCode>
+    fileprivate let municipalities: Set<MunicipalityCode>
     fileprivate let actor: RegistryActor
     fileprivate let reason: String
     fileprivate let now: Int64
     fileprivate var residentRows: [[SQLValue]] = []
     fileprivate var numberRows: [[SQLValue]] = []
     fileprivate var historyRows: [[SQLValue]] = []
-
-    /// Puts `earlier` (a batch prepared alongside, with the earlier ids) in front.
-    fileprivate mutating func prepend(_ earlier: PreparedRegistration) {
-        residents = earlier.residents + residents
-        municipalities.formUnion(earlier.municipalities)
-        residentRows = earlier.residentRows + residentRows
-        numberRows = earlier.numberRows + numberRows
-        historyRows = earlier.historyRows + historyRows
-    }
 
     fileprivate init(residents: [RegisteredResident], municipalities: Set<MunicipalityCode>, actor: RegistryActor, reason: String, now: Int64) {
         self.residents = residents

@@ -21,15 +21,18 @@ public final class SQLiteDatabase: Database {
         var connections: [SQLiteHandle] = []
         for index in 0...readerCount {
             let connection = try await SQLiteHandle.open(path: path, threadPool: threadPool)
-            // The first connection is the writer and sets the journal mode, which is
-            // stored in the file. The page caches are sized for a registry of millions:
-            // with SQLite's 2 MB default, inserts into indexes of random keys (number
-            // hashes, resident codes) turn into a read system call per page as soon as
-            // the file outgrows the cache. Reads go through a memory map for the same reason.
+            // The first connection is the writer and sets the page size (for a new file)
+            // and the journal mode, both stored in the file; 8 KiB pages made a large
+            // import faster than 4 KiB ones. The page caches are sized for a registry of
+            // millions: with SQLite's 2 MB default, inserts into indexes of random keys
+            // (number hashes, resident codes) turn into a read system call per page as
+            // soon as the file outgrows the cache, and the writer's 2 GiB (a limit, not
+            // an allocation) holds all the pages a million-resident import changes, so
+            // none is spilled and written twice. Reads go through a memory map.
             let common = ["PRAGMA synchronous=FULL", "PRAGMA foreign_keys=ON", "PRAGMA busy_timeout=10000",
                           "PRAGMA mmap_size=4294967296", "PRAGMA temp_store=MEMORY"]
             let pragmas = index == 0
-                ? ["PRAGMA journal_mode=WAL", "PRAGMA cache_size=-524288", "PRAGMA wal_autocheckpoint=16384"] + common
+                ? ["PRAGMA page_size=8192", "PRAGMA journal_mode=WAL", "PRAGMA cache_size=-2097152", "PRAGMA wal_autocheckpoint=16384"] + common
                 : ["PRAGMA cache_size=-65536", "PRAGMA query_only=ON"] + common
             for pragma in pragmas { _ = try await connection.run { try $0.execute(pragma, []) } }
             connections.append(connection)

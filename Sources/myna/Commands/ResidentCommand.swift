@@ -69,9 +69,9 @@ struct ResidentImport {
 
     static let header = ["name", "name_kana", "birth_date", "sex", "municipality_code", "address"]
 
-    /// Three stages on two cores: one task parses the file a batch ahead, the registry
-    /// prepares the next batch (numbers drawn, sealed, hashed, names normalised) while
-    /// the database writes the previous one, all in one transaction.
+    /// Two stages on two cores, in one transaction: the registry parses and prepares the
+    /// next batch (numbers drawn, sealed, hashed, names normalised) while the database
+    /// writes the previous one.
     func run(_ text: String, source: String) async throws -> Summary {
         let began = Date()
         var summary = Summary()
@@ -91,7 +91,7 @@ struct ResidentImport {
             let done = written.withLock { $0 += registered.count; return $0 }
             if showProgress { progress.withLock { $0.update(done) } }
         }
-        summary.problems = await batches.problems
+        summary.problems = batches.problems
         if showProgress { progress.withLock { $0.finish(summary.imported) } }
         summary.seconds = Date().timeIntervalSince(began)
         return summary
@@ -138,65 +138,43 @@ struct ResidentImport {
     }
 }
 
-/// The file's good rows in batches, parsed by a task of its own a few batches ahead
-/// of the registry; the bad rows are kept for the summary.
+/// The file's good rows in batches, each parsed when the registry asks for it. Parsing
+/// runs on the thread that prepares, not beside it: the database writer is the slowest
+/// stage of an import, and a third busy thread on two cores would take time from it.
 final class ParsedBatches: AsyncSequence, Sendable {
     typealias Element = [BasicInfo]
-    private let batches: AsyncThrowingStream<[BasicInfo], any Error>
-    private let wanted: AsyncStream<Void>.Continuation
-    private let parsing: Task<[ResidentImport.Problem], Never>
+    private let reader: CSVReader
+    private let importer: ResidentImport
+    private let refused = Mutex<[ResidentImport.Problem]>([])
 
     init(reader: CSVReader, importer: ResidentImport) {
-        let (batches, sink) = AsyncThrowingStream<[BasicInfo], any Error>.makeStream()
-        let (wanted, demand) = AsyncStream<Void>.makeStream()
-        self.batches = batches
-        self.wanted = demand
-        parsing = Task {
-            var reader = reader
-            var problems: [ResidentImport.Problem] = []
-            let today = CalendarDate(inJapanAt: Date())
-            // One batch is parsed each time the registry takes one: the file is never
-            // held in memory as parsed rows all at once.
-            for await _ in wanted {
-                var batch: [BasicInfo] = []
-                batch.reserveCapacity(importer.batchSize)
-                while batch.count < importer.batchSize, let record = reader.next() {
-                    if record.fields == [""] { continue }  // blank line
-                    switch importer.parse(record, today: today) {
-                    case .success(let facts): batch.append(facts)
-                    case .failure(let problem): problems.append(problem)
-                    }
-                }
-                if batch.isEmpty { break }
-                sink.yield(batch)
-            }
-            sink.finish()
-            return problems
-        }
+        self.reader = reader
+        self.importer = importer
     }
 
-    deinit { wanted.finish() }  // an import that failed stops the parsing too
-
-    /// The rows refused, once the registry has taken every batch.
-    var problems: [ResidentImport.Problem] {
-        get async { await parsing.value }
-    }
+    /// The rows refused so far (all of them once the registry has taken every batch).
+    var problems: [ResidentImport.Problem] { refused.withLock { $0 } }
 
     struct AsyncIterator: AsyncIteratorProtocol {
-        var batches: AsyncThrowingStream<[BasicInfo], any Error>.AsyncIterator
-        let wanted: AsyncStream<Void>.Continuation
+        var reader: CSVReader
+        let batches: ParsedBatches
+        let today = CalendarDate(inJapanAt: Date())
 
         mutating func next() async throws -> [BasicInfo]? {
-            wanted.yield()
-            return try await batches.next()
+            var batch: [BasicInfo] = []
+            var problems: [ResidentImport.Problem] = []
+            batch.reserveCapacity(batches.importer.batchSize)
+            while batch.count < batches.importer.batchSize, let record = reader.next() {
+                if record.fields == [""] { continue }  // blank line
+                switch batches.importer.parse(record, today: today) {
+                case .success(let facts): batch.append(facts)
+                case .failure(let problem): problems.append(problem)
+                }
+            }
+            if !problems.isEmpty { batches.refused.withLock { $0 += problems } }
+            return batch.isEmpty ? nil : batch
         }
     }
 
-    func makeAsyncIterator() -> AsyncIterator {
-        // Two batches are asked for at once, and each time one is taken the next:
-        // parsing runs up to two batches ahead of preparing.
-        wanted.yield()
-        wanted.yield()
-        return AsyncIterator(batches: batches.makeAsyncIterator(), wanted: wanted)
-    }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(reader: reader, batches: self) }
 }
