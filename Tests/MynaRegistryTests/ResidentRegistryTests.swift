@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MynaCore
 @testable import MynaRegistry
 import MynaStore
@@ -117,6 +118,29 @@ struct ResidentRegistryTests {
             #expect(try await count("issued_numbers", in: environment) == 35)
             #expect(Set(later.map(\.number)).count == 5)
         }
+    }
+
+    @Test("SQLite copies committed pages into the database file in the background, not at commit or close")
+    func backgroundCheckpoints() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myna-wal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("test.sqlite").path
+        let database = try await SQLiteDatabase.open(path: path, logger: Logger(label: "test"))
+        try await database.transaction { connection in
+            try await connection.query("CREATE TABLE filler (text TEXT NOT NULL)")
+            try await connection.insertMany(
+                "INSERT INTO filler (text)", rows: Array(repeating: [.text(String(repeating: "x", count: 1000))], count: 4000))
+        }
+        func fileSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int }
+        // Automatic checkpoints are off, so only the background one can fill the file.
+        var waited = 0
+        while try fileSize() < 4_000_000, waited < 100 {
+            try await Task.sleep(for: .milliseconds(50))
+            waited += 1
+        }
+        #expect(try fileSize() >= 4_000_000)
+        try await database.close()
     }
 
     @Test("resident ids from one generator only increase, as UUID version 7, even within one millisecond")

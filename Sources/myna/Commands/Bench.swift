@@ -84,8 +84,18 @@ struct Bench: AsyncParsableCommand {
             for _ in 0..<residents { csv += population.next().csvRow() + "\n" }
 
             // Reference: the same number of rows, as wide as a resident row, inserted with
-            // the same batching into a bare table: what the database costs by itself.
-            let reference = try await bareInsertRate(registry.database, rows: residents, batch: batch)
+            // the same batching into a bare table: what the database costs by itself. On
+            // SQLite it gets a file of its own, closed (and so checkpointed) before the
+            // import starts: its background checkpoint would otherwise run during the import.
+            let reference: Double
+            if database == nil {
+                let file = directory.appendingPathComponent("reference.sqlite").path
+                let separate = try await SQLiteDatabase.open(path: file, logger: makeLogger("myna.bench"))
+                reference = try await bareInsertRate(separate, rows: residents, batch: batch)
+                try await separate.close()
+            } else {
+                reference = try await bareInsertRate(registry.database, rows: residents, batch: batch)
+            }
 
             let kept = Mutex<[IndividualNumber]>([])
             var importer = ResidentImport(
