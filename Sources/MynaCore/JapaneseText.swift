@@ -87,10 +87,8 @@ public enum JapaneseText {
     /// Kana are only width-folded: a given name in hiragana and the same name in
     /// katakana are different registered names. Compare readings with `normalizedKana`.
     public static func normalizedName(_ s: String) -> String {
-        var key = String.UnicodeScalarView()
         if let scalars = plainNameScalars(s) {
-            for scalar in scalars { key.append(variantKanji[scalar] ?? scalar) }
-            return upperCased(key)
+            return upperCased(String.UnicodeScalarView(scalars.map { variantKanji[$0] ?? $0 }))
         }
         return normalizedNameInGeneral(s)
     }
@@ -262,18 +260,20 @@ public enum JapaneseText {
     /// dot, with at least one kana letter: `ー` or `・` alone is not a reading. The ASCII
     /// hyphen is not accepted in place of `ー`.
     public static func isKana(_ s: String) -> Bool {
-        // Fast path: kana and plain spaces only, each scalar a character of its own.
-        var plain = true, hasKanaLetter = false
-        for scalar in s.unicodeScalars {
-            switch scalar.value {
-            case 0x20, 0x3000: continue
-            case _ where isKanaLetter(scalar): hasKanaLetter = true
-            case 0x30FB, 0x30FC: continue  // ・ ー
-            default: plain = false
+        // Fast path: kana letters, ・, ー and plain spaces only, each scalar a character of
+        // its own, so the general path would see the same scalars.
+        let plain = s.unicodeScalars.allSatisfy {
+            switch $0.value {
+            case 0x20, 0x3000, 0x30FB, 0x30FC: true
+            default: isKanaLetter($0)
             }
-            if !plain { break }
         }
-        if plain { return hasKanaLetter }
+        if plain { return s.unicodeScalars.contains(where: isKanaLetter) }
+        return isKanaInGeneral(s)
+    }
+
+    /// ``isKana(_:)`` for any text; the fast path must agree with it (tested).
+    static func isKanaInGeneral(_ s: String) -> Bool {
         var hasLetter = false
         for character in s where !isIgnorable(character) {
             for scalar in character.unicodeScalars {

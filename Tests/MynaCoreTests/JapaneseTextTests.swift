@@ -250,6 +250,7 @@ struct JapaneseTextNormalizedAddressTests {
     func fastNameKeysAgreeWithTheGeneralPath(_ name: String) {
         #expect(JapaneseText.normalizedName(name) == JapaneseText.normalizedNameInGeneral(name))
         #expect(JapaneseText.normalizedKana(name) == JapaneseText.normalizedKanaInGeneral(name))
+        #expect(JapaneseText.isKana(name) == JapaneseText.isKanaInGeneral(name))
     }
 }
 

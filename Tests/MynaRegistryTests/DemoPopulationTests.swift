@@ -15,6 +15,7 @@ import Testing
         for resident in Self.sample {
             #expect(JapaneseText.normalizedName(resident.name) == JapaneseText.normalizedNameInGeneral(resident.name))
             #expect(JapaneseText.normalizedKana(resident.nameKana) == JapaneseText.normalizedKanaInGeneral(resident.nameKana))
+            #expect(JapaneseText.isKana(resident.nameKana) == JapaneseText.isKanaInGeneral(resident.nameKana))
         }
     }
 
