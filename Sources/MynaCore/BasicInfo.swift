@@ -29,8 +29,11 @@ public struct BasicInfo: Sendable, Hashable, Codable {
     /// Rejects empty, oversized or control-character text. Limits are in characters
     /// (grapheme clusters), which is how staff count them on a form.
     static func checkText(_ text: String, field: FactError.Field, limit: Int) throws(FactError) {
-        let trimmed = text.trimmingWhitespace
-        guard !trimmed.isEmpty else { throw FactError(.empty, field: field) }
+        // Not all whitespace: a character is whitespace when its first scalar is, so a
+        // text whose first scalar is not (nearly every text) needs no further look.
+        guard let first = text.unicodeScalars.first, !first.properties.isWhitespace || !text.trimmingWhitespace.isEmpty else {
+            throw FactError(.empty, field: field)
+        }
         // A character is at least one byte, so a short text needs no counting.
         guard text.utf8.count <= limit || (text.count <= limit && text.utf8.count <= limit * 8) else {
             throw FactError(.tooLong, field: field)

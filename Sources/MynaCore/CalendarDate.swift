@@ -17,13 +17,25 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     /// Parses `YYYY-MM-DD` (ISO 8601 calendar date, extended format).
+    /// Read as ten bytes, ASCII digits with hyphens at 4 and 7: a bulk import parses a
+    /// million of these, and splitting into substrings cost more than the rest of a row.
     public init(iso text: String) throws(FactError) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { throw FactError(.malformedDate) }
-        try self.init(year: year, month: month, day: day)
+        guard text.utf8.count == 10 else { throw FactError(.malformedDate) }
+        var fields = (year: 0, month: 0, day: 0)
+        for (index, byte) in text.utf8.enumerated() {
+            if index == 4 || index == 7 {
+                guard byte == UInt8(ascii: "-") else { throw FactError(.malformedDate) }
+                continue
+            }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { throw FactError(.malformedDate) }
+            let digit = Int(byte - UInt8(ascii: "0"))
+            switch index {
+            case ..<4: fields.year = fields.year * 10 + digit
+            case ..<7: fields.month = fields.month * 10 + digit
+            default: fields.day = fields.day * 10 + digit
+            }
+        }
+        try self.init(year: fields.year, month: fields.month, day: fields.day)
     }
 
     /// The date in Japan (UTC+9) at `instant`.
@@ -81,11 +93,24 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     public var description: String {
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        guard (0...9999).contains(year) else {  // only from day arithmetic far outside 1…9999
+            return "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
         }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        return String(unsafeUninitializedCapacity: 10) { bytes in
+            func put(_ value: Int, width: Int, at start: Int) {
+                var value = value
+                for offset in (0..<width).reversed() {
+                    bytes[start + offset] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(year, width: 4, at: 0)
+            bytes[4] = UInt8(ascii: "-")
+            put(month, width: 2, at: 5)
+            bytes[7] = UInt8(ascii: "-")
+            put(day, width: 2, at: 8)
+            return 10
+        }
     }
 
     public init(from decoder: any Decoder) throws {

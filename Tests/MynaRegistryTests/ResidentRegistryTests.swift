@@ -59,6 +59,9 @@ struct ResidentRegistryTests {
             #expect(try await count("residents", in: environment) == 3000)
             #expect(try await count("issued_numbers", in: environment) == 3000)
             #expect(try await count("resident_history", in: environment) == 3000)
+            // Every sealed number has a nonce of its own (AES-GCM's first 12 bytes), drawn in bulk.
+            let sealed = try await environment.database.read { try await $0.query("SELECT number_sealed FROM residents") }
+            #expect(Set(try sealed.map { Array(try $0.bytes("number_sealed").prefix(12)) }).count == 3000)
         }
     }
 
@@ -373,6 +376,66 @@ struct SchemaTests {
         }
     }
 
+    @Test("migration 12 rebuilds residents' indexes and keeps every person, number, history and reference", arguments: DatabaseKind.available)
+    func leanResidentIndexes(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind, schemaVersion: 11) { registry, environment in
+            let kept = try await registry.residents.register(try facts(), by: clerk, reason: "birth")
+            let renumbered = try await registry.residents.register(try facts("次　郎", kana: "ジ　ロウ"), by: clerk, reason: "birth")
+            let changed = try await registry.residents.changeNumber(of: renumbered.resident.id, authority: .exOfficio, by: clerk, reason: "leak")
+            let mover = try await registry.residents.register(try facts("三　郎", kana: "サブ　ロウ"), by: clerk, reason: "birth").resident.id
+            _ = try await registry.residents.moveOut(mover, to: sapporo, on: try CalendarDate(iso: "2026-04-01"), by: clerk, reason: "転出届")
+            let tables = ["residents", "issued_numbers", "resident_history", "access_records"]
+            var before: [Int] = []
+            for table in tables { before.append(try await count(table, in: environment)) }
+            #expect(try await Set(indexes(on: "residents", in: environment)).isSuperset(of: ["residents_by_name", "residents_by_kana"]))
+
+            #expect(try await Migrations.migrate(environment.database) == [12])
+
+            var after: [Int] = []
+            for table in tables { after.append(try await count(table, in: environment)) }
+            #expect(after == before)
+            let names = Set(try await indexes(on: "residents", in: environment))
+            #expect(names.isSuperset(of: ["residents_by_birth", "residents_moving_in", "residents_by_update"]))
+            #expect(names.isDisjoint(with: ["residents_by_name", "residents_by_kana"]))
+            #expect(try await uniqueIndexesOnNumberHash(in: environment) == 0)
+            // Numbers are found through the register of issued numbers; a retired one finds no one.
+            #expect(try await registry.residents.residentID(holding: kept.number) == kept.resident.id)
+            #expect(try await registry.residents.residentID(holding: changed.number) == renumbered.resident.id)
+            #expect(try await registry.residents.residentID(holding: renumbered.number) == nil)
+            // Rows still pass their integrity check, and both search branches answer.
+            #expect(try await registry.residents.resident(kept.resident.id, by: clerk, purpose: "check").facts == (try facts()))
+            let born = try CalendarDate(iso: "1980-04-01")
+            #expect(try await registry.residents.search(ResidentQuery(name: "山田太郎", birthDate: born), within: chiyoda, by: clerk)
+                .map(\.resident.id) == [kept.resident.id])
+            #expect(try await registry.residents.search(ResidentQuery(nameKana: "サブロウ", birthDate: born), within: sapporo, by: clerk)
+                .map(\.resident.id) == [mover])
+            // Foreign keys are enforced again after the rebuild.
+            await #expect(throws: (any Error).self) {
+                try await environment.database.transaction {
+                    try await $0.query(SQL(
+                        "INSERT INTO issued_numbers (number_hash, sequence, resident_id, issued_at) VALUES (?, 999, 'no-such-resident', 0)",
+                        [.blob(Array(repeating: 7, count: 32))]))
+                }
+            }
+        }
+    }
+
+    @Test("a schema transaction that leaves a dangling reference is refused and rolled back", arguments: DatabaseKind.available)
+    func schemaTransactionChecksReferences(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { (_, environment) async throws in
+            await #expect(throws: (any Error).self) {
+                try await environment.database.schemaTransaction {
+                    try await $0.query("CREATE TABLE scratch (x INTEGER)")
+                    try await $0.query(SQL(
+                        "INSERT INTO issued_numbers (number_hash, sequence, resident_id, issued_at) VALUES (?, 1, 'no-such-resident', 0)",
+                        [.blob(Array(repeating: 7, count: 32))]))
+                }
+            }
+            #expect(try await count("issued_numbers", in: environment) == 0)
+            await #expect(throws: (any Error).self) { try await count("scratch", in: environment) }
+        }
+    }
+
     @Test("PostgreSQL is tested when the test script requires it")
     func postgresPresentWhenRequired() {
         if DatabaseKind.postgresRequired {
@@ -381,4 +444,27 @@ struct SchemaTests {
             #expect(DatabaseKind.available.contains(.sqlite))
         }
     }
+}
+
+/// The names of the indexes on `table`.
+func indexes(on table: String, in environment: TestEnvironment) async throws -> [String] {
+    let sql = switch environment.kind {
+    case .sqlite: SQL("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?", [.text(table)])
+    case .postgres: SQL("SELECT indexname AS name FROM pg_indexes WHERE tablename = ?", [.text(table)])
+    }
+    return try await environment.database.read { try await $0.query(sql).map { try $0.string("name") } }
+}
+
+/// How many unique indexes on `residents` include `number_hash`.
+func uniqueIndexesOnNumberHash(in environment: TestEnvironment) async throws -> Int {
+    let sql: SQL = switch environment.kind {
+    case .sqlite:
+        """
+        SELECT COUNT(*) AS n FROM pragma_index_list('residents') AS list, pragma_index_info(list.name) AS info
+        WHERE list."unique" = 1 AND info.name = 'number_hash'
+        """
+    case .postgres:
+        "SELECT COUNT(*) AS n FROM pg_indexes WHERE tablename = 'residents' AND indexdef LIKE 'CREATE UNIQUE%number_hash%'"
+    }
+    return try await environment.database.read { try await $0.first(sql)!.int("n") }
 }

@@ -37,14 +37,15 @@ public let testLogger: Logger = {
 
 /// Runs `body` against a new database of `kind`, with the municipality directory loaded
 /// and a registry whose password KDF is cheap (tests sign in often; the production cost
-/// is exercised by the CLI tests).
+/// is exercised by the CLI tests). `schemaVersion` stops the migrations early, for tests
+/// of an upgrade.
 public func withTestRegistry<T: Sendable>(
-    _ kind: DatabaseKind, _ body: (Registry, TestEnvironment) async throws -> T
+    _ kind: DatabaseKind, schemaVersion: Int? = nil, _ body: (Registry, TestEnvironment) async throws -> T
 ) async throws -> T {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myna-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
-    let (database, cleanup) = try await makeDatabase(kind, in: directory)
+    let (database, cleanup) = try await makeDatabase(kind, in: directory, schemaVersion: schemaVersion)
     let clock = TestClock()
     let environment = TestEnvironment(
         kind: kind, directory: directory, database: database, keys: KeyStore(directory: directory.appendingPathComponent("keys"), environment: [:]),
@@ -63,10 +64,10 @@ public func withTestRegistry<T: Sendable>(
     }
 }
 
-private func makeDatabase(_ kind: DatabaseKind, in directory: URL) async throws -> (any Database, @Sendable () async throws -> Void) {
+private func makeDatabase(_ kind: DatabaseKind, in directory: URL, schemaVersion: Int?) async throws -> (any Database, @Sendable () async throws -> Void) {
     switch kind {
     case .sqlite:
-        let database = try await DatabaseLocation.sqlite(path: directory.appendingPathComponent("test.sqlite").path).open(logger: testLogger)
+        let database = try await DatabaseLocation.sqlite(path: directory.appendingPathComponent("test.sqlite").path).open(logger: testLogger, schemaVersion: schemaVersion)
         return (database, {})
     case .postgres:
         guard let url = ProcessInfo.processInfo.environment["MYNA_TEST_POSTGRES_URL"], var components = URLComponents(string: url) else {
@@ -76,7 +77,7 @@ private func makeDatabase(_ kind: DatabaseKind, in directory: URL) async throws 
         let admin = try await PostgresDatabase.connect(url: url, maximumConnections: 1, logger: testLogger)
         _ = try await admin.read { try await $0.query(SQL("CREATE DATABASE \(name)")) }
         components.path = "/" + name
-        let database = try await DatabaseLocation.postgres(url: components.string!).open(logger: testLogger)
+        let database = try await DatabaseLocation.postgres(url: components.string!).open(logger: testLogger, schemaVersion: schemaVersion)
         return (database, {
             _ = try await admin.read { try await $0.query(SQL("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")) }
             try await admin.close()

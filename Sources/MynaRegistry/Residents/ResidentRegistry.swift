@@ -133,6 +133,7 @@ public struct ResidentRegistry: Sendable {
         var prepared = PreparedRegistration(
             residents: [], municipalities: Set(people.map(\.address.municipality)), actor: actor, reason: reason, now: now)
         prepared.residents.reserveCapacity(people.count)
+        var nonces = BulkRandom()
         for (index, facts) in people.enumerated() {
             let id = ids[index]
             let sequence = sequences.lowerBound + UInt64(index)
@@ -145,7 +146,7 @@ public struct ResidentRegistry: Sendable {
                 createdAt: Date(milliseconds: Int(now)), updatedAt: Date(milliseconds: Int(now)))
             let hash = vault.lookupHash(number)
             prepared.residents.append(RegisteredResident(resident: resident, number: number))
-            prepared.residentRows.append(try residentRow(resident, numberHash: hash, numberSealed: vault.seal(number, for: id), now: now))
+            prepared.residentRows.append(try residentRow(resident, numberHash: hash, numberSealed: vault.seal(number, for: id, nonces: &nonces), now: now))
             prepared.numberRows.append([.blob(hash), .integer(Int64(sequence)), .text(id), .integer(now)])
             prepared.historyRows.append(historyRow(resident, event: .registered, actor: actor, reason: reason, now: now))
         }
@@ -198,9 +199,7 @@ public struct ResidentRegistry: Sendable {
     /// Finds the resident holding `number` (current numbers only; a retired number finds
     /// no one). Not recorded by itself: callers record the purpose of the lookup.
     public func residentID(holding number: IndividualNumber) async throws -> String? {
-        try await database.read { connection in
-            try await connection.first(SQL("SELECT id FROM residents WHERE number_hash = ?", [.blob(vault.lookupHash(number))]))?.string("id")
-        }
+        try await database.read { try await residentID(holding: number, on: $0) }
     }
 
     /// Finds the resident holding `number` for a counter, within the municipalities it
@@ -209,7 +208,10 @@ public struct ResidentRegistry: Sendable {
     public func lookUp(_ number: IndividualNumber, within municipality: MunicipalityCode, by actor: RegistryActor) async throws -> Resident {
         try await database.transaction { connection in
             guard let id = try await connection.first(SQL(
-                "SELECT id FROM residents WHERE number_hash = ? AND (municipality_code = ? OR destination_code = ?)",
+                """
+                SELECT r.id FROM issued_numbers n JOIN residents r ON r.id = n.resident_id
+                WHERE n.number_hash = ? AND n.retired_at IS NULL AND (r.municipality_code = ? OR r.destination_code = ?)
+                """,
                 [.blob(vault.lookupHash(number)), .text(municipality.digits), .text(municipality.digits)]))?.string("id")
             else { throw RegistryError(.residentNotFound, "no resident in this municipality holds that number") }
             let resident = try await load(id, on: connection)
@@ -248,9 +250,13 @@ public struct ResidentRegistry: Sendable {
         try await AccessLog.record(action, residentIDs: ids, by: actor, purpose: purpose, at: clock.milliseconds, on: connection)
     }
 
-    /// The resident holding `number` now, inside a caller's transaction.
+    /// The resident holding `number` now, inside a caller's transaction. Numbers are
+    /// found in the register of every number issued (migration 12): a retired one finds
+    /// no one.
     public func residentID(holding number: IndividualNumber, on connection: any SQLConnection) async throws -> String? {
-        try await connection.first(SQL("SELECT id FROM residents WHERE number_hash = ?", [.blob(vault.lookupHash(number))]))?.string("id")
+        try await connection.first(SQL(
+            "SELECT resident_id FROM issued_numbers WHERE number_hash = ? AND retired_at IS NULL",
+            [.blob(vault.lookupHash(number))]))?.string("resident_id")
     }
 
     /// The keyed lookup hash of a number: what services store to count or match a
@@ -439,15 +445,18 @@ public struct ResidentRegistry: Sendable {
             throw RegistryError(.invalidRequest, "give a name or a kana reading")
         }
         return try await database.transaction { connection in
+            // Two branches, one per index (migration 12): the municipality's residents
+            // born that day, and the people moving in to it born that day.
+            let birthDate = SQLValue.text(query.birthDate.description)
+            let names: [SQLValue] = [.text(nameKey), .text(kanaKey)]
             let rows = try await connection.query(SQL(
                 """
-                SELECT * FROM residents
-                WHERE birth_date = ? AND (name_key = ? OR kana_key = ?)
-                  AND (municipality_code = ? OR destination_code = ?)
+                SELECT * FROM residents WHERE birth_date = ? AND municipality_code = ? AND (name_key = ? OR kana_key = ?)
+                UNION
+                SELECT * FROM residents WHERE destination_code = ? AND birth_date = ? AND (name_key = ? OR kana_key = ?)
                 ORDER BY id LIMIT 50
                 """,
-                [.text(query.birthDate.description), .text(nameKey), .text(kanaKey),
-                 .text(municipality.digits), .text(municipality.digits)]))
+                [birthDate, .text(municipality.digits)] + names + [.text(municipality.digits), birthDate] + names))
             var results: [SearchResult] = []
             for row in rows {
                 let resident = try residentFromRow(row)
@@ -584,8 +593,8 @@ public struct ResidentRegistry: Sendable {
         message.reserveCapacity(512)
         func append(_ bytes: some Collection<UInt8>) {
             let length = UInt32(bytes.count)
-            message += [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
-            message += bytes
+            for shift in stride(from: 24, through: 0, by: -8) { message.append(UInt8(truncatingIfNeeded: length >> shift)) }
+            message.append(contentsOf: bytes)
         }
         func append(_ value: SQLValue) { if case .text(let text) = value { append(text.utf8) } else { append([]) } }
         append(resident.id.utf8)

@@ -104,10 +104,22 @@ public protocol Database: Sendable {
     /// one round trip, no `BEGIN`/`COMMIT` around it. A statement is atomic, so a write
     /// that fits in one (a CTE may insert into several tables) needs no transaction.
     func autocommit<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T
+    /// Runs a schema change in one transaction that may rebuild a table other tables
+    /// refer to: create the new table, copy the rows, drop the old one, rename the new
+    /// one. SQLite enforces foreign keys statement by statement and would refuse the drop,
+    /// so there they are switched off for the transaction (they cannot be switched inside
+    /// one) and every one of them is checked before the commit instead
+    /// (https://www.sqlite.org/lang_altertable.html#otheralter). PostgreSQL alters
+    /// constraints in place and needs nothing special.
+    func schemaTransaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T
     func close() async throws
 }
 
 extension Database {
+    public func schemaTransaction<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
+        try await transaction(body)
+    }
+
     public func autocommit<T: Sendable>(_ body: @Sendable (any SQLConnection) async throws -> T) async throws -> T {
         try await transaction(body)
     }
@@ -122,6 +134,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case databaseNewerThanCode(version: Int)
     case uniqueViolation
     case busy
+    case foreignKeyViolation
 
     public var description: String {
         switch self {
@@ -131,6 +144,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .databaseNewerThanCode(let version): "the database is at schema \(version), newer than this Myna"
         case .uniqueViolation: "a unique constraint was violated"
         case .busy: "the database is busy"
+        case .foreignKeyViolation: "a foreign key refers to a row that does not exist"
         }
     }
 }

@@ -6,15 +6,38 @@ import Foundation
 public struct Migration: Sendable {
     public let version: Int
     public let name: String
-    public let statements: [String]
+    private let sqlite: [String]
+    private let postgres: [String]
+    /// Whether the migration rebuilds a table that other tables refer to, which SQLite
+    /// allows only with foreign keys off (see ``Database/schemaTransaction(_:)``).
+    public let rebuildsTables: Bool
+
+    /// A migration whose statements are the same on both databases.
+    init(version: Int, name: String, statements: [String]) {
+        self.init(version: version, name: name, sqlite: statements, postgres: statements)
+    }
+
+    init(version: Int, name: String, sqlite: [String], postgres: [String], rebuildsTables: Bool = false) {
+        self.version = version
+        self.name = name
+        self.sqlite = sqlite
+        self.postgres = postgres
+        self.rebuildsTables = rebuildsTables
+    }
+
+    /// The statements for `dialect`, DDL tokens expanded.
+    public func statements(for dialect: SQLDialect) -> [String] {
+        (dialect == .sqlite ? sqlite : postgres).map(dialect.ddl)
+    }
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal, mykey, services]
+    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal, mykey, services, leanResidentIndexes]
 
-    /// Brings `database` to the latest schema; returns the versions it applied.
+    /// Brings `database` to the latest schema, or to `version` (tests of an upgrade
+    /// start from an older one); returns the versions it applied.
     @discardableResult
-    public static func migrate(_ database: any Database) async throws -> [Int] {
+    public static func migrate(_ database: any Database, through version: Int? = nil) async throws -> [Int] {
         try await database.transaction { connection in
             try await connection.query(SQL(connection.dialect.ddl("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -22,8 +45,8 @@ public enum Migrations {
                 """)))
         }
         var applied: [Int] = []
-        for migration in all {
-            let didApply = try await database.transaction { connection -> Bool in
+        for migration in all where migration.version <= version ?? .max {
+            let apply = { @Sendable (connection: any SQLConnection) async throws -> Bool in
                 // Two servers starting at once on PostgreSQL: the second waits here.
                 if connection.dialect == .postgres {
                     try await connection.query("SELECT pg_advisory_xact_lock(4242424242)")
@@ -31,14 +54,15 @@ public enum Migrations {
                 let done = try await connection.first(
                     SQL("SELECT version FROM schema_migrations WHERE version = ?", [.init(migration.version)]))
                 guard done == nil else { return false }
-                for statement in migration.statements {
-                    try await connection.query(SQL(connection.dialect.ddl(statement)))
+                for statement in migration.statements(for: connection.dialect) {
+                    try await connection.query(SQL(statement))
                 }
                 try await connection.query(SQL(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     [.init(migration.version), .text(migration.name), .integer(Int64(Date().timeIntervalSince1970 * 1000))]))
                 return true
             }
+            let didApply = try await migration.rebuildsTables ? database.schemaTransaction(apply) : database.transaction(apply)
             if didApply { applied.append(migration.version) }
         }
         let newest = try await database.read { connection in
@@ -445,6 +469,72 @@ public enum Migrations {
         """,
     ])
 
+    /// 12 — leaner indexes on `residents`, measured on a million-row import
+    /// (BENCHMARKS.md, registry): each index whose keys arrive in random order costs the
+    /// import 2–3 s per million rows.
+    ///
+    /// - The unique index on `residents.number_hash` goes: `issued_numbers` already keys
+    ///   every number ever issued by the same hash, and its primary key stays the last
+    ///   guard of uniqueness (番号法 第8条). A lookup by number now goes through it
+    ///   (`retired_at IS NULL` for the number a resident holds now).
+    /// - The two name indexes (kanji key, kana key; each with the birth date) become one
+    ///   on (birth date, municipality): a counter search always gives a birth date and
+    ///   searches one municipality, which leaves a few dozen rows to compare names on even
+    ///   in a city of millions. People moving in are found by their destination in a
+    ///   partial index that holds only them.
+    ///
+    /// SQLite cannot drop a column's UNIQUE in place, so there the table is rebuilt
+    /// (https://www.sqlite.org/lang_altertable.html#otheralter), which also drops its
+    /// indexes; PostgreSQL drops the constraint.
+    static let leanResidentIndexes = Migration(
+        version: 12, name: "lean-resident-indexes",
+        sqlite: [
+            residentsTable("residents_rebuilt", numberHash: "{BLOB} NOT NULL"),
+            "INSERT INTO residents_rebuilt SELECT * FROM residents ORDER BY rowid",
+            "DROP TABLE residents",
+            "ALTER TABLE residents_rebuilt RENAME TO residents",
+            "CREATE INDEX residents_by_update ON residents (updated_at)",
+        ] + residentSearchIndexes,
+        postgres: [
+            "ALTER TABLE residents DROP CONSTRAINT residents_number_hash_key",
+            "DROP INDEX residents_by_name",
+            "DROP INDEX residents_by_kana",
+        ] + residentSearchIndexes,
+        rebuildsTables: true)
+
+    private static let residentSearchIndexes = [
+        "CREATE INDEX residents_by_birth ON residents (birth_date, municipality_code)",
+        "CREATE INDEX residents_moving_in ON residents (destination_code, birth_date) WHERE destination_code IS NOT NULL",
+    ]
+
+    /// `residents` as migration 1 created it; migration 12 recreates it with the same
+    /// columns and only the number hash's constraint changed. Frozen like the migrations
+    /// that use it: a new need gets a new migration, not an edit here.
+    private static func residentsTable(_ name: String, numberHash: String) -> String {
+        """
+        CREATE TABLE \(name) (
+            id TEXT PRIMARY KEY,
+            resident_code TEXT NOT NULL UNIQUE,
+            number_hash \(numberHash),
+            number_sealed {BLOB} NOT NULL,
+            name TEXT NOT NULL,
+            name_kana TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            kana_key TEXT NOT NULL,
+            municipality_code TEXT NOT NULL REFERENCES municipalities(code),
+            address TEXT NOT NULL,
+            birth_date TEXT NOT NULL,
+            sex INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            destination_code TEXT REFERENCES municipalities(code),
+            status_date TEXT,
+            version INTEGER NOT NULL,
+            record_mac {BLOB} NOT NULL,
+            created_at {BIGINT} NOT NULL,
+            updated_at {BIGINT} NOT NULL)
+        """
+    }
+
     /// Mynaportal: residents' browser sessions (only token hashes kept) and sign-ins with
     /// the card — a direct challenge, or a code the browser shows for the card to approve.
     static let portal = Migration(version: 9, name: "portal", statements: [
@@ -651,28 +741,7 @@ public enum Migrations {
         // hash. `name_key`/`kana_key` are the normalised forms used by counter search.
         // `record_mac` is a keyed MAC over the row's facts, so a row edited behind the
         // registry's back is detected on read (domain.md §9, MOSIP's record hash).
-        """
-        CREATE TABLE residents (
-            id TEXT PRIMARY KEY,
-            resident_code TEXT NOT NULL UNIQUE,
-            number_hash {BLOB} NOT NULL UNIQUE,
-            number_sealed {BLOB} NOT NULL,
-            name TEXT NOT NULL,
-            name_kana TEXT NOT NULL,
-            name_key TEXT NOT NULL,
-            kana_key TEXT NOT NULL,
-            municipality_code TEXT NOT NULL REFERENCES municipalities(code),
-            address TEXT NOT NULL,
-            birth_date TEXT NOT NULL,
-            sex INTEGER NOT NULL,
-            status TEXT NOT NULL,
-            destination_code TEXT REFERENCES municipalities(code),
-            status_date TEXT,
-            version INTEGER NOT NULL,
-            record_mac {BLOB} NOT NULL,
-            created_at {BIGINT} NOT NULL,
-            updated_at {BIGINT} NOT NULL)
-        """,
+        residentsTable("residents", numberHash: "{BLOB} NOT NULL UNIQUE"),
         "CREATE INDEX residents_by_name ON residents (name_key, birth_date)",
         "CREATE INDEX residents_by_kana ON residents (kana_key, birth_date)",
         // Every number ever issued, retired ones included: 番号法 第8条 requires a number

@@ -24,8 +24,23 @@ public struct NumberVault: Sendable {
     }
 
     public func seal(_ number: IndividualNumber, for residentID: String) throws -> [UInt8] {
-        let box = try AES.GCM.seal(Array(number.unmaskedDigits.utf8), using: sealingKey, authenticating: Array(residentID.utf8))
-        return Array(box.combined!)  // always present with the default 12-byte nonce
+        var random = SystemRandomNumberGenerator()
+        return try seal(number, for: residentID, nonces: &random)
+    }
+
+    /// Seals with a nonce drawn from `nonces`, a cryptographically secure generator: a
+    /// bulk import passes a ``BulkRandom``, since the system generator makes two system
+    /// calls per 12-byte nonce. 96 random bits per nonce, as AES.GCM.Nonce() draws them.
+    public func seal(
+        _ number: IndividualNumber, for residentID: String, nonces: inout some CryptographicallySecureRandom
+    ) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(12)
+        withUnsafeBytes(of: nonces.next()) { bytes += $0 }
+        withUnsafeBytes(of: nonces.next()) { bytes += $0.prefix(4) }
+        let nonce = try AES.GCM.Nonce(data: bytes)
+        let box = try AES.GCM.seal(Array(number.unmaskedDigits.utf8), using: sealingKey, nonce: nonce, authenticating: Array(residentID.utf8))
+        return Array(box.combined!)  // always present with a 12-byte nonce
     }
 
     public func open(_ sealed: [UInt8], for residentID: String) throws -> IndividualNumber {
@@ -34,3 +49,10 @@ public struct NumberVault: Sendable {
         return try IndividualNumber(String(decoding: digits, as: UTF8.self))
     }
 }
+
+/// A random number generator fit for keys and nonces. Only the system's and
+/// ``BulkRandom`` are: a seeded or fast generator (SplitMix64) would repeat nonces.
+public protocol CryptographicallySecureRandom: RandomNumberGenerator {}
+
+extension SystemRandomNumberGenerator: CryptographicallySecureRandom {}
+extension BulkRandom: CryptographicallySecureRandom {}

@@ -2,15 +2,18 @@
 /// inside quoted fields, records ending in CRLF or LF; quoted fields may span lines.
 /// Each record carries the line it starts on, so bad rows are reported where a person
 /// would look for them.
+///
+/// Read as UTF-8 bytes: the four bytes that mean something here (`"` `,` CR LF) are
+/// ASCII and never occur inside a multi-byte character, so each field is the bytes
+/// between them, and the text was valid UTF-8 to begin with.
 struct CSVReader: Sequence, IteratorProtocol {
-    private var scalars: [Unicode.Scalar]
-    private var index = 0
+    private let bytes: [UInt8]
+    private var index: Int
     private var line = 1
 
     init(_ text: String) {
-        var scalars = Array(text.unicodeScalars)
-        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }  // a BOM from spreadsheet exports
-        self.scalars = scalars
+        bytes = Array(text.utf8)
+        index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0  // a BOM from spreadsheet exports
     }
 
     struct Record {
@@ -20,50 +23,55 @@ struct CSVReader: Sequence, IteratorProtocol {
         let unterminated: Bool
     }
 
+    private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+
     mutating func next() -> Record? {
-        guard index < scalars.count else { return nil }
+        guard index < bytes.count else { return nil }
         let startLine = line
         var fields: [String] = []
-        var field = String.UnicodeScalarView()
+        var field: [UInt8] = []
         var quoted = false
         var atFieldStart = true
-        while index < scalars.count {
-            let scalar = scalars[index]
+        func endField() {
+            fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
             index += 1
             if quoted {
-                if scalar == "\"" {
-                    if index < scalars.count, scalars[index] == "\"" {
-                        field.append("\"")
+                if byte == Self.quote {
+                    if index < bytes.count, bytes[index] == Self.quote {
+                        field.append(Self.quote)
                         index += 1
                     } else {
                         quoted = false
                     }
                 } else {
-                    if scalar == "\n" { line += 1 }
-                    field.append(scalar)
+                    if byte == Self.lf { line += 1 }
+                    field.append(byte)
                 }
                 continue
             }
-            switch scalar {
-            case "\"" where atFieldStart:
+            switch byte {
+            case Self.quote where atFieldStart:
                 quoted = true
                 atFieldStart = false
-            case ",":
-                fields.append(String(field))
-                field = .init()
+            case Self.comma:
+                endField()
                 atFieldStart = true
-            case "\r" where index < scalars.count && scalars[index] == "\n":
+            case Self.cr where index < bytes.count && bytes[index] == Self.lf:
                 continue
-            case "\n":
+            case Self.lf:
                 line += 1
-                fields.append(String(field))
+                endField()
                 return Record(line: startLine, fields: fields, unterminated: false)
             default:
-                field.append(scalar)
+                field.append(byte)
                 atFieldStart = false
             }
         }
-        fields.append(String(field))
+        endField()
         return Record(line: startLine, fields: fields, unterminated: quoted)
     }
 }
