@@ -67,7 +67,7 @@ enum CertificatePlan {
 
     static func record(_ planned: [Planned], card: String, resident: Resident, at millis: Int64, on connection: any SQLConnection) async throws {
         try await connection.insertMany(
-            "INSERT INTO card_certificates (serial, card_id, resident_id, kind, facts_digest, not_after, planned_at)",
+            into: "card_certificates", columns: ["serial", "card_id", "resident_id", "kind", "facts_digest", "not_after", "planned_at"],
             rows: planned.map {
                 [.blob($0.serial), .text(card), .text(resident.id), .text($0.request.kind.rawValue), $0.factsDigest.map(SQLValue.blob) ?? .null,
                  .integer(Int64($0.request.notAfter.timeIntervalSince1970 * 1000)), .integer(millis)]

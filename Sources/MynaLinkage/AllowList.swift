@@ -90,7 +90,7 @@ public struct AllowList: Sendable, Hashable {
                 throw LinkageError(.invalidAllowList, "allow-list version \(newestVersion) is loaded already; version \(version) would go back")
             }
             try await connection.insertMany(
-                "INSERT INTO allow_list (version, row_id, requester_type, provider_type, item, task, legal_basis, optional, non_disclosure_days)",
+                into: "allow_list", columns: ["version", "row_id", "requester_type", "provider_type", "item", "task", "legal_basis", "optional", "non_disclosure_days"],
                 rows: rows.map {
                     [.init(version), .text($0.id), .text($0.requester.rawValue), .text($0.provider.rawValue), .text($0.item.rawValue),
                      .text($0.task), .text($0.legalBasis), .init($0.optional ? 1 : 0), $0.nonDisclosureDays.map { .init($0) } ?? .null]

@@ -82,9 +82,9 @@ public struct LinkageHub: Sendable {
         let codes = residentIDs.map { Self.code(for: $0, agency: agency.id, key: codeKey) }
         try await database.transaction { connection in
             try await connection.insertMany(
-                "INSERT INTO agency_codes (agency_id, code, resident_id, key_version, issued_at)",
+                into: "agency_codes", columns: ["agency_id", "code", "resident_id", "key_version", "issued_at"],
                 rows: zip(residentIDs, codes).map { [.text(agency.id), .text($1), .text($0), .init(Self.codeKeyVersion), .integer(now)] },
-                suffix: "ON CONFLICT (agency_id, code) DO NOTHING")
+                onConflict: "ON CONFLICT (agency_id, code) DO NOTHING")
             try await registry.residents.recordAccess(
                 .agencyCodeAcquisition, to: residentIDs, by: .system("agency:\(agency.id)"), purpose: purpose ?? "bulk code acquisition by \(agency.name)",
                 on: connection)
@@ -170,9 +170,9 @@ public struct LinkageHub: Sendable {
                 versions.append(version)
             }
             try await connection.insertMany(
-                "INSERT INTO intermediate_items (provider_id, resident_id, item, value, version, updated_at)",
+                into: "intermediate_items", columns: ["provider_id", "resident_id", "item", "value", "version", "updated_at"],
                 rows: newest.map { [.text(provider.id), .text($0.key), .text(item.rawValue), .text($0.value.value), .init($0.value.version), .integer(now)] },
-                suffix: """
+                onConflict: """
                     ON CONFLICT (resident_id, item, provider_id) DO UPDATE SET value = excluded.value, version = excluded.version,
                     updated_at = excluded.updated_at
                     """)

@@ -141,7 +141,7 @@ extension LinkageHub {
         }
         guard !rows.isEmpty else { return }
         try await connection.insertMany(
-            "INSERT INTO linkage_notices (agency_id, idempotency_key, code, item, provider_id, version, created_at, attempts)", rows: rows)
+            into: "linkage_notices", columns: ["agency_id", "idempotency_key", "code", "item", "provider_id", "version", "created_at", "attempts"], rows: rows)
     }
 
     /// The agency's notices not yet acknowledged, oldest first. Handing one out again

@@ -20,9 +20,9 @@ public struct Registry: Sendable {
     public func seedMunicipalities(_ municipalities: [Municipality] = MunicipalityDirectory.all) async throws {
         try await database.transaction { connection in
             try await connection.insertMany(
-                "INSERT INTO municipalities (code, prefecture, name, name_kana)",
+                into: "municipalities", columns: ["code", "prefecture", "name", "name_kana"],
                 rows: municipalities.map { [.text($0.code.digits), .text($0.prefecture), .text($0.name), .text($0.nameKana)] },
-                suffix: "ON CONFLICT (code) DO NOTHING")
+                onConflict: "ON CONFLICT (code) DO NOTHING")
         }
     }
 

@@ -133,7 +133,7 @@ struct ResidentRegistryTests {
         try await database.transaction { connection in
             try await connection.query("CREATE TABLE filler (text TEXT NOT NULL)")
             try await connection.insertMany(
-                "INSERT INTO filler (text)", rows: Array(repeating: [.text(String(repeating: "x", count: 1000))], count: 4000))
+                into: "filler", columns: ["text"], rows: Array(repeating: [.text(String(repeating: "x", count: 1000))], count: 4000))
         }
         func fileSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int }
         // Automatic checkpoints are off, so only the background one can fill the file.
@@ -433,6 +433,31 @@ struct SchemaTests {
             }
             #expect(try await count("issued_numbers", in: environment) == 0)
             await #expect(throws: (any Error).self) { try await count("scratch", in: environment) }
+        }
+    }
+
+    @Test("a bulk insert keeps every value exactly, escapes and nulls included, and reports a duplicate key", arguments: DatabaseKind.available)
+    func bulkInsertRoundTrip(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { (_, environment) async throws in
+            let texts = ["plain", "back\\slash", "\\N", "tab\there", "line\nbreak", "carriage\rreturn", "", "日本語　全角", "quote ' and \""]
+            let rows: [[SQLValue]] = texts.enumerated().map { index, text in
+                [.integer(Int64(index)), .text(text), .blob(index == 0 ? [] : Array(0...255).map(UInt8.init)), .integer(index == 1 ? .min : .max),
+                 .real(index == 2 ? 1e-300 : -0.25), index == 3 ? .null : .text("x")]
+            }
+            let columns = ["id", "t", "b", "i", "r", "n"]
+            try await environment.database.transaction { connection in
+                try await connection.query(SQL(connection.dialect.ddl(
+                    "CREATE TABLE bulk_check (id {BIGINT} PRIMARY KEY, t TEXT NOT NULL, b {BLOB} NOT NULL, i {BIGINT} NOT NULL, r DOUBLE PRECISION NOT NULL, n TEXT)")))
+                try await connection.insertMany(into: "bulk_check", columns: columns, rows: rows)
+            }
+            let read = try await environment.database.read { try await $0.query("SELECT id, t, b, i, r, n FROM bulk_check ORDER BY id") }
+            #expect(read.map(\.values) == rows)
+            await #expect(throws: StoreError.uniqueViolation) {
+                try await environment.database.transaction {
+                    try await $0.insertMany(into: "bulk_check", columns: columns, rows: [rows[0]])
+                }
+            }
+            #expect(try await count("bulk_check", in: environment) == texts.count)
         }
     }
 

@@ -94,13 +94,13 @@ public actor TransparencyLog {
                 }
                 for chunk in stride(from: 0, to: leaves.count, by: 500) {
                     try await connection.insertMany(
-                        "INSERT INTO log_leaves (leaf_index, leaf_hash, commitment, kind, record_id, sequenced_at)",
+                        into: "log_leaves", columns: ["leaf_index", "leaf_hash", "commitment", "kind", "record_id", "sequenced_at"],
                         rows: Array(leaves[chunk..<min(leaves.count, chunk + 500)]))
                 }
                 for chunk in stride(from: 0, to: subtrees.count, by: 500) {
                     try await connection.insertMany(
-                        "INSERT INTO log_subtrees (level, idx, hash)", rows: Array(subtrees[chunk..<min(subtrees.count, chunk + 500)]),
-                        suffix: "ON CONFLICT (level, idx) DO NOTHING")
+                        into: "log_subtrees", columns: ["level", "idx", "hash"], rows: Array(subtrees[chunk..<min(subtrees.count, chunk + 500)]),
+                        onConflict: "ON CONFLICT (level, idx) DO NOTHING")
                 }
                 let ids = try queued.map { SQLValue.integer(Int64(try $0.int("id"))) }
                 for chunk in stride(from: 0, to: ids.count, by: 500) {
@@ -277,8 +277,8 @@ struct DatabaseSubtrees: SubtreeStore {
         guard !subtrees.isEmpty else { return }
         try await database.transaction { connection in
             try await connection.insertMany(
-                "INSERT INTO log_subtrees (level, idx, hash)",
-                rows: subtrees.map { [.init($0.level), .integer(Int64($0.index)), .blob($0.hash)] }, suffix: "ON CONFLICT (level, idx) DO NOTHING")
+                into: "log_subtrees", columns: ["level", "idx", "hash"],
+                rows: subtrees.map { [.init($0.level), .integer(Int64($0.index)), .blob($0.hash)] }, onConflict: "ON CONFLICT (level, idx) DO NOTHING")
         }
     }
 }

@@ -23,7 +23,7 @@ public struct SQLCertificateLedger: CertificateLedger {
         let now = clock.milliseconds
         try await database.transaction { connection in
             try await connection.insertMany(
-                "INSERT INTO certificates (serial, issuer_role, status, tbs, not_after, intended_at)",
+                into: "certificates", columns: ["serial", "issuer_role", "status", "tbs", "not_after", "intended_at"],
                 rows: intents.map {
                     [.blob($0.serial), .text(CertificateAuthority.Role($0.kind).rawValue), .text("intended"), .blob($0.tbsCertificate),
                      .integer(Int64($0.notAfter.timeIntervalSince1970 * 1000)), .integer(now)]

@@ -159,15 +159,15 @@ public struct ResidentRegistry: Sendable {
         guard !prepared.residents.isEmpty else { return }
         try await Self.requireKnownMunicipalities(prepared.municipalities, on: connection)
         try await connection.insertMany(
-            """
-            INSERT INTO residents (id, resident_code, number_hash, number_sealed, name, name_kana, name_key, kana_key,
-                municipality_code, address, birth_date, sex, status, destination_code, status_date, version,
-                record_mac, created_at, updated_at)
-            """, rows: prepared.residentRows)
+            into: "residents",
+            columns: ["id", "resident_code", "number_hash", "number_sealed", "name", "name_kana", "name_key", "kana_key",
+                      "municipality_code", "address", "birth_date", "sex", "status", "destination_code", "status_date", "version",
+                      "record_mac", "created_at", "updated_at"],
+            rows: prepared.residentRows)
         try await connection.insertMany(
-            "INSERT INTO issued_numbers (number_hash, sequence, resident_id, issued_at)", rows: prepared.numberRows)
+            into: "issued_numbers", columns: ["number_hash", "sequence", "resident_id", "issued_at"], rows: prepared.numberRows)
         try await connection.insertMany(
-            "INSERT INTO resident_history (resident_id, version, event, facts, actor, reason, occurred_at)", rows: prepared.historyRows)
+            into: "resident_history", columns: Self.historyColumns, rows: prepared.historyRows)
         try await AccessLog.record(
             .register, residentIDs: prepared.residents.map(\.resident.id), by: prepared.actor, purpose: prepared.reason,
             at: prepared.now, on: connection)
@@ -425,7 +425,7 @@ public struct ResidentRegistry: Sendable {
                 [.blob(hash), .blob(try vault.seal(number, for: id)), .init(resident.version),
                  .blob(recordMAC(resident, numberHash: hash)), .integer(now), .text(id)]))
             try await connection.insertMany(
-                "INSERT INTO resident_history (resident_id, version, event, facts, actor, reason, occurred_at)",
+                into: "resident_history", columns: Self.historyColumns,
                 rows: [historyRow(resident, event: .numberChanged, actor: actor, reason: "\(authority.rawValue): \(reason)", now: now)])
             try await AccessLog.record(.changeNumber, residentIDs: [id], by: actor, purpose: reason, at: now, on: connection)
             return RegisteredResident(resident: resident, number: number)
@@ -515,7 +515,7 @@ public struct ResidentRegistry: Sendable {
                  .init(resident.version), .blob(recordMAC(resident, numberHash: hash)), .integer(now),
                  .text(id), .init(resident.version - 1)]))
             try await connection.insertMany(
-                "INSERT INTO resident_history (resident_id, version, event, facts, actor, reason, occurred_at)",
+                into: "resident_history", columns: Self.historyColumns,
                 rows: [historyRow(resident, event: event, actor: actor, reason: reason, now: now)])
             try await AccessLog.record(action, residentIDs: [id], by: actor, purpose: reason, at: now, on: connection)
             return resident
@@ -568,6 +568,9 @@ public struct ResidentRegistry: Sendable {
             .blob(recordMAC(resident, numberHash: numberHash)), .integer(now), .integer(now),
         ]
     }
+
+    /// The columns ``historyRow(_:event:actor:reason:now:)`` fills.
+    static let historyColumns = ["resident_id", "version", "event", "facts", "actor", "reason", "occurred_at"]
 
     private func historyRow(_ resident: Resident, event: ResidentEvent, actor: RegistryActor, reason: String?, now: Int64) -> [SQLValue] {
         [

@@ -34,9 +34,12 @@ public protocol SQLConnection: Sendable {
     /// Runs a statement the connection may keep prepared (see ``PreparedSQL``).
     @discardableResult
     func query<Statement: PreparedSQL>(_ statement: Statement.Type, _ binds: [SQLValue]) async throws -> [SQLRow]
-    /// Inserts many rows; `prefix` is `INSERT INTO t (a, b, c)` and every row has the
-    /// same column count. Each driver takes its fastest path (see the extension).
-    func insertMany(_ prefix: String, rows: [[SQLValue]], suffix: String) async throws
+    /// Inserts many rows into `table`, each with a value for each of `columns`, in
+    /// order; `onConflict` is an `ON CONFLICT …` clause. Each driver takes its fastest
+    /// path: SQLite steps one prepared statement per row, PostgreSQL streams the rows
+    /// with `COPY` (or, with an `onConflict` clause, which `COPY` has not, packs them
+    /// into as few statements as the bind limit allows).
+    func insertMany(into table: String, columns: [String], rows: [[SQLValue]], onConflict: String?) async throws
 }
 
 /// A statement on a hot path, named by a type so the driver can prepare it once per
@@ -71,24 +74,30 @@ extension SQLConnection {
         return rows
     }
 
-    public func insertMany(_ prefix: String, rows: [[SQLValue]]) async throws {
-        try await insertMany(prefix, rows: rows, suffix: "")
+    public func insertMany(into table: String, columns: [String], rows: [[SQLValue]]) async throws {
+        try await insertMany(into: table, columns: columns, rows: rows, onConflict: nil)
     }
 
-    /// Inserts many rows with as few statements as the bind limit allows: over a network
-    /// (PostgreSQL) the round trips are what a bulk import would otherwise wait for.
-    public func insertMany(_ prefix: String, rows: [[SQLValue]], suffix: String) async throws {
-        guard let width = rows.first?.count, width > 0 else { return }
-        let rowsPerStatement = max(1, 30_000 / width)
-        let tuple = "(" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
+    /// Rows packed into as few `INSERT` statements as the bind limit allows: over a
+    /// network the round trips are what a bulk write would otherwise wait for.
+    func insertManyInStatements(into table: String, columns: [String], rows: [[SQLValue]], onConflict: String?) async throws {
+        let tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        let rowsPerStatement = max(1, 30_000 / max(1, columns.count))
         var start = 0
         while start < rows.count {
             let chunk = rows[start..<min(rows.count, start + rowsPerStatement)]
-            let text = prefix + " VALUES " + Array(repeating: tuple, count: chunk.count).joined(separator: ",")
-                + (suffix.isEmpty ? "" : " " + suffix)
+            let text = SQLDialect.insertPrefix(into: table, columns: columns) + " VALUES "
+                + Array(repeating: tuple, count: chunk.count).joined(separator: ",") + (onConflict.map { " " + $0 } ?? "")
             try await query(SQL(text, chunk.flatMap { $0 }))
             start += chunk.count
         }
+    }
+}
+
+extension SQLDialect {
+    /// `INSERT INTO table (a, b, c)`.
+    static func insertPrefix(into table: String, columns: [String]) -> String {
+        "INSERT INTO \(table) (\(columns.joined(separator: ", ")))"
     }
 }
 

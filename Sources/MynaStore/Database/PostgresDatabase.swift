@@ -82,6 +82,66 @@ struct PostgresSQLConnection: SQLConnection {
         try await rows { try await connection.execute(Prepared<Statement>(binds: binds), logger: logger) }
     }
 
+    /// Streams the rows with `COPY … FROM STDIN` in its text format: no statement to
+    /// parse and no binds to decode per row, PostgreSQL's fastest way in (BENCHMARKS.md,
+    /// registry). `COPY` has no `ON CONFLICT`, so rows that need one go in statements.
+    func insertMany(into table: String, columns: [String], rows: [[SQLValue]], onConflict: String?) async throws {
+        guard !rows.isEmpty else { return }
+        if let onConflict {
+            return try await insertManyInStatements(into: table, columns: columns, rows: rows, onConflict: onConflict)
+        }
+        try await mappingErrors {
+            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                var buffer = ByteBuffer()
+                buffer.reserveCapacity(Self.copyChunk)
+                for row in rows {
+                    for (index, value) in row.enumerated() {
+                        if index > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+                        Self.writeCopyText(value, to: &buffer)
+                    }
+                    buffer.writeInteger(UInt8(ascii: "\n"))
+                    if buffer.readableBytes >= Self.copyChunk {
+                        try await writer.write(buffer)
+                        buffer.clear()
+                    }
+                }
+                if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            }
+        }
+    }
+
+    private static let copyChunk = 1 << 20
+
+    /// One value in `COPY`'s text format (PostgreSQL 15 documentation, COPY, "Text
+    /// Format"): `\N` is null; a backslash, tab, newline or carriage return in text is
+    /// escaped with a backslash; bytea is its hex input form, `\x…`, whose backslash is
+    /// itself escaped.
+    static func writeCopyText(_ value: SQLValue, to buffer: inout ByteBuffer) {
+        switch value {
+        case .null: buffer.writeStaticString("\\N")
+        case .integer(let int): buffer.writeString(String(int))
+        case .real(let double): buffer.writeString(double.description)  // "inf", "-inf", "nan" are float8 input too
+        case .text(let text):
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+                case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+                case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+                case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
+                default: buffer.writeInteger(byte)
+                }
+            }
+        case .blob(let bytes):
+            buffer.writeStaticString("\\\\x")
+            for byte in bytes {
+                buffer.writeInteger(hexDigits[Int(byte >> 4)])
+                buffer.writeInteger(hexDigits[Int(byte & 0xF)])
+            }
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// postgres-nio prepares a statement type once per connection, by its name.
     struct Prepared<Statement: PreparedSQL>: PostgresPreparedStatement {
         static var name: String { "myna.\(String(reflecting: Statement.self))" }
@@ -107,7 +167,7 @@ struct PostgresSQLConnection: SQLConnection {
     }
 
     private func rows<Rows: AsyncSequence>(_ run: () async throws -> Rows) async throws -> [SQLRow] where Rows.Element == PostgresRow {
-        do {
+        try await mappingErrors {
             var rows: [SQLRow] = []
             for try await row in try await run() {
                 var names: [String] = []
@@ -119,6 +179,13 @@ struct PostgresSQLConnection: SQLConnection {
                 rows.append(SQLRow(names: names, values: values))
             }
             return rows
+        }
+    }
+
+    /// A unique violation becomes ``StoreError/uniqueViolation``, as on SQLite.
+    private func mappingErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
         } catch let error as PSQLError {
             if error.serverInfo?[.sqlState] == "23505" { throw StoreError.uniqueViolation }
             throw error

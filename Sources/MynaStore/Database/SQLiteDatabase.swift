@@ -155,10 +155,10 @@ struct SQLiteSQLConnection: SQLConnection {
     /// One statement prepared once and stepped per row, all in one trip to the thread
     /// pool: SQLite runs in process, so there is no round trip to save by packing rows
     /// into one long statement as PostgreSQL needs.
-    func insertMany(_ prefix: String, rows: [[SQLValue]], suffix: String) async throws {
-        guard let width = rows.first?.count, width > 0 else { return }
-        let text = prefix + " VALUES (" + Array(repeating: "?", count: width).joined(separator: ",") + ")"
-            + (suffix.isEmpty ? "" : " " + suffix)
+    func insertMany(into table: String, columns: [String], rows: [[SQLValue]], onConflict: String?) async throws {
+        guard !rows.isEmpty else { return }
+        let text = SQLDialect.insertPrefix(into: table, columns: columns)
+            + " VALUES (" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")" + (onConflict.map { " " + $0 } ?? "")
         try await handle.run { try $0.executeForEach(text, rows: rows) }
     }
 }

@@ -142,8 +142,7 @@ struct Bench: AsyncParsableCommand {
                 var done = 0
                 while done < rows {
                     let count = min(batch, rows - done)
-                    try await connection.insertMany(
-                        "INSERT INTO bench_reference (\(columns.joined(separator: ", ")))", rows: Array(repeating: row, count: count))
+                    try await connection.insertMany(into: "bench_reference", columns: columns, rows: Array(repeating: row, count: count))
                     done += count
                 }
             }

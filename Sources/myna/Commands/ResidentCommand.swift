@@ -17,7 +17,7 @@ struct ResidentCommand: AsyncParsableCommand {
                 registered with a new individual number; each bad row is reported by line number and skipped. \
                 The good rows are registered in one transaction: all of them or, if the import fails, none, so \
                 running the file again never registers anyone twice. Counter changes wait while it runs (about \
-                a second per 40,000 rows). The import is recorded as done by the system actor `import` with the \
+                a second per 50,000 rows). The import is recorded as done by the system actor `import` with the \
                 file's name as the reason.
                 """)
 
