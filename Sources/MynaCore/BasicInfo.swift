@@ -109,7 +109,8 @@ public struct Address: Sendable, Hashable, Codable {
 }
 
 extension String {
-    var trimmingWhitespace: Substring {
+    /// The text without the white space (Unicode White_Space, by character) at either end.
+    public var trimmingWhitespace: Substring {
         let isSpace: (Character) -> Bool = { $0.isWhitespace }
         guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
         let last = lastIndex(where: { !isSpace($0) })!

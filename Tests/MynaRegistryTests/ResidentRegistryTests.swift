@@ -257,6 +257,9 @@ struct ResidentRegistryTests {
             #expect(changed.resident.id == id)
             #expect(try await registry.residents.residentID(holding: registered.number) == nil)
             #expect(try await registry.residents.residentID(holding: changed.number) == id)
+            // At the counter too: the retired number finds no one, the new one the same person.
+            await #expect(throws: RegistryError.self) { try await registry.residents.lookUp(registered.number, within: chiyoda, by: clerk) }
+            #expect(try await registry.residents.lookUp(changed.number, within: chiyoda, by: clerk).id == id)
             let retired = try await environment.database.read {
                 try await $0.query("SELECT retirement_reason FROM issued_numbers WHERE retired_at IS NOT NULL")
             }

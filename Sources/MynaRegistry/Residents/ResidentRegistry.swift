@@ -71,8 +71,8 @@ public struct ResidentRegistry: Sendable {
     /// `myna resident import`. An import is all or nothing — a failure half way, or a
     /// crash, leaves the registry as it was, so running the file again cannot register
     /// anyone twice. One commit is also what makes it fast: each commit writes every
-    /// index page it touched, and the indexes on numbers, codes and names take keys in
-    /// random order, so small commits rewrite nearly the whole index each time
+    /// index page it touched, and the indexes on number hashes and resident codes take
+    /// keys in random order, so small commits rewrite nearly the whole index each time
     /// (BENCHMARKS.md). The transaction holds the numbering row, so the sequence values
     /// are counted in memory and stored once at the end. `written` sees each batch once
     /// it is in the transaction (not yet committed: for progress only).
@@ -159,11 +159,7 @@ public struct ResidentRegistry: Sendable {
         guard !prepared.residents.isEmpty else { return }
         try await Self.requireKnownMunicipalities(prepared.municipalities, on: connection)
         try await connection.insertMany(
-            into: "residents",
-            columns: ["id", "resident_code", "number_hash", "number_sealed", "name", "name_kana", "name_key", "kana_key",
-                      "municipality_code", "address", "birth_date", "sex", "status", "destination_code", "status_date", "version",
-                      "record_mac", "created_at", "updated_at"],
-            rows: prepared.residentRows)
+            into: "residents", columns: Self.residentColumns, rows: prepared.residentRows)
         try await connection.insertMany(
             into: "issued_numbers", columns: ["number_hash", "sequence", "resident_id", "issued_at"], rows: prepared.numberRows)
         try await connection.insertMany(
@@ -555,6 +551,12 @@ public struct ResidentRegistry: Sendable {
         }
         return resident
     }
+
+    /// The columns ``residentRow(_:numberHash:numberSealed:now:)`` fills.
+    static let residentColumns = [
+        "id", "resident_code", "number_hash", "number_sealed", "name", "name_kana", "name_key", "kana_key", "municipality_code",
+        "address", "birth_date", "sex", "status", "destination_code", "status_date", "version", "record_mac", "created_at", "updated_at",
+    ]
 
     private func residentRow(_ resident: Resident, numberHash: [UInt8], numberSealed: [UInt8], now: Int64) throws -> [SQLValue] {
         let facts = resident.facts
