@@ -10,11 +10,14 @@ public struct WallClock: Sendable {
     public static let system = WallClock { Date() }
 
     public var now: Date { read() }
-    public var milliseconds: Int64 { Int64((now.timeIntervalSince1970 * 1000).rounded(.down)) }
+    public var milliseconds: Int64 { now.milliseconds }
     public var today: CalendarDate { CalendarDate(inJapanAt: now) }
 }
 
 extension Date {
     /// A time stored as milliseconds since 1970, as every timestamp in Myna's database is.
     public init(milliseconds: some BinaryInteger) { self.init(timeIntervalSince1970: Double(milliseconds) / 1000) }
+
+    /// The time as stored: milliseconds since 1970, rounded down.
+    public var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
 }

@@ -66,6 +66,15 @@ public struct AgencyDirectory: Sendable {
         }
     }
 
+    /// Forgets rejections older than `cutoff` (milliseconds): anyone can cause one, so they
+    /// are kept for a while for oversight, not for ever (issue 14, finding 5). Returns how many.
+    @discardableResult
+    public func purgeRejections(before cutoff: Int64) async throws -> Int {
+        try await database.transaction { connection in
+            try await connection.query(SQL("DELETE FROM agency_rejections WHERE occurred_at < ? RETURNING id", [.integer(cutoff)])).count
+        }
+    }
+
     /// Rejections of unproven requests, newest first (for oversight).
     public func rejections(limit: Int = 100) async throws -> [(keyID: String?, claimedAgency: String?, reason: String, at: Date)] {
         try await database.read { connection in

@@ -15,13 +15,15 @@ public struct Portal: Sendable {
     public let linkages: ResidentLinkages
     let clock: WallClock
 
-    public init(registry: Registry, cards: CardOffice, linkage: LinkageHub? = nil, clock: WallClock = .system) {
+    /// `origin` is this server's public origin (the OpenID issuer's scheme, host and port):
+    /// every statement the card signs names it, and the card's app checks it.
+    public init(registry: Registry, cards: CardOffice, linkage: LinkageHub? = nil, clock: WallClock = .system, origin: String = "http://127.0.0.1:8080") {
         self.registry = registry
         self.cards = cards
         self.clock = clock
         linkages = ResidentLinkages(registry: registry, linkage: linkage, clock: clock)
         sessions = PortalSessions(database: registry.database, clock: clock)
         let verifier = CertificateVerifier(authorities: cards.publisher.authorities, ledger: cards.publisher.ledger, clock: clock)
-        signIn = CardSignIn(database: registry.database, clock: clock, verifier: verifier, sessions: sessions)
+        signIn = CardSignIn(database: registry.database, clock: clock, verifier: verifier, sessions: sessions, origin: origin)
     }
 }

@@ -6,6 +6,9 @@ public struct PortalError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidCode = "invalid-sign-in-code"
         case challengeExpired = "challenge-expired"
         case challengeUsed = "challenge-used"
+        /// The challenge was made for another purpose, party or set of details than the
+        /// endpoint that received it (issue 14, finding 1).
+        case challengePurposeMismatch = "challenge-purpose-mismatch"
         case signatureInvalid = "signature-invalid"
         case certificateNotAccepted = "certificate-not-accepted"
         case certificateRevoked = "certificate-revoked"

@@ -43,6 +43,7 @@ public struct LayoutContext: Sendable {
         PortalSection(path: "/portal/card", labelKey: "nav_card"),
         PortalSection(path: "/portal/linkages", labelKey: "nav_linkages"),
         PortalSection(path: "/portal/notices", labelKey: "nav_notices"),
+        PortalSection(path: "/portal/sessions", labelKey: "nav_sessions"),
         PortalSection(path: "/portal/consents", labelKey: "nav_consents"),
         PortalSection(path: "/portal/refusals", labelKey: "nav_refusals"),
         PortalSection(path: "/portal/points", labelKey: "nav_points"),

@@ -16,10 +16,13 @@ public import ServiceLifecycle
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
+    /// Per-source limits (issue 14, finding 5); ``SourceLimits/unlimited`` for benchmarks.
+    public var limits: SourceLimits
 
-    public init(host: String = "127.0.0.1", port: Int = 8080) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, limits: SourceLimits = SourceLimits()) {
         self.host = host
         self.port = port
+        self.limits = limits
     }
 }
 
@@ -32,11 +35,12 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let (router, _) = buildRouter(
         registry: registry, pki: pki ?? cards?.publisher, cards: cards, linkage: linkage, log: log, portal: portal, oidc: oidc, services: services,
-        metrics: metrics)
+        metrics: metrics, limits: configuration.limits)
     var services: [any Service] = []
     if let cards { services.append(CardSweepService(office: cards, logger: logger)) }
     if let log { services.append(LogSequencerService(log: log, logger: logger)) }
     if let linkage { services.append(NoticePushService(hub: linkage, logger: logger)) }
+    if let portal { services.append(RetentionService(portal: portal, linkage: linkage, oidc: oidc, policy: RetentionPolicy(), clock: .system, logger: logger)) }
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Myna"),
@@ -48,7 +52,7 @@ public func buildApplication(
 public func buildRouter(
     registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
     log: TransparencyLog? = nil, portal: Portal? = nil, oidc: OIDCProvider? = nil, services: Services? = nil,
-    metrics: PrometheusCollectorRegistry? = nil
+    metrics: PrometheusCollectorRegistry? = nil, limits: SourceLimits = SourceLimits()
 ) -> (Router<MynaRequestContextType>, [Endpoint]) {
     let router = Router(context: MynaRequestContext.self)
     let book = EndpointBook()
@@ -56,6 +60,7 @@ public func buildRouter(
         AccessLogMiddleware()
         MetricsMiddleware()
         ProblemMiddleware(book: book)
+        SourceLimitMiddleware(limits: limits)
         StaffAuthenticationMiddleware(registry: registry)
     }
     let routes = router.group()
@@ -75,6 +80,7 @@ public func buildRouter(
     }
     if let portal {
         PortalSignInController(portal: portal).register(routes: routes, book: book)
+        CardChallengeController(signIn: portal.signIn, agencies: linkage?.agencies).register(routes: routes, staff: staff, book: book)
         LinkagesController(linkages: portal.linkages, mynapoint: services?.mynapoint).register(staff: staff, book: book)
         // The pages and OpenID Connect speak HTML and their protocol's own errors, not
         // the JSON API's: they are routed outside the API's book (docs/portal.md).

@@ -41,7 +41,7 @@ struct CatalogTests {
         }
         let titles: [PortalText] = [
             SignInPage(state: .waiting, code: "", pendingID: "", validMinutes: 0, expiresAt: "").title,
-            Fixtures.home.title, Fixtures.usage.title, Fixtures.card.title, Fixtures.linkages.title, Fixtures.notices.title,
+            Fixtures.home.title, Fixtures.usage.title, Fixtures.card.title, Fixtures.linkages.title, Fixtures.notices.title, Fixtures.sessions.title,
             Fixtures.consents.title, Fixtures.refusals.title, Fixtures.points.title, CardReturnPage().title, Fixtures.consentScreen.title,
         ]
         for title in titles {

@@ -97,6 +97,15 @@ enum Fixtures {
         NoticesPage.Notice(date: "2025年5月1日", title: "カードの有効期限", body: "電子証明書の有効期限が近づいています。"),
     ])
 
+    static let sessions = SessionsPage(sessions: [
+        SessionsPage.Session(
+            signedInAt: "2025年6月1日 9:00", lastSeenAt: "2025年6月1日 9:05", method: "カードを読み取った端末で", network: "198.51.100.0/24",
+            userAgent: "Mozilla/5.0 (X11; Linux x86_64)", isThisDevice: true),
+        SessionsPage.Session(
+            signedInAt: "2025年6月1日 8:00", lastSeenAt: "2025年6月1日 8:01", method: "別の端末でコードを承認", network: "203.0.113.0/24",
+            userAgent: "unknown", isThisDevice: false),
+    ])
+
     static let consents = ConsentsPage(consents: [
         ConsentsPage.Consent(
             id: "cns-01", clientName: "あおぞら銀行アプリ", scopes: [.openid, .name, .address], grantedAt: "2025年3月1日",
@@ -157,6 +166,7 @@ enum Fixtures {
         Sample(name: "linkages with errors", path: "/portal/linkages", signedIn: true, page: linkagesWithErrors),
         Sample(name: "notices", path: "/portal/notices", signedIn: true, page: notices),
         Sample(name: "notices empty", path: "/portal/notices", signedIn: true, page: NoticesPage(notices: [])),
+        Sample(name: "sessions", path: "/portal/sessions", signedIn: true, page: sessions),
         Sample(name: "consents", path: "/portal/consents", signedIn: true, page: consents),
         Sample(name: "consents empty", path: "/portal/consents", signedIn: true, page: ConsentsPage(consents: [])),
         Sample(name: "refusals", path: "/portal/refusals", signedIn: true, page: refusals),
@@ -218,6 +228,9 @@ enum Fixtures {
             Sample(
                 name: "notices", path: "/portal/notices", signedIn: true,
                 page: NoticesPage(notices: [NoticesPage.Notice(date: h, title: h, body: h)])),
+            Sample(
+                name: "sessions", path: "/portal/sessions", signedIn: true,
+                page: SessionsPage(sessions: [SessionsPage.Session(signedInAt: h, lastSeenAt: h, method: h, network: h, userAgent: h, isThisDevice: true)])),
             Sample(
                 name: "consents", path: "/portal/consents", signedIn: true,
                 page: ConsentsPage(consents: [

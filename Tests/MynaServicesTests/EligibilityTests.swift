@@ -24,7 +24,7 @@ struct EligibilityTests {
             let record: [String: Any] = ["insurerNumber": "01130012", "symbol": "1234", "number": "00042", "eligible": true, "copaymentPercent": 30]
             try await fixture.hub.register(item: .healthInsurance, value: Array(try JSONSerialization.data(withJSONObject: record)), code: code, by: insurer)
 
-            let answer = try await fixture.answer(&insured)
+            let answer = try await fixture.answer(&insured, at: clinic)
             let result = try await eligibility.check(
                 .pin(challengeID: answer.challenge, certificateDER: answer.certificate, signature: answer.signature), by: clinic, source: "clinic")
             #expect(result.eligible && result.insurerName == "協会けんぽ" && result.number == "00042" && result.copaymentPercent == 30 && result.method == "pin")
@@ -47,7 +47,7 @@ struct EligibilityTests {
                 _ = try await eligibility.check(.visualCheck(certificateDER: try #require(replacement.issued.authentication), staff: " "), by: clinic, source: "c")
             }
             // No insurer holds a record: said plainly, and still recorded.
-            let none = try await fixture.answer(&uninsured)
+            let none = try await fixture.answer(&uninsured, at: clinic)
             await expectServiceError(.noEligibilityRecord) {
                 _ = try await eligibility.check(
                     .pin(challengeID: none.challenge, certificateDER: none.certificate, signature: none.signature), by: clinic, source: "clinic")

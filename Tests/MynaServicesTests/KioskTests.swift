@@ -17,7 +17,7 @@ struct KioskTests {
             let centre = fixture.services.kiosks
             let kiosk = try await fixture.register("まちかどストア", .certificateKiosk)
             var holder = try await TestCardHolder.issue(by: fixture.office, name: "鈴木 一郎", nameKana: "スズキ イチロウ", born: "1975-03-15")
-            let answer = try await fixture.answer(&holder)
+            let answer = try await fixture.answer(&holder, at: kiosk)
             let request = try CertificateIssuingCentre.Request(
                 requestID: "req-1", storeCode: "1234", kind: .residence, challengeID: answer.challenge, certificateDER: answer.certificate,
                 signature: answer.signature)
@@ -30,7 +30,7 @@ struct KioskTests {
             #expect(again.replayed && again.id == issued.id && again.pdf == issued.pdf)
             // A retry with a fresh answer from the same card: the same certificate again.
             func retry(_ holder: inout TestCardHolder, store: String = "1234") async throws -> CertificateIssuingCentre.Request {
-                let fresh = try await fixture.answer(&holder)
+                let fresh = try await fixture.answer(&holder, at: kiosk)
                 return try .init(
                     requestID: "req-1", storeCode: store, kind: .residence, challengeID: fresh.challenge, certificateDER: fresh.certificate, signature: fresh.signature)
             }
@@ -79,21 +79,21 @@ struct KioskTests {
             let challenge = try await fixture.portal.signIn.challenge()
             #expect(try alice.authenticate(challenge.signingInput, pin: "9999") == nil)
             // Another card's certificate with this card's signature: refused.
-            let aliceAnswer = try await fixture.answer(&alice)
+            let aliceAnswer = try await fixture.answer(&alice, at: kiosk)
             let mixed = try CertificateIssuingCentre.Request(
                 requestID: "mixed", storeCode: "1", kind: .residence, challengeID: aliceAnswer.challenge, certificateDER: try #require(bob.issued.authentication),
                 signature: aliceAnswer.signature)
             await #expect(throws: PortalError.self) { _ = try await centre.issue(mixed, by: kiosk, source: "kiosk") }
             // Only a kiosk prints.
-            let bobAnswer = try await fixture.answer(&bob)
+            let bobAnswer = try await fixture.answer(&bob, at: kiosk)
             let byProvider = try CertificateIssuingCentre.Request(
                 requestID: "p", storeCode: "1", kind: .residence, challengeID: bobAnswer.challenge, certificateDER: bobAnswer.certificate,
                 signature: bobAnswer.signature)
             await expectServiceError(.invalidCertificateRequest) { _ = try await centre.issue(byProvider, by: provider, source: "kiosk") }
 
             // Two requests in the same instant (the clock stands still): each gets its own holder.
-            let first = try await fixture.answer(&alice)
-            let second = try await fixture.answer(&bob)
+            let first = try await fixture.answer(&alice, at: kiosk)
+            let second = try await fixture.answer(&bob, at: kiosk)
             async let a = centre.issue(
                 try .init(requestID: "a", storeCode: "1", kind: .residence, challengeID: first.challenge, certificateDER: first.certificate, signature: first.signature),
                 by: kiosk, source: "kiosk")
@@ -113,7 +113,7 @@ struct KioskTests {
         try await withServices(kind, kioskDeadline: .milliseconds(200), kioskPause: .milliseconds(150)) { fixture in
             let kiosk = try await fixture.register("まちかどストア", .certificateKiosk)
             var holder = try await TestCardHolder.issue(by: fixture.office)
-            let answer = try await fixture.answer(&holder)
+            let answer = try await fixture.answer(&holder, at: kiosk)
             await expectServiceError(.kioskTimeout) {
                 _ = try await fixture.services.kiosks.issue(
                     try .init(requestID: "slow", storeCode: "1", kind: .residence, challengeID: answer.challenge, certificateDER: answer.certificate,

@@ -15,9 +15,9 @@ struct MykeyTests {
             let mykey = portal.services.mykey
             var holder = try await TestCardHolder.issue(by: portal.office)
             func proven(_ holder: inout TestCardHolder) async throws -> String {
-                let challenge = try await portal.portal.signIn.challenge()
+                let challenge = try await portal.portal.signIn.challenge(for: .mykey, audience: .portal)
                 return try await portal.portal.signIn.cardHolder(
-                    answering: challenge.id, certificateDER: try #require(holder.issued.authentication),
+                    answering: challenge.id, for: .mykey, audience: .portal, certificateDER: try #require(holder.issued.authentication),
                     signature: try #require(try holder.authenticate(challenge.signingInput)), source: "test")
             }
             let resident = try await proven(&holder)

@@ -22,9 +22,13 @@ struct ServicesFixture: Sendable {
     var registry: MynaRegistry.Registry { office.registry }
     var clock: WallClock { environment.clock.wallClock }
 
-    /// A card's answer to a fresh challenge, as a kiosk or a reader sends it.
-    func answer(_ holder: inout TestCardHolder, pin: String = "1234") async throws -> (challenge: String, certificate: [UInt8], signature: [UInt8]) {
-        let challenge = try await portal.signIn.challenge()
+    /// A card's answer to a fresh challenge of `party`'s own — a kiosk's for a certificate
+    /// of residence, a clinic's for an eligibility check — as the party sends it.
+    func answer(_ holder: inout TestCardHolder, at party: Agency, pin: String = "1234") async throws -> (challenge: String, certificate: [UInt8], signature: [UInt8]) {
+        let challenge = party.type == .medicalInstitution
+            ? try await portal.signIn.challenge(for: .eligibilityCheck, audience: .party(id: party.id, name: party.name))
+            : try await portal.signIn.challenge(
+                for: .kioskCertificate, audience: .party(id: party.id, name: party.name), details: [("certificate-kind", "residence")])
         return (challenge.id, try #require(holder.issued.authentication), try #require(try holder.authenticate(challenge.signingInput, pin: pin)))
     }
 

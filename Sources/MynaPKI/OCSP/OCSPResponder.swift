@@ -18,6 +18,12 @@ public actor OCSPResponder {
     /// thisUpdate to nextUpdate of every answer.
     public nonisolated let validity: TimeInterval
     private var cache: [OCSPCertID: (der: [UInt8], renewAt: Date)] = [:]
+    /// Certificates one request may ask about: every answer is signed, so a request of many
+    /// ids is many lookups for one caller (issue 14, finding 5). RFC 6960 sets no limit;
+    /// relying parties ask about one certificate at a time.
+    public static let maximumCertIDs = 10
+    /// Pre-signed answers kept at most; past it, the due ones go, then the oldest half.
+    public static let maximumCached = 100_000
     private let issuerIDs: [OCSPCertID.HashAlgorithm: OCSPCertID]
 
     public init(authority: CertificateAuthority, ledger: SQLCertificateLedger, clock: WallClock = .system, validity: TimeInterval = 4 * 3600) {
@@ -47,6 +53,7 @@ public actor OCSPResponder {
 
     public func respond(to request: OCSPRequest) async -> [UInt8] {
         let ids = request.certIDs
+        guard ids.count <= Self.maximumCertIDs else { return OCSPResponse.errorResponse(.malformedRequest) }
         guard !ids.isEmpty, ids.allSatisfy({ id in issuerIDs[id.hashAlgorithm].map { id.hasSameIssuer(as: $0) } ?? false }) else {
             return OCSPResponse.errorResponse(.unauthorized)
         }
@@ -59,12 +66,25 @@ public actor OCSPResponder {
                     certID: id, status: try await status(of: id), thisUpdate: now, nextUpdate: now.addingTimeInterval(validity)))
             }
             let der = try OCSPResponse.signedResponse(responses: answers, producedAt: now, nonce: nil, signer: authority.signer)
-            if ids.count == 1 { cache[ids[0]] = (der, now.addingTimeInterval(validity / 4)) }
+            // Only certificates the ledger knows are kept: random serials would fill the cache.
+            if ids.count == 1, answers[0].status != .unknown { keep(der, for: ids[0], now: now) }
             return der
         } catch {
             return OCSPResponse.errorResponse(.internalError)
         }
     }
+
+    private func keep(_ der: [UInt8], for id: OCSPCertID, now: Date) {
+        cache[id] = (der, now.addingTimeInterval(validity / 4))
+        guard cache.count > Self.maximumCached else { return }
+        cache = cache.filter { _, entry in now < entry.renewAt }
+        if cache.count > Self.maximumCached / 2 {
+            cache = Dictionary(uniqueKeysWithValues: cache.sorted { $0.value.renewAt > $1.value.renewAt }.prefix(Self.maximumCached / 2).map { ($0.key, $0.value) })
+        }
+    }
+
+    /// How many pre-signed answers are kept (for tests of the bound).
+    public var cachedCount: Int { cache.count }
 
     /// Drops pre-signed answers for `serial` (after a revocation).
     public func invalidate(serial: [UInt8]) {

@@ -262,6 +262,18 @@ public struct OIDCProvider: Sendable {
         }
     }
 
+    /// Forgets refusals older than `cutoff`, and authorization requests never decided that
+    /// expired before it (issue 14, finding 5). Returns how many rows went.
+    @discardableResult
+    public func purge(before cutoff: Int64) async throws -> Int {
+        try await database.transaction { connection in
+            let refusals = try await connection.query(SQL("DELETE FROM oidc_refusals WHERE occurred_at < ? RETURNING id", [.integer(cutoff)]))
+            let requests = try await connection.query(SQL(
+                "DELETE FROM oidc_requests WHERE decided_at IS NULL AND expires_at < ? RETURNING id", [.integer(cutoff)]))
+            return refusals.count + requests.count
+        }
+    }
+
     /// The refusals recorded, newest first: (endpoint, client, error, when).
     public func refusals(limit: Int = 100) async throws -> [(endpoint: String, clientID: String?, error: String, at: Date)] {
         try await database.read { connection in

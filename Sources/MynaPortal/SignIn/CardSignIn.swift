@@ -5,20 +5,78 @@ public import MynaPKI
 public import MynaStore
 import X509
 
-/// A nonce for the card to sign: the card's authentication key signs `signingInput`
-/// after its 4-digit PIN, so a sign-in proves possession of the card and knowledge of
-/// the PIN, and never involves the individual number.
-public struct SignInChallenge: Sendable, Hashable {
+/// A challenge for the card: what it signs is a ``CardChallengeStatement`` naming the
+/// purpose, the party, this server's origin and a fresh nonce, so the answer proves
+/// possession of the card and knowledge of its PIN for that one purpose, and never
+/// involves the individual number.
+public struct CardChallenge: Sendable, Hashable {
     public let id: String
-    public let nonce: [UInt8]
-    public let expiresAt: Date
+    public let statement: CardChallengeStatement
+    public var expiresAt: Date { statement.expiresAt }
+    /// The bytes the card's authentication key signs.
+    public var signingInput: [UInt8] { statement.bytes }
+}
 
-    /// What the card signs: the purpose, the challenge and its nonce, so a signature made
-    /// for anything else (a document, another challenge) is not a sign-in.
-    public var signingInput: [UInt8] { Self.signingInput(id: id, nonce: nonce) }
+/// Whom a card's answer is for: Myna's portal itself (sign-in, Mykey, Mynapoint from the
+/// holder's own device), a registered party (a kiosk, a medical institution — they ask
+/// for their challenges with a signed request), or a member of counter staff.
+public enum ChallengeAudience: Sendable, Hashable {
+    case portal
+    case party(id: String, name: String)
+    case counter(staffID: String)
 
-    public static func signingInput(id: String, nonce: [UInt8]) -> [UInt8] {
-        Array("myna-portal-sign-in-v1\n\(id)\n\(Base64URL.encode(nonce))".utf8)
+    /// As stored and as signed.
+    public var key: String {
+        switch self {
+        case .portal: "portal"
+        case .party(let id, _): "party:\(id)"
+        case .counter(let staffID): "counter:\(staffID)"
+        }
+    }
+
+    /// The name the holder reads before the PIN.
+    var name: String {
+        switch self {
+        case .portal: "Mynaportal (マイナポータル)"
+        case .party(_, let name): name
+        case .counter: "a municipal counter (市区町村の窓口)"
+        }
+    }
+}
+
+/// The device a sign-in comes from, as the resident sees it in notices and the session
+/// list: an approximate network (the /24 of an IPv4 address, the /48 of an IPv6 one — a
+/// hint of where, not an address to track) and what the browser says it is (its own
+/// words, printable ASCII only, short).
+public struct SignInDevice: Sendable, Hashable {
+    public let network: String
+    public let userAgent: String
+
+    public init(address: String?, userAgent: String?) {
+        network = Self.network(of: address)
+        let agent = String(decoding: (userAgent ?? "").utf8.filter { $0 >= 0x20 && $0 < 0x7F }.prefix(160), as: UTF8.self)
+        self.userAgent = agent.isEmpty ? "unknown" : agent
+    }
+
+    init(network: String?, userAgent: String?) {
+        self.network = network ?? "unknown"
+        self.userAgent = userAgent ?? "unknown"
+    }
+
+    static func network(of address: String?) -> String {
+        guard let address else { return "unknown" }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, address, &v4) == 1 {
+            let parts = address.split(separator: ".")
+            return parts.prefix(3).joined(separator: ".") + ".0/24"
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, address, &v6) == 1 {
+            let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+            let groups = stride(from: 0, to: 6, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+            return groups.joined(separator: ":") + "::/48"
+        }
+        return "unknown"
     }
 }
 
@@ -45,11 +103,19 @@ public enum SignInApproval: Sendable, Hashable {
 /// to it). Either way the certificate is checked against the ledger at that moment —
 /// chain, validity, revocation — never a cached status, and the card behind it must be
 /// in use: a suspended, returned, abolished or expired card signs no one in.
+///
+/// The same challenges serve every act that needs the card in hand (Mykey, Mynapoint, a
+/// kiosk's certificate, a clinic's eligibility check), each for its own purpose and
+/// party: a challenge is accepted only by the endpoint of its purpose, from its party,
+/// and only a portal sign-in ever approves a waiting browser (issue 14, finding 1: a
+/// hostile kiosk could turn a certificate print into a session in the customer's portal).
 public struct CardSignIn: Sendable {
     let database: any Database
     let clock: WallClock
     let verifier: CertificateVerifier
     let sessions: PortalSessions
+    /// This server's origin, inside every statement the card signs.
+    public let origin: String
 
     public static let codeLifetime: Int64 = 5 * 60_000
     public static let challengeLifetime: Int64 = 2 * 60_000
@@ -59,29 +125,36 @@ public struct CardSignIn: Sendable {
     /// Failed signatures a code survives.
     static let failuresPerCode = 5
 
-    public init(database: any Database, clock: WallClock, verifier: CertificateVerifier, sessions: PortalSessions) {
+    public init(database: any Database, clock: WallClock, verifier: CertificateVerifier, sessions: PortalSessions, origin: String) {
         self.database = database
         self.clock = clock
         self.verifier = verifier
         self.sessions = sessions
+        self.origin = origin
     }
 
     // MARK: Cross-device: the browser
 
     /// The browser asks to sign in: a code to show, bound to its session, and where to go
-    /// afterwards (a path on this server only — never another site).
-    public func begin(for sessionToken: String, returnTo: String? = nil) async throws -> PendingSignIn {
+    /// afterwards (a path on this server only — never another site). What the browser
+    /// looks like is kept, so the card's holder sees which browser they are approving.
+    public func begin(
+        for sessionToken: String, returnTo: String? = nil, device: SignInDevice = SignInDevice(address: nil, userAgent: nil)
+    ) async throws -> PendingSignIn {
         let now = clock.milliseconds
         let code = Self.newCode()
         let id = "si_" + Base64URL.randomToken(byteCount: 16)
         try await database.transaction { connection in
             try await connection.query(SQL(
                 """
-                INSERT INTO portal_sign_ins (id, code_hash, session_hash, nonce, return_to, created_at, expires_at, failures)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 0)
+                INSERT INTO portal_sign_ins (id, code_hash, session_hash, nonce, return_to, created_at, expires_at, failures,
+                    purpose, audience, browser_network, browser_agent)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
                 """,
                 [.text(id), .blob(Self.codeHash(code)), .blob(PortalSessions.hash(sessionToken)), .blob(Self.nonce()),
-                 SQLValue(returnTo.flatMap(Self.localPath)), .integer(now), .integer(now + Self.codeLifetime)]))
+                 SQLValue(returnTo.flatMap(Self.localPath)), .integer(now), .integer(now + Self.codeLifetime),
+                 .text(CardChallengeStatement.Purpose.portalSignIn.rawValue), .text(ChallengeAudience.portal.key), .text(device.network),
+                 .text(device.userAgent)]))
         }
         return PendingSignIn(id: id, code: String(code.prefix(4)) + "-" + String(code.suffix(4)), expiresAt: Date(milliseconds: now + Self.codeLifetime))
     }
@@ -103,65 +176,122 @@ public struct CardSignIn: Sendable {
             }
             try await connection.query(SQL("UPDATE portal_sign_ins SET consumed_at = ? WHERE id = ?", [.integer(now), .text(id)]))
             try await sessions.end(sessionToken, reason: "signed-in", on: connection)
-            let (token, _) = try await sessions.start(resident: residentID, card: try row.optionalString("card_id"), on: connection)
+            let device = SignInDevice(network: try row.optionalString("browser_network"), userAgent: try row.optionalString("browser_agent"))
+            let (token, _) = try await sessions.startSignedIn(
+                resident: residentID, card: try row.optionalString("card_id"), via: .code, device: device, on: connection)
             return (token, residentID, try row.optionalString("return_to"))
         }
     }
 
     // MARK: The card's side
 
-    /// The challenge bound to a code the browser shows. An unknown, expired or used code
-    /// counts against the source; ten in ten minutes and the source is turned away.
-    public func challenge(forCode code: String, source: String) async throws -> SignInChallenge {
+    /// The challenge bound to a code the browser shows, describing that browser. An
+    /// unknown, expired or used code counts against the source; ten in ten minutes and
+    /// the source is turned away.
+    public func challenge(forCode code: String, source: String) async throws -> CardChallenge {
         let now = clock.milliseconds
         try await refuseIfThrottled(source, now: now)
         let normalised = Self.normalise(code)
-        let row = try await database.transaction { connection -> SQLRow? in
+        let challenge = try await database.transaction { connection -> CardChallenge? in
             guard let normalised, let row = try await connection.first(SQL(
                 "SELECT * FROM portal_sign_ins WHERE code_hash = ? AND approved_at IS NULL AND expires_at > ? AND failures < ?",
                 [.blob(Self.codeHash(normalised)), .integer(now), .init(Self.failuresPerCode)]))
             else { return nil }
-            try await connection.query(SQL("UPDATE portal_sign_ins SET challenged_at = ? WHERE id = ?", [.integer(now), .text(try row.string("id"))]))
-            return row
+            let browser: [(key: String, value: String)] = [
+                ("browser-since", CardChallengeStatement.timestamp(Date(milliseconds: try row.int("created_at")))),
+                ("browser-network", try row.optionalString("browser_network") ?? "unknown"),
+                ("browser-agent", try row.optionalString("browser_agent") ?? "unknown"),
+            ]
+            let challenge = try Self.challenge(
+                id: try row.string("id"), nonce: try row.bytes("nonce"), expiresAt: try row.int("expires_at"), purpose: .portalSignIn,
+                audience: .portal, details: browser, origin: origin)
+            try await connection.query(SQL(
+                "UPDATE portal_sign_ins SET challenged_at = ?, statement = ? WHERE id = ?",
+                [.integer(now), .blob(challenge.signingInput), .text(challenge.id)]))
+            return challenge
         }
-        guard let row else {
+        guard let challenge else {
             try await recordFailure(source, reason: "invalid-code", now: now)
             throw PortalError(.invalidCode, "no sign-in is waiting for that code; it may have expired")
         }
-        return SignInChallenge(id: try row.string("id"), nonce: try row.bytes("nonce"), expiresAt: Date(milliseconds: try row.int("expires_at")))
+        return challenge
     }
 
     /// A challenge for a direct sign-in (the device holding the card is the one signing in).
-    public func challenge() async throws -> SignInChallenge {
+    public func challenge() async throws -> CardChallenge {
+        try await challenge(for: .portalSignIn, audience: .portal)
+    }
+
+    /// A challenge for one purpose and one party, with the details the holder approves
+    /// (the provider chosen, the certificate asked for) inside what the card signs.
+    public func challenge(
+        for purpose: CardChallengeStatement.Purpose, audience: ChallengeAudience, details: [(key: String, value: String)] = []
+    ) async throws -> CardChallenge {
         let now = clock.milliseconds
-        let id = "si_" + Base64URL.randomToken(byteCount: 16)
-        let nonce = Self.nonce()
+        let challenge = try Self.challenge(
+            id: "ch_" + Base64URL.randomToken(byteCount: 16), nonce: Self.nonce(), expiresAt: now + Self.challengeLifetime, purpose: purpose,
+            audience: audience, details: details, origin: origin)
         try await database.transaction { connection in
             try await connection.query(SQL(
-                "INSERT INTO portal_sign_ins (id, nonce, created_at, expires_at, challenged_at, failures) VALUES (?, ?, ?, ?, ?, 0)",
-                [.text(id), .blob(nonce), .integer(now), .integer(now + Self.challengeLifetime), .integer(now)]))
+                """
+                INSERT INTO portal_sign_ins (id, nonce, created_at, expires_at, challenged_at, failures, purpose, audience, statement)
+                VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)
+                """,
+                [.text(challenge.id), .blob(Self.nonceBytes(of: challenge)), .integer(now), .integer(now + Self.challengeLifetime), .integer(now),
+                 .text(purpose.rawValue), .text(audience.key), .blob(challenge.signingInput)]))
         }
-        return SignInChallenge(id: id, nonce: nonce, expiresAt: Date(milliseconds: now + Self.challengeLifetime))
+        return challenge
     }
 
-    /// The card's answer: its authentication certificate and its signature over the
-    /// challenge's signing input. Checked now against the ledger; the challenge is
-    /// good for one accepted answer.
-    public func respond(to challengeID: String, certificateDER: [UInt8], signature: [UInt8], source: String) async throws -> SignInApproval {
-        try await answer(challengeID, certificateDER: certificateDER, signature: signature, source: source, startSession: true)
+    /// A statement well formed for its purpose, or a refusal: the purpose's details, all
+    /// of them, and an audience of the right kind.
+    static func challenge(
+        id: String, nonce: [UInt8], expiresAt: some BinaryInteger, purpose: CardChallengeStatement.Purpose, audience: ChallengeAudience,
+        details: [(key: String, value: String)], origin: String
+    ) throws -> CardChallenge {
+        let keys = details.map(\.key)
+        guard keys == purpose.detailKeys || (purpose == .portalSignIn && keys == CardChallengeStatement.browserKeys),
+            CardChallengeStatement.audienceFits(audience.key, purpose)
+        else { throw PortalError(.challengePurposeMismatch, "a \(purpose.rawValue) challenge carries \(purpose.detailKeys.joined(separator: ", ")) for its own kind of party") }
+        let statement = CardChallengeStatement(
+            purpose: purpose, audience: audience.key, audienceName: audience.name, origin: origin, challengeID: id, nonce: nonce,
+            expiresAt: Date(milliseconds: expiresAt), details: details)
+        return CardChallenge(id: id, statement: statement)
     }
 
-    /// The same checks for an act that needs the card in hand but no session (creating a
-    /// Mykey ID, attaching a municipal card): the holder, or a refusal; the challenge is
-    /// used up either way.
-    public func cardHolder(answering challengeID: String, certificateDER: [UInt8], signature: [UInt8], source: String) async throws -> String {
-        switch try await answer(challengeID, certificateDER: certificateDER, signature: signature, source: source, startSession: false) {
-        case .approved(let residentID), .signedIn(_, let residentID): residentID
+    static func nonceBytes(of challenge: CardChallenge) -> [UInt8] { Base64URL.decode(challenge.statement.nonce) ?? [] }
+
+    /// The card's answer to a portal sign-in: its authentication certificate and its
+    /// signature over the challenge's statement. Checked now against the ledger; the
+    /// challenge is good for one accepted answer. `device` is the one answering, which a
+    /// direct sign-in signs in.
+    public func respond(
+        to challengeID: String, certificateDER: [UInt8], signature: [UInt8], source: String, device: SignInDevice = SignInDevice(address: nil, userAgent: nil)
+    ) async throws -> SignInApproval {
+        try await answer(
+            challengeID, purpose: .portalSignIn, audience: .portal, details: [], certificateDER: certificateDER, signature: signature, source: source,
+            device: device)
+    }
+
+    /// The holder of the card that answered a challenge of this purpose, for this party,
+    /// approving these details — for an act that needs the card in hand but no session.
+    /// The challenge is used up either way; nothing here approves a waiting browser.
+    public func cardHolder(
+        answering challengeID: String, for purpose: CardChallengeStatement.Purpose, audience: ChallengeAudience,
+        details: [(key: String, value: String)] = [], certificateDER: [UInt8], signature: [UInt8], source: String
+    ) async throws -> String {
+        guard purpose != .portalSignIn else { throw PortalError(.challengePurposeMismatch, "a sign-in challenge signs in; it approves nothing else") }
+        switch try await answer(
+            challengeID, purpose: purpose, audience: audience, details: details, certificateDER: certificateDER, signature: signature, source: source,
+            device: nil)
+        {
+        case .approved(let residentID), .signedIn(_, let residentID): return residentID
         }
     }
 
     private func answer(
-        _ challengeID: String, certificateDER: [UInt8], signature: [UInt8], source: String, startSession: Bool
+        _ challengeID: String, purpose: CardChallengeStatement.Purpose, audience: ChallengeAudience, details: [(key: String, value: String)],
+        certificateDER: [UInt8], signature: [UInt8], source: String, device: SignInDevice?
     ) async throws -> SignInApproval {
         let now = clock.milliseconds
         try await refuseIfThrottled(source, now: now)
@@ -171,12 +301,25 @@ public struct CardSignIn: Sendable {
         guard try row.optionalInt("approved_at") == nil, try row.optionalInt("consumed_at") == nil else {
             throw PortalError(.challengeUsed, "this challenge has been answered")
         }
-        guard now < Int64(try row.int("expires_at")), try row.optionalInt("challenged_at") != nil, try row.int("failures") < Self.failuresPerCode else {
-            throw PortalError(.challengeExpired, "the challenge has expired; start again")
+        guard now < Int64(try row.int("expires_at")), try row.optionalInt("challenged_at") != nil, try row.int("failures") < Self.failuresPerCode,
+            let statementBytes = try row.optionalBytes("statement"), let statement = try? CardChallengeStatement(parsing: statementBytes)
+        else { throw PortalError(.challengeExpired, "the challenge has expired; start again") }
+        // The purpose, the party and the details, before any signature is checked: a
+        // challenge offered anywhere but where it belongs is dead from then on, and the
+        // attempt counts against the source.
+        let codeBound = try row.optionalBytes("code_hash") != nil
+        guard statement.purpose == purpose, try row.optionalString("purpose") == purpose.rawValue, statement.audience == audience.key,
+            try row.optionalString("audience") == audience.key, details.allSatisfy({ statement.detail($0.key) == $0.value }),
+            !codeBound || purpose == .portalSignIn
+        else {
+            try await database.transaction { connection in
+                try await connection.query(SQL("UPDATE portal_sign_ins SET failures = ? WHERE id = ?", [.init(Self.failuresPerCode), .text(challengeID)]))
+            }
+            try await recordFailure(source, reason: "wrong-purpose", now: now)
+            throw PortalError(.challengePurposeMismatch, "this challenge was made for another purpose or party; ask for a challenge for this one")
         }
 
-        let input = SignInChallenge.signingInput(id: challengeID, nonce: try row.bytes("nonce"))
-        let report = try await verifier.verify(certificateDER: certificateDER, data: input, signature: signature)
+        let report = try await verifier.verify(certificateDER: certificateDER, data: statementBytes, signature: signature)
         guard report.acceptable, report.kind == .authentication, let serial = try? Array(Certificate(derEncoded: certificateDER).serialNumber.bytes) else {
             try await database.transaction { connection in
                 try await connection.query(SQL("UPDATE portal_sign_ins SET failures = failures + 1 WHERE id = ?", [.text(challengeID)]))
@@ -195,10 +338,12 @@ public struct CardSignIn: Sendable {
                 "UPDATE portal_sign_ins SET approved_at = ?, resident_id = ?, card_id = ? WHERE id = ? AND approved_at IS NULL RETURNING id",
                 [.integer(now), .text(residentID), .text(try holder.string("card_id")), .text(challengeID)]))
             guard !claimed.isEmpty else { throw PortalError(.challengeUsed, "this challenge has been answered") }
-            guard try row.optionalBytes("code_hash") == nil else { return .approved(residentID: residentID) }
+            // A code-bound sign-in: the waiting browser completes it (``complete(_:sessionToken:)``).
+            guard !codeBound else { return .approved(residentID: residentID) }
             try await connection.query(SQL("UPDATE portal_sign_ins SET consumed_at = ? WHERE id = ?", [.integer(now), .text(challengeID)]))
-            guard startSession else { return .approved(residentID: residentID) }
-            let (token, _) = try await sessions.start(resident: residentID, card: try holder.string("card_id"), on: connection)
+            guard purpose == .portalSignIn, let device else { return .approved(residentID: residentID) }
+            let (token, _) = try await sessions.startSignedIn(
+                resident: residentID, card: try holder.string("card_id"), via: .card, device: device, on: connection)
             return .signedIn(token: token, residentID: residentID)
         }
     }
@@ -232,6 +377,22 @@ public struct CardSignIn: Sendable {
         }
         guard try holder.string("resident_status") != "deceased" else { throw PortalError(.holderNotEligible, "the holder's record is closed") }
         return holder
+    }
+
+    // MARK: Retention
+
+    /// Forgets challenges and codes that expired before `cutoff`, and failures older than
+    /// the window that counts them: every one was made by an anonymous caller, so none is
+    /// kept longer than it serves (issue 14, finding 5). A sign-in's lasting trace is its
+    /// session (``PortalSessions/signIns(of:limit:)``). Returns how many rows went.
+    @discardableResult
+    public func purge(before cutoff: Int64) async throws -> Int {
+        try await database.transaction { connection in
+            let challenges = try await connection.query(SQL("DELETE FROM portal_sign_ins WHERE expires_at < ? RETURNING id", [.integer(cutoff)]))
+            let failures = try await connection.query(SQL(
+                "DELETE FROM portal_sign_in_failures WHERE occurred_at < ? RETURNING id", [.integer(min(cutoff, clock.milliseconds - Self.failureWindow))]))
+            return challenges.count + failures.count
+        }
     }
 
     // MARK: Throttling

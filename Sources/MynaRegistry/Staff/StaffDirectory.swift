@@ -128,36 +128,53 @@ public struct StaffDirectory: Sendable {
             session: StaffSession(member: member, tokenHash: tokenHash, expiresAt: Date(milliseconds: Int(expires)), procedure: nil))
     }
 
+    /// How stale a session's (and its procedure's) last-seen time may grow before a request
+    /// writes it again: a token costs a read, not a write, on most requests — and an
+    /// unknown token (`Authorization: Bearer x`) never takes the database's writer (issue
+    /// 14, finding 5). The idle time-outs are minutes, so a minute of slack changes nothing.
+    public static let touchInterval: Int64 = 60_000
+
     /// The session behind a bearer token, refreshed; `nil` when unknown, ended or expired.
     /// An open procedure idle for too long is closed here, before anyone can use it.
     public func session(token: String) async throws -> StaffSession? {
         guard token.utf8.count <= 128 else { return nil }
         let tokenHash = Array(SHA256.hash(data: Array(token.utf8)))
         let now = clock.milliseconds
-        return try await database.transaction { connection in
+        let found = try await database.read { connection -> (SQLRow, SQLRow?)? in
             guard let row = try await connection.first(SQL(
                 """
                 SELECT s.token_hash, s.last_seen_at, s.expires_at, s.ended_at, m.*
                 FROM staff_sessions s JOIN staff m ON m.id = s.staff_id WHERE s.token_hash = ?
-                """, [.blob(tokenHash)]))
+                """, [.blob(tokenHash)])), try row.optionalInt("ended_at") == nil
             else { return nil }
-            guard try row.optionalInt("ended_at") == nil else { return nil }
-            let idleLimit = Int64(try row.int("last_seen_at")) + Int64(Self.sessionIdleTimeout * 1000)
-            guard now < Int64(try row.int("expires_at")), now < idleLimit else {
-                try await end(tokenHash, reason: "session-timeout", at: now, on: connection)
-                return nil
-            }
-            try await connection.query(SQL("UPDATE staff_sessions SET last_seen_at = ? WHERE token_hash = ?", [.integer(now), .blob(tokenHash)]))
-            try await connection.query(SQL(
-                "UPDATE procedures SET closed_at = ?, close_reason = 'timeout' WHERE session_hash = ? AND closed_at IS NULL AND last_activity_at < ?",
-                [.integer(now), .blob(tokenHash), .integer(now - Int64(Self.procedureIdleTimeout * 1000))]))
             let procedure = try await connection.first(SQL(
-                "UPDATE procedures SET last_activity_at = ? WHERE session_hash = ? AND closed_at IS NULL RETURNING *",
-                [.integer(now), .blob(tokenHash)])).map(Self.procedure(from:))
-            return StaffSession(
-                member: try Self.member(from: row), tokenHash: tokenHash,
-                expiresAt: Date(milliseconds: try row.int("expires_at")), procedure: procedure)
+                "SELECT * FROM procedures WHERE session_hash = ? AND closed_at IS NULL", [.blob(tokenHash)]))
+            return (row, procedure)
         }
+        guard let (row, openProcedure) = found else { return nil }
+        let idleLimit = Int64(try row.int("last_seen_at")) + Int64(Self.sessionIdleTimeout * 1000)
+        guard now < Int64(try row.int("expires_at")), now < idleLimit else {
+            try await database.transaction { try await end(tokenHash, reason: "session-timeout", at: now, on: $0) }
+            return nil
+        }
+        var procedure = try openProcedure.map(Self.procedure(from:))
+        let procedureIdle = procedure.map { now - $0.lastActivityAt.milliseconds >= Int64(Self.procedureIdleTimeout * 1000) } ?? false
+        let stale = now - Int64(try row.int("last_seen_at")) >= Self.touchInterval
+            || procedure.map { now - $0.lastActivityAt.milliseconds >= Self.touchInterval } ?? false
+        if procedureIdle || stale {
+            procedure = try await database.transaction { connection in
+                try await connection.query(SQL("UPDATE staff_sessions SET last_seen_at = ? WHERE token_hash = ?", [.integer(now), .blob(tokenHash)]))
+                try await connection.query(SQL(
+                    "UPDATE procedures SET closed_at = ?, close_reason = 'timeout' WHERE session_hash = ? AND closed_at IS NULL AND last_activity_at < ?",
+                    [.integer(now), .blob(tokenHash), .integer(now - Int64(Self.procedureIdleTimeout * 1000))]))
+                return try await connection.first(SQL(
+                    "UPDATE procedures SET last_activity_at = ? WHERE session_hash = ? AND closed_at IS NULL RETURNING *",
+                    [.integer(now), .blob(tokenHash)])).map(Self.procedure(from:))
+            }
+        }
+        return StaffSession(
+            member: try Self.member(from: row), tokenHash: tokenHash,
+            expiresAt: Date(milliseconds: try row.int("expires_at")), procedure: procedure)
     }
 
     /// Ends the session and closes its procedure.

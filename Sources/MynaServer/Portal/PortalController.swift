@@ -48,7 +48,9 @@ struct PortalController {
             headers[.cacheControl] = "public, max-age=3600"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: PortalRenderer.stylesheet)))
         }
-        router.get("/portal/sign-in") { request, _ in try await page(request) { visit in try await signInPage(visit, request: request) } }
+        router.get("/portal/sign-in") { request, context in
+            try await page(request) { visit in try await signInPage(visit, request: request, device: SignInDevice(address: context.clientAddress, userAgent: request.headers[.userAgent])) }
+        }
         router.get("/portal/sign-in/wait") { request, _ in try await page(request) { visit in try await wait(visit, request: request) } }
         router.post("/portal/sign-out") { request, _ in
             try await form(request) { visit, _ in
@@ -70,6 +72,14 @@ struct PortalController {
         router.get("/portal/card") { request, _ in try await residentPage(request) { visit, resident in try await card(visit, resident) } }
         router.get("/portal/notices") { request, _ in try await residentPage(request) { visit, resident in try await notices(visit, resident) } }
         router.get("/portal/consents") { request, _ in try await residentPage(request) { visit, resident in try await consents(visit, resident) } }
+        router.get("/portal/sessions") { request, _ in try await residentPage(request) { visit, resident in try await sessions(visit, resident) } }
+        router.post("/portal/sessions/sign-out-everywhere") { request, _ in
+            try await form(request, signedIn: true) { visit, _ in
+                guard let residentID = visit.session.residentID else { return PortalHTML.seeOther("/portal/sign-in") }
+                try await portal.sessions.endAll(of: residentID)
+                return PortalHTML.seeOther("/portal/sign-in", setCookie: [PortalCookie.clear])
+            }
+        }
         router.post("/portal/consents/{id}/revoke") { request, context in
             try await form(request, signedIn: true) { visit, _ in
                 guard let oidc, let residentID = visit.session.residentID, let id = context.parameters.get("id") else {
@@ -117,12 +127,12 @@ struct PortalController {
 
     // MARK: Sign-in
 
-    private func signInPage(_ visit: Visit, request: Request) async throws -> Response {
+    private func signInPage(_ visit: Visit, request: Request, device: SignInDevice) async throws -> Response {
         // Signed in already: straight on — unless the app asked for a fresh sign-in (prompt=login, max_age).
         if visit.session.signedIn, request.uri.queryParameters.get("reauth") == nil {
             return PortalHTML.seeOther(CardSignIn.localPath(request.uri.queryParameters.get("return_to").map { String($0) } ?? "") ?? "/portal")
         }
-        let pending = try await portal.signIn.begin(for: visit.token, returnTo: request.uri.queryParameters.get("return_to").map { String($0) })
+        let pending = try await portal.signIn.begin(for: visit.token, returnTo: request.uri.queryParameters.get("return_to").map { String($0) }, device: device)
         return PortalHTML.response(try renderer.render(
             SignInPage(
                 state: .waiting, code: pending.code, pendingID: pending.id, validMinutes: Int(CardSignIn.codeLifetime / 60_000),
@@ -221,6 +231,13 @@ struct PortalController {
             notices.append(NoticesPage.Notice(
                 date: PortalFormat.time(record.occurredAt, visit.language), title: PortalFormat.disclosureNoticeTitle(visit.language), body: record.purpose))
         }
+        // Every sign-in leaves a notice, with how and from where: one the resident did not
+        // make is seen here (and ended at /portal/sessions).
+        for signIn in try await portal.sessions.signIns(of: resident.id, limit: 100) {
+            notices.append(NoticesPage.Notice(
+                date: PortalFormat.time(signIn.signedInAt, visit.language), title: PortalFormat.signInNoticeTitle(visit.language),
+                body: PortalFormat.signIn(signIn, visit.language)))
+        }
         for record in try await linkage?.records(of: resident.id, limit: 200) ?? [] {
             guard let until = record.undisclosedUntil else { continue }
             notices.append(NoticesPage.Notice(
@@ -229,6 +246,17 @@ struct PortalController {
         }
         notices.sort { $0.date > $1.date }
         return PortalHTML.response(try renderer.render(NoticesPage(notices: notices), layout: visit.layout(residentName: resident.facts.name)), setCookie: visit.setCookie)
+    }
+
+    private func sessions(_ visit: Visit, _ resident: Resident) async throws -> Response {
+        let this = PortalSessions.listID(ofToken: visit.token)
+        let page = SessionsPage(sessions: try await portal.sessions.active(of: resident.id).map { record in
+            SessionsPage.Session(
+                signedInAt: PortalFormat.time(record.signedInAt, visit.language), lastSeenAt: PortalFormat.time(record.lastSeenAt, visit.language),
+                method: PortalFormat.signInMethod(record.method, visit.language), network: record.device.network, userAgent: record.device.userAgent,
+                isThisDevice: record.id == this)
+        })
+        return PortalHTML.response(try renderer.render(page, layout: visit.layout(residentName: resident.facts.name)), setCookie: visit.setCookie)
     }
 
     private func consents(_ visit: Visit, _ resident: Resident) async throws -> Response {

@@ -145,6 +145,26 @@ enum PortalFormat {
         return language == .ja ? ja : en
     }
 
+    static func signInNoticeTitle(_ language: PortalLanguage) -> String {
+        language == .ja ? "マイナポータルにログインしました" : "Someone signed in to your portal with your card"
+    }
+
+    static func signInMethod(_ method: SignInMethod, _ language: PortalLanguage) -> String {
+        switch (method, language) {
+        case (.card, .ja): "カードを読み取った端末で"
+        case (.card, .en): "on the device that read the card"
+        case (.code, .ja): "別の端末でコードを承認"
+        case (.code, .en): "a code approved from another device"
+        }
+    }
+
+    /// How, from what network and in what browser (its own words) a sign-in was made.
+    static func signIn(_ record: SignInRecord, _ language: PortalLanguage) -> String {
+        language == .ja
+            ? "\(signInMethod(record.method, language))。ネットワーク（おおよそ）: \(record.device.network)。ブラウザ（自己申告）: \(record.device.userAgent)"
+            : "\(signInMethod(record.method, language)); network (approximate): \(record.device.network); browser (as it says): \(record.device.userAgent)"
+    }
+
     static func disclosureNoticeTitle(_ language: PortalLanguage) -> String {
         language == .ja ? "同意にもとづき、アプリに情報を提供しました" : "Information was given to an app you consented to"
     }

@@ -6,7 +6,8 @@ import MynaPortal
 /// The card's side of signing in to the portal, as JSON for the device holding the card
 /// (`myna card login`, `myna card sign-in`): ask for a challenge — bound to the code a
 /// browser shows, or for a direct sign-in — and answer it with the authentication
-/// certificate and the card's signature.
+/// certificate and the card's signature. These challenges are for signing in only; the
+/// services on the card ask `POST /v1/card/challenges` for their own.
 struct PortalSignInController {
     let portal: Portal
 
@@ -18,15 +19,14 @@ struct PortalSignInController {
             } else {
                 try await portal.signIn.challenge()
             }
-            return JSONResponse(status: .created, value: ChallengeView(
-                challengeId: challenge.id, nonce: Base64URL.encode(challenge.nonce), signingInput: Base64URL.encode(challenge.signingInput),
-                expiresAt: challenge.expiresAt))
+            return JSONResponse(status: .created, value: ChallengeView(challenge))
         }
         book.on(routes, .post, "/v1/portal/sign-in/responses") { request, context in
             let body = try await request.decodeJSON(as: SignInResponseBody.self, context: context)
             let answer = try body.answer()
             let approval = try await portal.signIn.respond(
-                to: answer.challenge, certificateDER: answer.certificate, signature: answer.signature, source: context.clientAddress ?? "unknown")
+                to: answer.challenge, certificateDER: answer.certificate, signature: answer.signature, source: context.clientAddress ?? "unknown",
+                device: SignInDevice(address: context.clientAddress, userAgent: request.headers[.userAgent]))
             RegistryMetrics.portalSignIn("success")
             switch approval {
             case .approved:
@@ -57,10 +57,19 @@ struct SignInResponseBody: CardAnswerBody {
 
 struct ChallengeView: Encodable, Sendable {
     let challengeId: String
+    let purpose: String
+    /// `portal`, `party:<id>` or `counter:<staff id>`.
+    let audience: String
     let nonce: String
-    /// What the card signs, base64url (see `SignInChallenge.signingInput`).
+    /// What the card signs, base64url: a `CardChallengeStatement` (purpose, audience,
+    /// origin, challenge, nonce, expiry, details), which the card's app shows the holder.
     let signingInput: String
     let expiresAt: Date
+
+    init(_ challenge: CardChallenge) {
+        (challengeId, purpose, audience, nonce) = (challenge.id, challenge.statement.purpose.rawValue, challenge.statement.audience, challenge.statement.nonce)
+        (signingInput, expiresAt) = (Base64URL.encode(challenge.signingInput), challenge.expiresAt)
+    }
 }
 
 struct SignInView: Encodable, Sendable {

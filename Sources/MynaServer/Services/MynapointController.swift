@@ -23,12 +23,13 @@ struct MynapointController {
         }
         book.on(routes, .post, "/v1/mynapoint/sign-ups") { request, context in
             let body = try await request.decodeJSON(as: SignUpBody.self, context: context)
-            let resident = try await signIn.holder(of: body, source: context.clientAddress)
+            let resident = try await signIn.holder(of: body, for: .mynapointSignUp, details: body.approved, source: context.clientAddress)
             let signUp = try await mynapoint.signUp(resident, to: body.campaignId, provider: body.providerId, account: body.providerAccount, via: .card)
             return JSONResponse(status: .created, value: SignUpView(signUp))
         }
         book.on(routes, .post, "/v1/mynapoint/claims") { request, context in
-            let resident = try await signIn.holder(of: try await request.decodeJSON(as: SignInResponseBody.self, context: context), source: context.clientAddress)
+            let resident = try await signIn.holder(
+                of: try await request.decodeJSON(as: SignInResponseBody.self, context: context), for: .mynapointClaim, source: context.clientAddress)
             try await mynapoint.claimLinkageRewards(resident)
             return JSONResponse(value: SignUpListView(signUps: try await mynapoint.signUps(of: resident).map(SignUpView.init)))
         }
@@ -38,7 +39,10 @@ struct MynapointController {
             let body = try await request.decodeJSON(as: SignUpBody.self, context: context)
             // The card at the counter must be the procedure's resident's: a terminal left on
             // one person's procedure cannot sign up the next person (2023, domain.md §8).
-            guard try await signIn.holder(of: body, source: "counter:\(context.session.member.id)") == id else {
+            let staffID = context.session.member.id
+            guard try await signIn.holder(
+                of: body, for: .mynapointSignUp, audience: .counter(staffID: staffID), details: body.approved, source: "counter:\(staffID)") == id
+            else {
                 throw ServiceError(.notCardHolder, "the card presented is not the card of the resident in this procedure")
             }
             let signUp = try await mynapoint.signUp(
@@ -76,6 +80,11 @@ struct SignUpBody: CardAnswerBody {
     let providerId: String
     /// The person's account with the provider, as the provider shows it.
     let providerAccount: String
+
+    /// What the card must have approved: this campaign, this provider, this account.
+    var approved: [(key: String, value: String)] {
+        [("campaign", campaignId), ("provider", providerId), ("provider-account", providerAccount)]
+    }
 }
 
 struct ReportBody: RequestBody {

@@ -112,7 +112,7 @@ extension Problem {
         case .invalidCode, .challengeExpired: .notFound
         case .challengeUsed: .conflict
         case .signatureInvalid, .certificateNotAccepted, .certificateRevoked, .sessionRequired: .unauthorized
-        case .cardNotUsable, .holderNotEligible, .csrfFailed, .notApproved: .forbidden
+        case .cardNotUsable, .holderNotEligible, .csrfFailed, .notApproved, .challengePurposeMismatch: .forbidden
         case .tooManyAttempts: .tooManyRequests
         case .invalidAccount, .invalidInsurance, .confirmationRequired, .holderNameMismatch, .insuranceFactsMismatch:
             .unprocessableContent

@@ -66,7 +66,9 @@ public struct OnlineEligibility: Sendable {
         let residentID: String
         switch identification {
         case .pin(let challenge, let certificate, let signature):
-            residentID = try await signIn.cardHolder(answering: challenge, certificateDER: certificate, signature: signature, source: source)
+            residentID = try await signIn.cardHolder(
+                answering: challenge, for: .eligibilityCheck, audience: .party(id: institution.id, name: institution.name), certificateDER: certificate,
+                signature: signature, source: source)
         case .visualCheck(let certificate, let staff):
             let name = staff.trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty, name.count <= 64, !name.contains(where: \.isNewline) else {

@@ -121,8 +121,11 @@ public struct CertificateIssuingCentre: Sendable {
         guard earlier != nil || hours.isOpen(at: clock.now) else {
             throw ServiceError(.kioskClosed, "certificates are printed from 06:30 to 23:00, except 29 December to 3 January")
         }
+        // The card's answer to this kiosk's own challenge for this certificate: an answer
+        // made for anything else — a portal sign-in above all — is refused here.
         let holder = try await signIn.cardHolder(
-            answering: request.challengeID, certificateDER: request.certificateDER, signature: request.signature, source: source)
+            answering: request.challengeID, for: .kioskCertificate, audience: .party(id: kiosk.id, name: kiosk.name),
+            details: [("certificate-kind", request.kind.rawValue)], certificateDER: request.certificateDER, signature: request.signature, source: source)
         if let earlier {
             // A retry with a fresh answer: the same certificate, but only to the same card holder
             // for the same thing — a kiosk that reuses a request id never prints the last

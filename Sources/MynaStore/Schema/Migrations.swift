@@ -32,7 +32,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal, mykey, services, leanResidentIndexes]
+    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal, mykey, services, leanResidentIndexes, cardChallengePurposes]
 
     /// Brings `database` to the latest schema, or to `version` (tests of an upgrade
     /// start from an older one); returns the versions it applied.
@@ -501,6 +501,22 @@ public enum Migrations {
             "DROP INDEX residents_by_kana",
         ] + residentSearchIndexes,
         rebuildsTables: true)
+
+    /// 13 — every card challenge names its purpose and its audience, and keeps the exact
+    /// statement the card signs (CardChallengeStatement); a cross-device sign-in keeps
+    /// what the waiting browser looked like, and each portal session how it was signed
+    /// in, for the resident's sign-in notices and session list (issue 14, finding 1).
+    static let cardChallengePurposes = Migration(version: 13, name: "card-challenge-purposes", statements: [
+        "ALTER TABLE portal_sign_ins ADD COLUMN purpose TEXT",
+        "ALTER TABLE portal_sign_ins ADD COLUMN audience TEXT",
+        "ALTER TABLE portal_sign_ins ADD COLUMN statement {BLOB}",
+        "ALTER TABLE portal_sign_ins ADD COLUMN browser_network TEXT",
+        "ALTER TABLE portal_sign_ins ADD COLUMN browser_agent TEXT",
+        "ALTER TABLE portal_sessions ADD COLUMN signed_in_via TEXT",
+        "ALTER TABLE portal_sessions ADD COLUMN network TEXT",
+        "ALTER TABLE portal_sessions ADD COLUMN user_agent TEXT",
+        "CREATE INDEX portal_sessions_by_resident_time ON portal_sessions (resident_id, created_at)",
+    ])
 
     private static let residentSearchIndexes = [
         "CREATE INDEX residents_by_birth ON residents (birth_date, municipality_code)",

@@ -56,7 +56,7 @@ extension Bench {
             let port = try freeLoopbackPort()
             let app = buildApplication(
                 registry: bench.registry, cards: bench.office, linkage: bench.hub, portal: bench.portal, services: bench.services,
-                configuration: ServerConfiguration(host: "127.0.0.1", port: port), logger: Logger(label: "myna.bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+                configuration: ServerConfiguration(host: "127.0.0.1", port: port, limits: .unlimited), logger: Logger(label: "myna.bench", factory: { _ in SwiftLogNoOpLogHandler() }))
             let server = Task { try await app.runService(gracefulShutdownSignals: []) }
             let client = LoopbackClient(port: port, connections: clients)
             try await client.waitUntilUp()
@@ -65,10 +65,10 @@ extension Bench {
             // through the campaigns in order, so all of them rush the same campaign together.
             let owners = (0..<clients).map { worker in Array(stride(from: worker, to: holders, by: clients)) }
             let providerID = pay.id
-            let signUps = try await rush(client, owners: owners, cards: &cards, rounds: campaigns) { holder, campaign in
+            let signUps = try await rush(client, owners: owners, cards: &cards, rounds: campaigns, purpose: "mynapoint-sign-up") { holder, campaign in
                 ("/v1/mynapoint/sign-ups", ["campaignId": "rush-\(campaign)", "providerId": providerID, "providerAccount": "acct-\(holder)"])
             }
-            let signIns = try await rush(client, owners: owners, cards: &cards, rounds: max(1, 20_000 / holders)) { _, _ in
+            let signIns = try await rush(client, owners: owners, cards: &cards, rounds: max(1, 20_000 / holders), purpose: "portal-sign-in") { _, _ in
                 ("/v1/portal/sign-in/responses", [:])
             }
             server.cancel()
@@ -111,10 +111,11 @@ extension Bench {
             var refusals: [String: Int] = [:]
         }
 
-        /// Every client runs each of its holders through `rounds` requests: a challenge, the
-        /// card's signature, and the request `request` names for the holder and round.
+        /// Every client runs each of its holders through `rounds` requests: a challenge for
+        /// `purpose` (with the request's fields, which the card approves), the card's
+        /// signature, and the request `request` names for the holder and round.
         private func rush(
-            _ client: LoopbackClient, owners: [[Int]], cards: inout [BenchCard], rounds: Int,
+            _ client: LoopbackClient, owners: [[Int]], cards: inout [BenchCard], rounds: Int, purpose: String,
             request: @escaping @Sendable (_ holder: Int, _ round: Int) -> (path: String, fields: [String: String])
         ) async throws -> Outcome {
             let start = ContinuousClock.now
@@ -129,12 +130,14 @@ extension Bench {
                         for round in 0..<rounds {
                             for holder in mine {
                                 let began = ContinuousClock.now
-                                let challenge = try await client.post("/v1/portal/sign-in/challenges", [:])
+                                let (path, fields) = request(holder, round)
+                                let challenge = purpose == "portal-sign-in"
+                                    ? try await client.post("/v1/portal/sign-in/challenges", [:])
+                                    : try await client.post("/v1/card/challenges", fields.merging(["purpose": purpose]) { $1 })
                                 guard let id = challenge.json["challengeId"] as? String,
                                     let input = (challenge.json["signingInput"] as? String).flatMap(Base64URL.decode)
                                 else { throw UsageFailure("no challenge: \(challenge.status)") }
                                 let signature = try held[holder]!.sign(input)
-                                let (path, fields) = request(holder, round)
                                 let body = fields.merging([
                                     "challengeId": id, "certificate": Data(held[holder]!.certificate).base64EncodedString(),
                                     "signature": Data(signature).base64EncodedString(),
@@ -183,7 +186,8 @@ extension Bench {
             var cards = try await issueBenchCards(holders, office: bench.office, registry: bench.registry)
             var requests: [CertificateIssuingCentre.Request] = []
             for index in 0..<self.requests {
-                let challenge = try await bench.portal.signIn.challenge()
+                let challenge = try await bench.portal.signIn.challenge(
+                    for: .kioskCertificate, audience: .party(id: kiosk.id, name: kiosk.name), details: [("certificate-kind", "residence")])
                 let signature = try cards[index % cards.count].sign(challenge.signingInput)
                 requests.append(try .init(
                     requestID: "bench-\(index)", storeCode: "1", kind: .residence, challengeID: challenge.id, certificateDER: cards[index % cards.count].certificate,

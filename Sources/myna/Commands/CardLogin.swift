@@ -17,14 +17,17 @@ extension CardCommand {
         func run() async throws {
             let client = JSONClient(server: server)
             let challenge = try await client.object("POST", "/v1/portal/sign-in/challenges", ["code": code])
-            try await CardSignature(options: options, pin: pin).answer(challenge, with: client)
+            try await CardSignature(options: options, pin: pin).answer(challenge, expecting: .portalSignIn, with: client)
             print("approved: the browser signs in now")
         }
     }
 }
 
-/// Answers a sign-in challenge with the card: its authentication certificate and its
-/// signature over the challenge's signing input, made after the PIN.
+/// Answers a challenge with the card, as the holder's own card app: it reads what the
+/// card is asked to sign (a `CardChallengeStatement`), refuses what it cannot read, what
+/// the holder did not ask for and what names another server, shows the holder in words
+/// what they approve — the purpose, the party, and for a cross-device sign-in the waiting
+/// browser — and only then takes the PIN (issue 14, finding 1).
 struct CardSignature {
     let options: CardCommand.CardOptions
     let pin: String?
@@ -33,18 +36,24 @@ struct CardSignature {
     /// fields); returns the server's JSON answer.
     @discardableResult
     func answer(
-        _ challenge: [String: Any], with client: JSONClient, at path: String = "/v1/portal/sign-in/responses", extra: [String: Any] = [:]
+        _ challenge: [String: Any], expecting purpose: CardChallengeStatement.Purpose, with client: JSONClient,
+        at path: String = "/v1/portal/sign-in/responses", extra: [String: Any] = [:]
     ) async throws -> [String: Any] {
-        try await client.object("POST", path, try fields(answering: challenge).merging(extra) { $1 })
+        try await client.object("POST", path, try fields(answering: challenge, expecting: purpose, server: client.server).merging(extra) { $1 })
     }
 
     /// The answer's fields — `challengeId`, `certificate`, `signature` — for a request
     /// that carries them (a kiosk's, a clinic's).
-    func fields(answering challenge: [String: Any]) throws -> [String: Any] {
+    func fields(answering challenge: [String: Any], expecting purpose: CardChallengeStatement.Purpose, server: String) throws -> [String: Any] {
         guard let id = challenge["challengeId"] as? String, let input = (challenge["signingInput"] as? String).flatMap(Base64URL.decode) else {
             throw UsageFailure("the server's challenge is malformed")
         }
-        let pin = pin ?? ProcessInfo.processInfo.environment["MYNA_CARD_PIN"] ?? ""
+        let statement: CardChallengeStatement
+        do { statement = try CardChallengeStatement(parsing: input) } catch { throw UsageFailure("refused: \(error)") }
+        guard statement.challengeID == id else { throw UsageFailure("refused: the statement names another challenge than the one sent") }
+        if let refusal = statement.refusal(expecting: [purpose], origin: server, now: Date()) { throw UsageFailure("refused: \(refusal)") }
+        FileHandle.standardError.write(Data((statement.summary.joined(separator: "\n") + "\n").utf8))
+        let pin = try pin ?? ProcessInfo.processInfo.environment["MYNA_CARD_PIN"] ?? Self.askForPIN()
         let (certificate, result) = try options.file().update { card in
             (card.certificate(for: .authentication), try card.sign(digestInfo: DigestInfo.sha256(input), with: .authentication, pin: pin))
         }
@@ -54,6 +63,15 @@ struct CardSignature {
             throw UsageFailure("the card did not sign")
         }
         return ["challengeId": id, "certificate": Data(certificate).base64EncodedString(), "signature": Data(signature).base64EncodedString()]
+    }
+
+    /// The PIN from the terminal, after the holder has read what it approves; without a
+    /// terminal there is no one to ask.
+    static func askForPIN() throws -> String {
+        guard isatty(STDIN_FILENO) == 1, let typed = getpass("User-authentication PIN (4 digits), or Ctrl-C to refuse: ") else {
+            throw UsageFailure("no PIN: give --pin or MYNA_CARD_PIN, or run on a terminal to be asked")
+        }
+        return String(cString: typed)
     }
 }
 
@@ -72,17 +90,17 @@ extension CardCommand {
 
         func run() async throws {
             let client = JSONClient(server: server)
-            let challenge = try await client.object("POST", "/v1/portal/sign-in/challenges", [:])
             var extra: [String: Any] = [:]
-            let path: String
+            let (path, purpose): (String, CardChallengeStatement.Purpose)
             if let number = library ?? volunteer {
                 guard let municipality else { throw ValidationError("--municipality names the municipality that issued the card") }
                 extra = ["kind": library != nil ? "library" : "volunteer", "municipalityCode": municipality, "number": number]
-                path = "/v1/mykey/cards"
+                (path, purpose) = ("/v1/mykey/cards", .mykeyAttachCard)
             } else {
-                path = "/v1/mykey"
+                (path, purpose) = ("/v1/mykey", .mykey)
             }
-            let answer = try await CardSignature(options: options, pin: pin).answer(challenge, with: client, at: path, extra: extra)
+            let challenge = try await client.object("POST", "/v1/card/challenges", extra.merging(["purpose": purpose.rawValue]) { $1 })
+            let answer = try await CardSignature(options: options, pin: pin).answer(challenge, expecting: purpose, with: client, at: path, extra: extra)
             printJSON(answer)
         }
     }

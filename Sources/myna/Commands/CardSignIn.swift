@@ -23,7 +23,7 @@ extension CardCommand {
             let server = "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
             let client = JSONClient(server: server)
             let challenge = try await client.object("POST", "/v1/portal/sign-in/challenges", [:])
-            let signedIn = try await CardSignature(options: options, pin: pin).answer(challenge, with: client)
+            let signedIn = try await CardSignature(options: options, pin: pin).answer(challenge, expecting: .portalSignIn, with: client)
             guard let token = signedIn["sessionToken"] as? String else { throw UsageFailure("the portal did not start a session") }
             let browser = CookieBrowser(cookie: "__Host-myna-portal=\(token)")
 

@@ -36,7 +36,7 @@ func serve(
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
     let log = try store.openLog(registry: registry)
     try await log.sequence()
-    let portal = Portal(registry: registry, cards: cards, linkage: linkage)
+    let portal = Portal(registry: registry, cards: cards, linkage: linkage, origin: server.resolvedOrigin)
     let app = buildApplication(
         registry: registry, cards: cards, linkage: linkage, log: log, portal: portal,
         oidc: try await store.openOIDC(registry: registry, issuer: server.resolvedIssuer, linkage: linkage),

@@ -62,9 +62,10 @@ struct MynapointCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = JSONClient(server: server)
-            let challenge = try await client.object("POST", "/v1/portal/sign-in/challenges", [:])
+            let choice = ["campaignId": campaign, "providerId": provider, "providerAccount": account]
+            let challenge = try await client.object("POST", "/v1/card/challenges", choice.merging(["purpose": "mynapoint-sign-up"]) { $1 })
             printJSON(try await CardSignature(options: card, pin: pin).answer(
-                challenge, with: client, at: "/v1/mynapoint/sign-ups", extra: ["campaignId": campaign, "providerId": provider, "providerAccount": account]))
+                challenge, expecting: .mynapointSignUp, with: client, at: "/v1/mynapoint/sign-ups", extra: choice))
         }
     }
 
@@ -77,8 +78,8 @@ struct MynapointCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = JSONClient(server: server)
-            let challenge = try await client.object("POST", "/v1/portal/sign-in/challenges", [:])
-            printJSON(try await CardSignature(options: card, pin: pin).answer(challenge, with: client, at: "/v1/mynapoint/claims"))
+            let challenge = try await client.object("POST", "/v1/card/challenges", ["purpose": "mynapoint-claim"])
+            printJSON(try await CardSignature(options: card, pin: pin).answer(challenge, expecting: .mynapointClaim, with: client, at: "/v1/mynapoint/claims"))
         }
     }
 
@@ -133,8 +134,11 @@ struct KioskCommand: AsyncParsableCommand {
 
         func run() async throws {
             let kiosk = try AgencyClient(client)
-            let challenge = try await JSONClient(server: kiosk.server).object("POST", "/v1/portal/sign-in/challenges", [:])
-            var body = try CardSignature(options: card, pin: pin).fields(answering: challenge)
+            // The kiosk asks for its own challenge, signed: the card's answer is good for this
+            // kiosk's certificate and nothing else.
+            let challenge = try JSONSerialization.jsonObject(
+                with: try await kiosk.fetch("POST", "/v1/card/challenges", ["purpose": "kiosk-certificate", "kind": "residence"])) as? [String: Any] ?? [:]
+            var body = try CardSignature(options: card, pin: pin).fields(answering: challenge, expecting: .kioskCertificate, server: kiosk.server)
             body.merge(["requestId": requestId ?? UUID().uuidString.lowercased(), "storeCode": storeCode, "kind": "residence"]) { $1 }
             let data = try await kiosk.fetch("POST", "/v1/kiosk/certificates", body)
             guard var answer = try JSONSerialization.jsonObject(with: data) as? [String: Any], let pdf = (answer["pdf"] as? String).flatMap({ Data(base64Encoded: $0) })
@@ -205,8 +209,9 @@ struct ClinicCommand: AsyncParsableCommand {
                 }
                 body = ["certificate": Data(certificate).base64EncodedString(), "visualCheckBy": visualCheckBy]
             } else {
-                let challenge = try await JSONClient(server: clinic.server).object("POST", "/v1/portal/sign-in/challenges", [:])
-                body = try CardSignature(options: card, pin: pin).fields(answering: challenge)
+                let challenge = try JSONSerialization.jsonObject(
+                    with: try await clinic.fetch("POST", "/v1/card/challenges", ["purpose": "eligibility-check"])) as? [String: Any] ?? [:]
+                body = try CardSignature(options: card, pin: pin).fields(answering: challenge, expecting: .eligibilityCheck, server: clinic.server)
             }
             try await clinic.send("POST", "/v1/eligibility/checks", body)
         }

@@ -133,6 +133,12 @@ struct ServerOptions: ParsableArguments {
 
     var resolvedIssuer: String { issuer ?? ProcessInfo.processInfo.environment["MYNA_ISSUER"] ?? "http://\(resolvedHost):\(resolvedPort)" }
 
+    /// The issuer's scheme, host and port: the origin every statement a card signs names.
+    var resolvedOrigin: String {
+        guard let url = URL(string: resolvedIssuer), let scheme = url.scheme, let host = url.host else { return resolvedIssuer }
+        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+    }
+
     @Option(help: "When kiosks may print: store (06:30–23:00 Japan time, closed 29 Dec–3 Jan) or always. Default store; the demo: always. Env: MYNA_KIOSK_HOURS.")
     var kioskHours: String?
 
