@@ -57,6 +57,13 @@ struct CardFixture: Sendable {
         return (resident, issued.card, issued, chip, keys)
     }
 
+    /// An issued card and what its holder tells the hotline: the number and the date of birth.
+    func hotlineCaller() async throws -> (card: CardRecord, issued: IssuedCertificates, keys: CardKeys, number: IndividualNumber, born: CalendarDate) {
+        let (resident, card, issued, _, keys) = try await issuedCard()
+        let number = try await registry.residents.number(of: resident, by: .system("test"), purpose: "test")
+        return (card, issued, keys, number, try CalendarDate(iso: "1990-05-01"))
+    }
+
     func status(_ der: [UInt8]?, _ kind: CertificateKind) async throws -> SQLCertificateLedger.Status {
         let certificate = try Certificate(derEncoded: der!)
         return try await office.publisher.ledger.status(serial: Array(certificate.serialNumber.bytes), role: .init(kind))
@@ -157,9 +164,7 @@ struct CardOfficeTests {
     func hotline(kind: DatabaseKind) async throws {
         try await withCardOffice(kind) { fixture in
             let office = fixture.office
-            let (resident, card, issued, _, keys) = try await fixture.issuedCard()
-            let number = try await fixture.registry.residents.number(of: resident, by: .system("test"), purpose: "test")
-            let born = try CalendarDate(iso: "1990-05-01")
+            let (card, issued, keys, number, born) = try await fixture.hotlineCaller()
             await expectCardError(.factsDoNotMatch) {
                 _ = try await office.suspendByHotline(number: number, birthDate: try CalendarDate(iso: "1990-05-02"), cardSerial: card.serial, source: "a")
             }
@@ -178,26 +183,147 @@ struct CardOfficeTests {
             #expect(try await office.suspendByHotline(number: number, birthDate: born, cardSerial: card.serial, source: "b") == .alreadySuspended)
             #expect(try await office.history(of: card.id).last?.actor == "system:hotline")
 
-            // Wrong guesses: five per number per day, then a wait, whatever the facts.
+            // Wrong guesses: five for one number from one line a day (two were made above),
+            // then that line's answers are withheld — a right call's too — while another
+            // line is answered as before.
             for _ in 0..<3 {
                 await expectCardError(.factsDoNotMatch) {
-                    _ = try await office.suspendByHotline(number: number, birthDate: born, cardSerial: "0000-0000-0001", source: "c")
+                    _ = try await office.suspendByHotline(number: number, birthDate: born, cardSerial: "0000-0000-0001", source: "a")
                 }
             }
-            do {
-                _ = try await office.suspendByHotline(number: number, birthDate: born, cardSerial: card.serial, source: "d")
-                Issue.record("expected a wait")
-            } catch let error as CardOfficeError {
-                #expect(error.code == .tooManyAttempts && (error.retryAfter ?? 0) > 0)
+            for serial in ["0000-0000-0001", card.serial] {
+                do {
+                    _ = try await office.suspendByHotline(number: number, birthDate: born, cardSerial: serial, source: "a")
+                    Issue.record("expected a wait")
+                } catch let error as CardOfficeError {
+                    #expect(error.code == .tooManyAttempts && (error.retryAfter ?? 0) > 0)
+                }
             }
-            fixture.clock.advance(by: 86_401)
             #expect(try await office.suspendByHotline(number: number, birthDate: born, cardSerial: card.serial, source: "d") == .alreadySuspended)
+            fixture.clock.advance(by: 86_401)
+            #expect(try await office.suspendByHotline(number: number, birthDate: born, cardSerial: card.serial, source: "a") == .alreadySuspended)
 
             // Lifting the suspension at the counter: identity checked, new certificates.
             let resumed = try await office.resume(card.id, keys: keys, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
             #expect(resumed.card.status == .active)
             #expect(try await fixture.status(resumed.authentication, .authentication) == .good)
             if case .good = try await fixture.status(issued.authentication, .authentication) { Issue.record("the old certificate came back") }
+        }
+    }
+
+    @Test("a stranger's wrong calls for the owner's number, from many lines, do not stop the owner's call (issue 14)", arguments: DatabaseKind.available)
+    func strangerCannotSilenceTheHotline(kind: DatabaseKind) async throws {
+        try await withCardOffice(kind) { fixture in
+            let office = fixture.office
+            let (card, issued, _, number, born) = try await fixture.hotlineCaller()
+            // The stranger knows the number and tries, from four lines at once, until each is turned away.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for line in ["stranger-1", "stranger-2", "stranger-3", "stranger-4"] {
+                    group.addTask {
+                        for guess in 0..<(CardOffice.hotlineFailuresPerNumberAndSourcePerDay + 2) {
+                            do {
+                                _ = try await office.suspendByHotline(
+                                    number: number, birthDate: try CalendarDate(iso: "1990-05-0\(guess + 2)"), cardSerial: "0000-0000-000\(guess)",
+                                    source: line)
+                                Issue.record("a wrong call suspended the card")
+                            } catch let error as CardOfficeError {
+                                #expect(error.code == (guess < CardOffice.hotlineFailuresPerNumberAndSourcePerDay ? .factsDoNotMatch : .tooManyAttempts))
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await office.card(card.id).status == .active)
+            // The owner calls: answered, suspended, both certificates revoked.
+            #expect(try await office.suspendByHotline(number: number, birthDate: born, cardSerial: card.serial, source: "owner") == .suspended)
+            #expect(try await office.card(card.id).status == .suspended)
+            for (der, kind) in [(issued.authentication, CertificateKind.authentication), (issued.signature, .signature)] {
+                guard case .revoked = try await fixture.status(der, kind) else { Issue.record("\(kind) not revoked"); continue }
+            }
+        }
+    }
+
+    @Test("matching facts suspend the card even from a line over its limit; the answer is withheld like a wrong call's", arguments: DatabaseKind.available)
+    func limitWithholdsTheAnswerNotTheSuspension(kind: DatabaseKind) async throws {
+        try await withCardOffice(kind) { fixture in
+            let office = fixture.office
+            let (card, issued, _, number, born) = try await fixture.hotlineCaller()
+            // The owner mistypes the card number five times from a line shared with others.
+            for _ in 0..<CardOffice.hotlineFailuresPerNumberAndSourcePerDay {
+                await expectCardError(.factsDoNotMatch) {
+                    _ = try await office.suspendByHotline(number: number, birthDate: born, cardSerial: "0000-0000-0000", source: "shared")
+                }
+            }
+            func withheld(_ serial: String) async throws -> (retryAfter: Int?, took: Duration) {
+                let start = ContinuousClock.now
+                do {
+                    _ = try await office.suspendByHotline(number: number, birthDate: born, cardSerial: serial, source: "shared")
+                    Issue.record("expected the answer withheld")
+                    return (nil, .zero)
+                } catch let error as CardOfficeError {
+                    #expect(error.code == .tooManyAttempts)
+                    return (error.retryAfter, ContinuousClock.now - start)
+                }
+            }
+            let wrong = try await withheld("0000-0000-0001")
+            let right = try await withheld(card.serial)
+            // The same answer, the same wait, no quicker than the floor either way…
+            #expect(wrong.retryAfter == right.retryAfter && wrong.retryAfter != nil)
+            #expect(wrong.took >= .seconds(2) && right.took >= .seconds(2))
+            // …but the right call did its work.
+            #expect(try await office.card(card.id).status == .suspended)
+            guard case .revoked = try await fixture.status(issued.authentication, .authentication) else { Issue.record("not revoked"); return }
+            let outcomes = try await fixture.registry.database.read { connection in
+                try await connection.query("SELECT outcome FROM hotline_calls ORDER BY id").map { try $0.string("outcome") }
+            }
+            #expect(outcomes == Array(repeating: "mismatch", count: 5) + ["refused-too-many", "suspended"])
+        }
+    }
+
+    @Test("parallel wrong calls from one line are all counted: no more than the limit are ever answered", arguments: DatabaseKind.available)
+    func parallelWrongCallsAreCounted(kind: DatabaseKind) async throws {
+        try await withCardOffice(kind) { fixture in
+            let office = fixture.office
+            let (card, _, _, number, born) = try await fixture.hotlineCaller()
+            // One number, one line, thirty calls at once.
+            let forOneNumber = try await Self.codes(of: 30) { index in
+                _ = try await office.suspendByHotline(
+                    number: number, birthDate: born, cardSerial: "0000-0000-\(1000 + index)", source: "line-1")
+            }
+            #expect(forOneNumber[.factsDoNotMatch] == CardOffice.hotlineFailuresPerNumberAndSourcePerDay)
+            #expect(forOneNumber[.tooManyAttempts] == 30 - CardOffice.hotlineFailuresPerNumberAndSourcePerDay)
+            // Many numbers, one line, forty calls at once: the line's hourly limit holds.
+            let forManyNumbers = try await Self.codes(of: 40) { index in
+                _ = try await office.suspendByHotline(
+                    number: IndividualNumber(base: 10_000_000_000 + UInt64(index)), birthDate: born, cardSerial: card.serial, source: "line-2")
+            }
+            #expect(forManyNumbers[.factsDoNotMatch] == CardOffice.hotlineFailuresPerSourcePerHour)
+            #expect(forManyNumbers[.tooManyAttempts] == 40 - CardOffice.hotlineFailuresPerSourcePerHour)
+            let recorded = try await fixture.registry.database.read { connection in
+                try await connection.first("SELECT count(*) AS n FROM hotline_calls")?.int("n")
+            }
+            #expect(recorded == 70)
+            #expect(try await office.card(card.id).status == .active)
+        }
+    }
+
+    /// Runs `count` calls at once; how many ended with each card-office error code.
+    static func codes(of count: Int, _ call: @escaping @Sendable (Int) async throws -> Void) async throws -> [CardOfficeError.Code: Int] {
+        try await withThrowingTaskGroup(of: CardOfficeError.Code?.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    do {
+                        try await call(index)
+                        return nil
+                    } catch let error as CardOfficeError {
+                        return error.code
+                    }
+                }
+            }
+            var codes: [CardOfficeError.Code: Int] = [:]
+            for try await code in group { if let code { codes[code, default: 0] += 1 } }
+            return codes
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import MynaCardOffice
 import MynaCore
+import MynaLinkage
 import MynaPKI
 import MynaPortal
 import MynaRegistry
@@ -23,6 +24,17 @@ struct PortalFixture: Sendable {
         return PortalFixture(
             office: office, sessions: sessions, signIn: CardSignIn(database: environment.database, clock: clock, verifier: verifier, sessions: sessions, origin: "https://myna.test"),
             environment: environment)
+    }
+}
+
+extension PortalFixture {
+    /// A linkage hub and an OpenID provider that serves self-information from it.
+    func providerWithLinkage() async throws -> (hub: LinkageHub, oidc: OIDCProvider) {
+        let registry = office.registry
+        let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
+        let oidc = try await OIDCProvider.open(
+            registry: registry, keys: environment.keys, issuer: "https://myna.example", linkage: hub, clock: environment.clock.wallClock)
+        return (hub, oidc)
     }
 }
 

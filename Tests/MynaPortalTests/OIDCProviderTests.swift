@@ -55,7 +55,7 @@ struct OIDCProviderTests {
             func authorize(_ client: ClientRegistration, scope: String) async throws -> String {
                 let query = Self.query(client: client.clientID, redirect: client.redirectURIs[0], scope: scope)
                 _ = try await oidc.validate(query: query)
-                let held = try await oidc.hold(query: query, for: holder.residentID, authenticatedAt: signedInAt)
+                let held = try await oidc.hold(query: query, for: holder.residentID, card: holder.card.id, authenticatedAt: signedInAt)
                 let location = try await oidc.decide(held, for: holder.residentID, approve: true)
                 #expect(location.hasPrefix(client.redirectURIs[0] + "?") && location.contains("state=s1") && location.contains("iss=https"))
                 return try #require(Self.code(in: location))
@@ -135,13 +135,13 @@ struct OIDCProviderTests {
                 #expect(error.code == .invalidScope && error.redirectURL(issuer: oidc.issuer)?.contains("state=s1") == true)
             }
             let query = Self.query(client: bank.clientID, redirect: "https://bank.example/cb", scope: "openid")
-            let held = try await oidc.hold(query: query, for: holder.residentID, authenticatedAt: environment.clock.now)
+            let held = try await oidc.hold(query: query, for: holder.residentID, card: holder.card.id, authenticatedAt: environment.clock.now)
             await Self.expectOAuth(.invalidRequest) { _ = try await oidc.decide(held, for: "another-resident", approve: true) }
             let denied = try await oidc.decide(held, for: holder.residentID, approve: false)
             #expect(denied.contains("error=access_denied") && !denied.contains("code="))
             await Self.expectOAuth(.invalidRequest) { _ = try await oidc.decide(held, for: holder.residentID, approve: true) }
             // A held request lapses.
-            let late = try await oidc.hold(query: query, for: holder.residentID, authenticatedAt: environment.clock.now)
+            let late = try await oidc.hold(query: query, for: holder.residentID, card: holder.card.id, authenticatedAt: environment.clock.now)
             environment.clock.advance(by: 601)
             await Self.expectOAuth(.invalidRequest) { _ = try await oidc.decide(late, for: holder.residentID, approve: true) }
         }
@@ -151,10 +151,7 @@ struct OIDCProviderTests {
     func selfInformation(kind: DatabaseKind) async throws {
         try await withPortal(kind) { portal in
             let environment = portal.environment
-            let registry = portal.office.registry
-            let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
-            let oidc = try await OIDCProvider.open(
-                registry: registry, keys: environment.keys, issuer: "https://myna.example", linkage: hub, clock: environment.clock.wallClock)
+            let (hub, oidc) = try await portal.providerWithLinkage()
             let holder = try await TestCardHolder.issue(by: portal.office)
             let pension = try await hub.agencies.register(name: "日本年金機構", type: .pension, municipality: nil).agency
             let code = try await hub.acquireCode(for: holder.number, by: pension)
@@ -162,7 +159,7 @@ struct OIDCProviderTests {
             let (app, secret) = try await oidc.registerClient(
                 name: "家計簿アプリ", redirectURIs: ["https://kakeibo.example/cb"], scopes: ["openid", "self:pension-benefit"])
             let query = Self.query(client: app.clientID, redirect: "https://kakeibo.example/cb", scope: "openid self:pension-benefit")
-            let held = try await oidc.hold(query: query, for: holder.residentID, authenticatedAt: environment.clock.now)
+            let held = try await oidc.hold(query: query, for: holder.residentID, card: holder.card.id, authenticatedAt: environment.clock.now)
             let location = try await oidc.decide(held, for: holder.residentID, approve: true)
             let granted = try #require(Self.code(in: location))
             let appSecret = try #require(secret)
@@ -173,7 +170,7 @@ struct OIDCProviderTests {
             let copies = try #require(answer["copies"] as? [[String: Any]])
             #expect(copies.count == 1 && (copies[0]["value"] as? [String: Any])?["annualBenefitYen"] as? Int == 780000 && copies[0]["provider"] as? String == "日本年金機構")
             await Self.expectOAuth(.invalidScope) { _ = try await oidc.selfInformation(bearer: access, item: "local-tax-assessment") }
-            let records = try await registry.residents.accessRecords(of: holder.residentID, by: .system("test"), purpose: "test")
+            let records = try await portal.office.registry.residents.accessRecords(of: holder.residentID, by: .system("test"), purpose: "test")
             #expect(records.contains { $0.action == .appDisclosure && $0.purpose.contains("self:pension-benefit") })
         }
     }

@@ -105,7 +105,7 @@ struct CardAPITests {
         try await withRouter(kind, cards: true) { _, _, client in
             let caller = API(client: client)
             let body: [String: Any] = ["individualNumber": "123456789018", "birthDate": "1990-01-01", "cardSerial": "AAAA-BBBB-CCCC"]
-            for _ in 0..<CardOffice.hotlineFailuresPerNumberPerDay {
+            for _ in 0..<CardOffice.hotlineFailuresPerNumberAndSourcePerDay {
                 #expect(try await caller.call(.post, "/v1/cards/suspension", json: body).1["code"] as? String == "facts-do-not-match")
             }
             let response = try await client.execute(

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import MynaCardOffice
 import MynaCore
+import MynaLinkage
 import MynaOIDC
 import MynaPortal
 import MynaRegistry
@@ -110,6 +111,85 @@ struct PortalPagesTests {
                 let signedOut = try await browser.go(.post, "/portal/sign-out", form: "csrf=\(csrf)")
                 #expect(signedOut.status == .seeOther && browser.cookie == nil)
                 #expect(try await browser.go(.get, "/portal").status == .seeOther)
+            }
+        }
+    }
+
+    @Test("after the owner calls the hotline, the thief's browser is sent to sign in and the app's token is refused (issue 14)", arguments: DatabaseKind.available)
+    func hotlineEndsThiefsSessionAndTokens(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let office = try makeTestCardOffice(registry, environment)
+            let clock = environment.clock.wallClock
+            let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: clock)
+            let portal = Portal(registry: registry, cards: office, linkage: hub, clock: clock)
+            let oidc = try await OIDCProvider.open(registry: registry, keys: environment.keys, issuer: "https://myna.example", linkage: hub, clock: clock)
+            let (app, secret) = try await oidc.registerClient(
+                name: "家計簿アプリ", redirectURIs: ["https://app.example/cb"], scopes: ["openid", "name", "self:pension-benefit"])
+            let server = buildApplication(registry: registry, cards: office, portal: portal, oidc: oidc, configuration: .init(), logger: testLogger)
+            let stolen = try await TestCardHolder.issue(by: office)
+            let number = stolen.number.unmaskedDigits
+            try await server.test(.router) { client in
+                var card = stolen
+                var thief = Browser(client: client)
+                // The thief signs in with the stolen card (its PIN watched or guessed)…
+                environment.clock.advance(by: 60)
+                let signIn = try await thief.go(.get, "/portal/sign-in")
+                let code = try #require(signIn.html.range(of: #"<code>[0-9A-Z]{4}-[0-9A-Z]{4}"#, options: .regularExpression).map { String(signIn.html[$0].dropFirst(6)) })
+                let pending = try #require(Self.field("pending", in: signIn.html))
+                let challenge = try await portal.signIn.challenge(forCode: code, source: "thief")
+                _ = try await portal.signIn.respond(
+                    to: challenge.id, certificateDER: try #require(card.issued.authentication),
+                    signature: try #require(try card.authenticate(challenge.signingInput)), source: "thief")
+                #expect(try await thief.go(.get, "/portal/sign-in/wait?pending=\(pending)").status == .seeOther)
+                #expect(try await thief.go(.get, "/portal").status == .ok)
+                // …and lets an app in, which takes its tokens.
+                let verifier = String(repeating: "v", count: 43)
+                let query = FormURLEncoded.encode([
+                    ("response_type", "code"), ("client_id", app.clientID), ("redirect_uri", "https://app.example/cb"),
+                    ("scope", "openid name self:pension-benefit"), ("state", "s"), ("code_challenge", PKCE.challenge(for: verifier)),
+                    ("code_challenge_method", "S256"),
+                ])
+                let consent = try await thief.go(.get, "/oidc/authorize?" + query)
+                let request = try #require(Self.field("request", in: consent.html))
+                let csrf = try #require(Self.field("csrf", in: consent.html))
+                let decided = try await thief.go(.post, "/oidc/authorize/decision", form: "request=\(request)&decision=approve&csrf=\(csrf)")
+                let location = try #require(decided.headers[.location])
+                let granted = try #require(URLComponents(string: location)?.queryItems?.first { $0.name == "code" }?.value)
+                func token(_ form: String) async throws -> (status: HTTPResponse.Status, body: [String: Any]) {
+                    let response = try await client.execute(
+                        uri: "/oidc/token", method: .post,
+                        headers: [.contentType: "application/x-www-form-urlencoded", .authorization: "Basic " + Data("\(app.clientID):\(secret!)".utf8).base64EncodedString()],
+                        body: ByteBuffer(string: form))
+                    return (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:])
+                }
+                let tokens = try await token(
+                    "grant_type=authorization_code&code=\(granted)&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&code_verifier=\(verifier)")
+                let access = try #require(tokens.body["access_token"] as? String)
+                func bearer(_ uri: String) async throws -> (status: HTTPResponse.Status, challenge: String?) {
+                    let response = try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(access)"])
+                    return (response.status, response.headers[.wwwAuthenticate])
+                }
+                #expect(try await bearer("/oidc/userinfo").status == .ok)
+                #expect(try await bearer("/oidc/self/pension-benefit").status == .ok)
+
+                // The owner calls the hotline a minute later.
+                environment.clock.advance(by: 60)
+                let called = try await client.execute(
+                    uri: "/v1/cards/suspension", method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: [
+                        "individualNumber": number, "birthDate": "1990-05-01", "cardSerial": stolen.card.serial,
+                    ])))
+                #expect(called.status == .ok)
+
+                // The thief's next page sends the browser to sign in; the app's token is refused.
+                let next = try await thief.go(.get, "/portal")
+                #expect(next.status == .seeOther && next.headers[.location]?.hasPrefix("/portal/sign-in") == true)
+                for uri in ["/oidc/userinfo", "/oidc/self/pension-benefit"] {
+                    let refused = try await bearer(uri)
+                    #expect(refused.status == .unauthorized && refused.challenge == "Bearer error=\"invalid_token\"", "\(uri)")
+                }
+                let refresh = try await token("grant_type=refresh_token&refresh_token=\(access)")
+                #expect(refresh.status == .badRequest && refresh.body["error"] as? String == "unsupported_grant_type")
             }
         }
     }

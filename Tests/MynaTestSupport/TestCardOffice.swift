@@ -42,10 +42,7 @@ public struct TestCardHolder: Sendable {
         let resident = registered.resident.id
         let applied = try await office.apply(for: resident, by: clerk, within: chiyoda).card
         let chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "ABC123"])
-        let keys = CardKeys(
-            chipID: chip.id,
-            authentication: try Certificate.PublicKey(derEncoded: chip.publicKey(for: .authentication)!.subjectPublicKeyInfoDER),
-            signature: try chip.publicKey(for: .signature).map { try Certificate.PublicKey(derEncoded: $0.subjectPublicKeyInfoDER) })
+        let keys = try Self.keys(of: chip)
         let issued = try await office.issue(applied.id, keys: keys, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
         return TestCardHolder(residentID: resident, number: registered.number, card: issued.card, issued: issued, chip: chip)
     }
@@ -56,12 +53,23 @@ public struct TestCardHolder: Sendable {
         let clerk = RegistryActor.staff(id: "clerk-1", procedureID: "procedure-1")
         let applied = try await office.apply(for: previous.residentID, by: clerk, within: chiyoda).card
         let chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "ABC123"])
-        let keys = CardKeys(
+        let keys = try Self.keys(of: chip)
+        let issued = try await office.issue(applied.id, keys: keys, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
+        return TestCardHolder(residentID: previous.residentID, number: previous.number, card: issued.card, issued: issued, chip: chip)
+    }
+
+    /// The card's public keys as the counter's reader reads them.
+    public static func keys(of chip: VirtualCard) throws -> CardKeys {
+        CardKeys(
             chipID: chip.id,
             authentication: try Certificate.PublicKey(derEncoded: chip.publicKey(for: .authentication)!.subjectPublicKeyInfoDER),
             signature: try chip.publicKey(for: .signature).map { try Certificate.PublicKey(derEncoded: $0.subjectPublicKeyInfoDER) })
-        let issued = try await office.issue(applied.id, keys: keys, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
-        return TestCardHolder(residentID: previous.residentID, number: previous.number, card: issued.card, issued: issued, chip: chip)
+    }
+
+    /// The same holder and card after the counter wrote new certificates to it (a
+    /// resumption, a renewal).
+    public func with(_ certificates: IssuedCertificates) -> TestCardHolder {
+        TestCardHolder(residentID: residentID, number: number, card: certificates.card, issued: certificates, chip: chip)
     }
 
     /// The card's authentication signature over `data`, after the PIN.

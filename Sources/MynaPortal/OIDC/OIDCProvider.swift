@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import MynaCardOffice
 public import MynaCore
 public import MynaLinkage
 public import MynaOIDC
@@ -89,15 +90,16 @@ public struct OIDCProvider: Sendable {
     }
 
     /// Keeps a validated request while the signed-in resident decides; the consent screen
-    /// carries only its id.
-    public func hold(query: String, for residentID: String, authenticatedAt: Date) async throws -> String {
+    /// carries only its id. The card the resident signed in with, and when, go with the
+    /// grant: its tokens live only while that sign-in would still stand.
+    public func hold(query: String, for residentID: String, card cardID: String?, authenticatedAt: Date) async throws -> String {
         let id = "ar_" + Base64URL.randomToken(byteCount: 16)
         let now = clock.milliseconds
         try await database.transaction { connection in
             try await connection.query(SQL(
-                "INSERT INTO oidc_requests (id, resident_id, query, auth_time, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [.text(id), .text(residentID), .text(query), .integer(Int64(authenticatedAt.timeIntervalSince1970 * 1000)), .integer(now),
-                 .integer(now + Self.requestLifetime)]))
+                "INSERT INTO oidc_requests (id, resident_id, card_id, query, auth_time, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [.text(id), .text(residentID), SQLValue(cardID), .text(query), .integer(Int64((authenticatedAt.timeIntervalSince1970 * 1000).rounded())),
+                 .integer(now), .integer(now + Self.requestLifetime)]))
         }
         return id
     }
@@ -107,12 +109,12 @@ public struct OIDCProvider: Sendable {
     /// decided once, by the resident it was held for.
     public func decide(_ requestID: String, for residentID: String, approve: Bool) async throws -> String {
         let now = clock.milliseconds
-        let held = try await database.transaction { connection -> (query: String, authTime: Int64)? in
+        let held = try await database.transaction { connection -> (query: String, authTime: Int64, cardID: String?)? in
             guard requestID.utf8.count <= 64, let row = try await connection.first(SQL(
                 "UPDATE oidc_requests SET decided_at = ? WHERE id = ? AND resident_id = ? AND decided_at IS NULL AND expires_at > ? RETURNING *",
                 [.integer(now), .text(requestID), .text(residentID), .integer(now)]))
             else { return nil }
-            return (try row.string("query"), Int64(try row.int("auth_time")))
+            return (try row.string("query"), Int64(try row.int("auth_time")), try row.optionalString("card_id"))
         }
         guard let held else { throw OAuthError(.invalidRequest, "the request has expired or was decided already") }
         let request = try await validate(query: held.query)
@@ -129,8 +131,8 @@ public struct OIDCProvider: Sendable {
                 [.text(consentID), .text(request.clientID), .text(residentID), .text(request.scopes.rawValue), .integer(now),
                  .integer(now + Self.consentLifetime)]))
             try await connection.query(SQL(
-                "INSERT INTO oidc_codes (code_hash, consent_id, resident_id, grant_json, expires_at) VALUES (?, ?, ?, ?, ?)",
-                [.blob(Array(code.lookupKey)), .text(consentID), .text(residentID), .text(grantJSON),
+                "INSERT INTO oidc_codes (code_hash, consent_id, resident_id, card_id, auth_time, grant_json, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [.blob(Array(code.lookupKey)), .text(consentID), .text(residentID), SQLValue(held.cardID), .integer(held.authTime), .text(grantJSON),
                  .integer(Int64(grant.expiresAt.timeIntervalSince1970 * 1000))]))
         }
         return request.redirectURL(code: code.value, issuer: issuer)
@@ -159,6 +161,11 @@ public struct OIDCProvider: Sendable {
                     "UPDATE oidc_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND code_hash = ?", [.integer(now), .blob(hash)]))
                 return nil
             }
+            // A code bought with a card that has since stopped standing buys nothing.
+            guard try await connection.first(SQL(
+                "SELECT 1 AS standing FROM oidc_codes o WHERE o.code_hash = ? AND \(CardOffice.signInStands(cardIDIn: "o.card_id", signedInAt: "o.auth_time"))",
+                [.blob(hash)])) != nil
+            else { return nil }
             return (try row.string("grant_json"), try row.string("consent_id"), try row.string("resident_id"))
         }
         guard let taken, let grant = try? JSONDecoder().decode(AuthorizationGrant.self, from: Data(taken.grant.utf8)) else {
@@ -187,13 +194,8 @@ public struct OIDCProvider: Sendable {
         let claims = try await signer.verifyAccessToken(token, audience: userInfoEndpoint, now: clock.now)
         let now = clock.milliseconds
         return try await database.transaction { connection in
-            guard let row = try await connection.first(SQL(
-                """
-                SELECT t.resident_id, c.name FROM oidc_tokens t JOIN oidc_consents s ON s.id = t.consent_id
-                JOIN oidc_clients c ON c.client_id = t.client_id
-                WHERE t.jti = ? AND t.revoked_at IS NULL AND s.revoked_at IS NULL AND s.expires_at > ? AND c.revoked_at IS NULL
-                """, [.text(claims.jwtID), .integer(now)]))
-            else { throw OAuthError(.invalidToken, "the token or its consent has been revoked") }
+            guard let row = try await connection.first(SQL(Self.liveToken, [.text(claims.jwtID), .integer(now)]))
+            else { throw OAuthError(.invalidToken, "the token, its consent or the card it was granted with no longer stands") }
             let scopes = claims.scopes
             let resident = try await registry.residents.resident(
                 try row.string("resident_id"), on: connection, recording: .appDisclosure, by: .system("app:\(claims.clientID)"),
@@ -216,13 +218,8 @@ public struct OIDCProvider: Sendable {
         guard let linkage else { throw OAuthError(.invalidRequest, "self-information is not served here") }
         let now = clock.milliseconds
         let residentID = try await database.transaction { connection in
-            guard let row = try await connection.first(SQL(
-                """
-                SELECT t.resident_id, c.name FROM oidc_tokens t JOIN oidc_consents s ON s.id = t.consent_id
-                JOIN oidc_clients c ON c.client_id = t.client_id
-                WHERE t.jti = ? AND t.revoked_at IS NULL AND s.revoked_at IS NULL AND s.expires_at > ? AND c.revoked_at IS NULL
-                """, [.text(claims.jwtID), .integer(now)]))
-            else { throw OAuthError(.invalidToken, "the token or its consent has been revoked") }
+            guard let row = try await connection.first(SQL(Self.liveToken, [.text(claims.jwtID), .integer(now)]))
+            else { throw OAuthError(.invalidToken, "the token, its consent or the card it was granted with no longer stands") }
             let residentID = try row.string("resident_id")
             try await registry.residents.recordAccess(
                 .appDisclosure, to: [residentID], by: .system("app:\(claims.clientID)"), purpose: "\(try row.string("name")) (self:\(item))", on: connection)
@@ -233,6 +230,16 @@ public struct OIDCProvider: Sendable {
         }
         return try JSONSerialization.data(withJSONObject: ["sub": claims.subject, "item": item, "copies": copies], options: [.sortedKeys, .withoutEscapingSlashes])
     }
+
+    /// A token's resident and app, while the token, its consent and its client live and
+    /// the card sign-in it was granted on still stands — checked on each use, in this one
+    /// query (``CardOffice/signInStands(cardIDIn:signedInAt:)`` says why).
+    static let liveToken = """
+        SELECT t.resident_id, c.name FROM oidc_tokens t JOIN oidc_consents s ON s.id = t.consent_id
+        JOIN oidc_clients c ON c.client_id = t.client_id JOIN oidc_codes o ON o.code_hash = t.code_hash
+        WHERE t.jti = ? AND t.revoked_at IS NULL AND s.revoked_at IS NULL AND s.expires_at > ? AND c.revoked_at IS NULL
+        AND \(CardOffice.signInStands(cardIDIn: "o.card_id", signedInAt: "o.auth_time"))
+        """
 
     /// Token revocation (RFC 7009): the client that holds an access token ends it. An
     /// unknown or foreign token is not an error (§2.2).

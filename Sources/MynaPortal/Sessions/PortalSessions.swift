@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import MynaCardOffice
 public import MynaCore
 public import MynaStore
 
@@ -10,7 +11,10 @@ public import MynaStore
 ///
 /// A session ends at sign-out, after `idleTimeout` without a request, and at
 /// `absoluteLifetime` whatever happens: a shared terminal left signed in (domain.md §8)
-/// closes itself.
+/// closes itself. A signed-in session also ends on its first request after the card it
+/// signed in with stops standing — suspended (hotline or counter), reported lost,
+/// returned, expired, its certificate revoked, or its holder dead
+/// (``CardOffice/signInStands(cardIDIn:signedInAt:)`` says why that is checked on use).
 public struct PortalSession: Sendable, Hashable {
     public let residentID: String?
     public let cardID: String?
@@ -55,18 +59,20 @@ public struct PortalSessions: Sendable {
     }
 
     /// The live session a token stands for, its idle clock reset; nil when unknown,
-    /// ended, idle too long or past its lifetime.
+    /// ended, idle too long, past its lifetime, or signed in with a card that no longer
+    /// stands. The card is checked in the same query that reads the session.
     public func session(for token: String) async throws -> PortalSession? {
         guard token.utf8.count <= 64 else { return nil }
         let now = clock.milliseconds
         let hash = Self.hash(token)
         return try await database.transaction { connection -> PortalSession? in
-            guard let row = try await connection.first(SQL("SELECT * FROM portal_sessions WHERE token_hash = ?", [.blob(hash)])),
-                try row.optionalInt("ended_at") == nil
-            else { return nil }
-            guard now - Int64(try row.int("last_seen_at")) < Self.idleTimeout, now < Int64(try row.int("expires_at")) else {
+            guard let row = try await connection.first(SQL(Self.read, [.blob(hash)])), try row.optionalInt("ended_at") == nil else { return nil }
+            let idle = now - Int64(try row.int("last_seen_at")) >= Self.idleTimeout
+            let lapsed = now >= Int64(try row.int("expires_at"))
+            let ending: String? = if try row.int("card_stands") == 0 { "card-ended" } else if idle || lapsed { "timeout" } else { nil }
+            if let ending {
                 try await connection.query(SQL(
-                    "UPDATE portal_sessions SET ended_at = ?, end_reason = 'timeout' WHERE token_hash = ?", [.integer(now), .blob(hash)]))
+                    "UPDATE portal_sessions SET ended_at = ?, end_reason = ? WHERE token_hash = ?", [.integer(now), .text(ending), .blob(hash)]))
                 return nil
             }
             try await connection.query(SQL("UPDATE portal_sessions SET last_seen_at = ? WHERE token_hash = ?", [.integer(now), .blob(hash)]))
@@ -94,4 +100,12 @@ public struct PortalSessions: Sendable {
     }
 
     static func hash(_ token: String) -> [UInt8] { Array(SHA256.hash(data: Array(token.utf8))) }
+
+    /// A session with whether it may go on: an anonymous one may; a signed-in one while
+    /// the card it signed in with stands.
+    static let read = """
+        SELECT s.*, CASE WHEN s.resident_id IS NULL OR \(CardOffice.signInStands(cardIDIn: "s.card_id", signedInAt: "s.created_at"))
+            THEN 1 ELSE 0 END AS card_stands
+        FROM portal_sessions s WHERE s.token_hash = ?
+        """
 }

@@ -259,6 +259,13 @@ public struct ResidentRegistry: Sendable {
     /// number without keeping it (the hotline's call log).
     public func lookupHash(_ number: IndividualNumber) -> [UInt8] { vault.lookupHash(number) }
 
+    /// An SQL condition, true while the record of the resident whose id `column` holds
+    /// is open — not closed by death — for checks other modules make inside their own
+    /// query (a portal session, an app's token), so the stored status stays named here.
+    public static func recordOpen(residentIDIn column: String) -> String {
+        "EXISTS (SELECT 1 FROM residents open_record WHERE open_record.id = \(column) AND open_record.status <> 'deceased')"
+    }
+
     /// Residents whose record changed at or after `milliseconds`, oldest change first,
     /// with the time of their latest change: how services that follow the registry (the
     /// signature certificate follows the four facts) catch up after a restart.

@@ -116,7 +116,7 @@ struct OIDCController {
             let resident = try await pages.portal.registry.database.read { connection in
                 try await pages.portal.registry.residents.resident(residentID, on: connection, recording: nil, by: .resident(id: residentID), purpose: "")
             }
-            let requestID = try await oidc.hold(query: query, for: residentID, authenticatedAt: visit.session.createdAt)
+            let requestID = try await oidc.hold(query: query, for: residentID, card: visit.session.cardID, authenticatedAt: visit.session.createdAt)
             let facts = resident.facts
             let subject = ConsentScreen.Claim(kind: .subject, value: visit.language == .ja ? "このアプリ専用の識別子" : "an identifier for this app only")
             let scopes: [ConsentScreen.SharedScope] = validated.scopes.compactMap { scope in

@@ -32,7 +32,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal, mykey, services, leanResidentIndexes, cardChallengePurposes]
+    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal, mykey, services, leanResidentIndexes, cardChallengePurposes, cardBoundGrants]
 
     /// Brings `database` to the latest schema, or to `version` (tests of an upgrade
     /// start from an older one); returns the versions it applied.
@@ -692,6 +692,16 @@ public enum Migrations {
             procedure_id TEXT,
             answered_at {BIGINT} NOT NULL)
         """,
+    ])
+
+    /// 14 — an app's grant remembers the card the resident signed in with, and when, so
+    /// that its tokens stop working the moment that card stops standing (suspended, lost,
+    /// returned, its holder dead), as the portal session it came from does (issue 14).
+    /// Tokens find both through their code.
+    static let cardBoundGrants = Migration(version: 14, name: "card-bound-grants", statements: [
+        "ALTER TABLE oidc_requests ADD COLUMN card_id TEXT REFERENCES cards(id)",
+        "ALTER TABLE oidc_codes ADD COLUMN card_id TEXT REFERENCES cards(id)",
+        "ALTER TABLE oidc_codes ADD COLUMN auth_time {BIGINT}",
     ])
 
     /// The allow-list learns which exchanges may be withheld from the person, and for how

@@ -75,7 +75,8 @@ extension Bench {
             ])
             var codes: [String] = []
             for index in 0..<requests {
-                let held = try await oidc.hold(query: query, for: cards[index % cards.count].resident, authenticatedAt: Date())
+                let held = try await oidc.hold(
+                    query: query, for: cards[index % cards.count].resident, card: cards[index % cards.count].cardID, authenticatedAt: Date())
                 let location = try await oidc.decide(held, for: cards[index % cards.count].resident, approve: true)
                 codes.append(URLComponents(string: location)?.queryItems?.first { $0.name == "code" }?.value ?? "")
             }

@@ -298,6 +298,7 @@ struct LoopbackClient: Sendable {
 /// A card holder's virtual card and its authentication certificate.
 struct BenchCard: Sendable {
     let resident: String
+    let cardID: String
     var chip: VirtualCard
     let certificate: [UInt8]
 
@@ -326,7 +327,7 @@ func issueBenchCards(_ count: Int, office: CardOffice, registry: MynaRegistry.Re
         let card = try await office.apply(for: resident, by: .system("bench"), within: nil).card
         let chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "BENCH2026"])
         let issued = try await office.issue(card.id, keys: try CardKeys(chip), identityDocuments: [.driversLicence], by: .system("bench"), within: nil)
-        cards.append(BenchCard(resident: resident, chip: chip, certificate: issued.authentication ?? []))
+        cards.append(BenchCard(resident: resident, cardID: card.id, chip: chip, certificate: issued.authentication ?? []))
         if index % 10 == 0 { progress.update(index) }
     }
     progress.finish(count)
