@@ -62,7 +62,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The My Number card: lifecycle state machine, PIN rules, card validity.
-        .target(name: "MynaCard", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
+        .target(name: "MynaCard", dependencies: ["MynaCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         // The virtual card a resident holds: JPKI and text-input applications over APDUs.
         .target(
             name: "MynaCardEmulator",

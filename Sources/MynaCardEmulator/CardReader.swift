@@ -18,9 +18,12 @@ internal import Synchronization
 ///   signature certificate needs the signature PIN, the text-input EFs the text-input
 ///   PIN (`69 82` otherwise); key and PIN EFs are never readable (`69 81`).
 /// - VERIFY `00 20 00 80 Lc <ASCII PIN>` against the selected PIN EF: `90 00`, or
-///   `63 Cx` with x tries left, or `69 83` when blocked (also for the right PIN). Every
-///   attempt is saved to the card file before the status word is returned; if saving
-///   fails the answer is `65 81` and the session is not verified. VERIFY without data
+///   `63 Cx` with x tries left, or `69 83` when blocked (also for the right PIN). With a
+///   card file, every attempt is made on the card as stored, holding the chip's lock
+///   (`VirtualCardFile.update`), and saved before the status word is returned — so
+///   readers in other threads or processes, or on a copy of the file, never overwrite
+///   one another's attempts; if loading or saving fails (including a file older than its
+///   counter record) the answer is `65 81` and the session is not verified. VERIFY without data
 ///   reports without spending a try (ISO/IEC 7816-4 §11.5.6): `90 00` if this session
 ///   already verified the PIN, otherwise `63 Cx` with the tries left, or `69 83` if blocked.
 /// - CHANGE REFERENCE DATA `00 24 01 80 Lc <new PIN>` on the selected PIN EF after VERIFY
@@ -37,7 +40,8 @@ public final class CardReader: Sendable {
     private let file: VirtualCardFile?
 
     /// Inserts `card`. With a `file`, every change to the card (each PIN attempt, each PIN
-    /// change) is saved there before its status word is returned.
+    /// change) is made to the card as stored there, and saved, before its status word is
+    /// returned.
     public init(card: VirtualCard, file: VirtualCardFile? = nil) {
         self.state = Mutex(CardSession(card: card))
         self.file = file
@@ -61,7 +65,17 @@ public final class CardReader: Sendable {
     public func transmit(_ command: [UInt8]) -> [UInt8] {
         let file = self.file
         let (data, status) = state.withLock { session in
-            session.process(command) { card in try file?.save(card) }
+            session.process(command) { card, change in
+                guard let file else {
+                    var changed = card
+                    try change(&changed)
+                    return changed
+                }
+                return try file.update { stored in
+                    try change(&stored)
+                    return stored
+                }
+            }
         }
         return data + status.bytes
     }
@@ -79,7 +93,9 @@ struct CardSession {
         case pin(PINKind)
     }
 
-    typealias Persist = (VirtualCard) throws -> Void
+    /// Applies a change to the card where it is kept and returns the card as kept after
+    /// it: with a file, to the stored card under the chip's lock; otherwise to `card`.
+    typealias Store = (_ card: VirtualCard, _ change: (inout VirtualCard) throws -> Void) throws -> VirtualCard
     typealias Response = ([UInt8], StatusWord)
 
     var card: VirtualCard
@@ -97,7 +113,7 @@ struct CardSession {
         verified = []
     }
 
-    mutating func process(_ bytes: [UInt8], persist: Persist) -> Response {
+    mutating func process(_ bytes: [UInt8], store: Store) -> Response {
         guard bytes.count >= 4 else { return ([], .wrongLength) }
         let cla = bytes[0], ins = bytes[1]
         guard cla == 0x00 || cla == 0x80 else { return ([], .claNotSupported) }
@@ -112,8 +128,8 @@ struct CardSession {
         switch ins {
         case 0xA4: return ([], select(apdu))
         case 0xB0: return readBinary(apdu)
-        case 0x20: return ([], verify(apdu, persist: persist))
-        case 0x24: return ([], changeReferenceData(apdu, persist: persist))
+        case 0x20: return ([], verify(apdu, store: store))
+        case 0x24: return ([], changeReferenceData(apdu, store: store))
         default: return computeDigitalSignature(apdu)
         }
     }
@@ -208,25 +224,28 @@ struct CardSession {
 
     // MARK: VERIFY
 
-    private mutating func verify(_ apdu: CommandAPDU, persist: Persist) -> StatusWord {
+    private mutating func verify(_ apdu: CommandAPDU, store: Store) -> StatusWord {
         guard apdu.p1 == 0x00, apdu.p2 == 0x80 else { return .wrongP1P2 }
         guard case .pin(let kind) = currentFile, let triesLeft = card.triesLeft(kind) else { return .noCurrentEF }
         if apdu.data.isEmpty {
             if triesLeft == 0 { return .pinBlocked }
             return verified.contains(kind) ? .ok : .wrongPIN(triesLeft: triesLeft)
         }
-        return attempt(String(decoding: apdu.data, as: UTF8.self), for: kind, persist: persist)
+        return attempt(String(decoding: apdu.data, as: UTF8.self), for: kind, store: store)
     }
 
-    /// One PIN attempt, saved before its result is reported.
-    private mutating func attempt(_ pin: String, for kind: PINKind, persist: Persist) -> StatusWord {
+    /// One PIN attempt on the card as stored, saved before its result is reported.
+    private mutating func attempt(_ pin: String, for kind: PINKind, store: Store) -> StatusWord {
         verified.remove(kind)
-        guard let result = try? card.verify(pin: pin, for: kind) else { return .noCurrentEF }
+        var outcome: PINVerification?
         do {
-            try persist(card)
+            card = try store(card) { stored in outcome = try stored.verify(pin: pin, for: kind) }
+        } catch VirtualCardError.noPIN {
+            return .noCurrentEF
         } catch {
             return .memoryFailure
         }
+        guard let result = outcome else { return .memoryFailure }
         switch result {
         case .verified:
             verified.insert(kind)
@@ -240,7 +259,7 @@ struct CardSession {
 
     // MARK: CHANGE REFERENCE DATA
 
-    private mutating func changeReferenceData(_ apdu: CommandAPDU, persist: Persist) -> StatusWord {
+    private mutating func changeReferenceData(_ apdu: CommandAPDU, store: Store) -> StatusWord {
         guard apdu.p2 == 0x80, apdu.p1 == 0x00 || apdu.p1 == 0x01 else { return .wrongP1P2 }
         guard case .pin(let kind) = currentFile, let triesLeft = card.triesLeft(kind) else { return .noCurrentEF }
         guard !apdu.data.isEmpty else { return .wrongLength }
@@ -254,16 +273,13 @@ struct CardSession {
             guard apdu.data.count == 8 else { return .wrongLength }
             newPIN = String(decoding: apdu.data[4...], as: UTF8.self)
             guard kind.validate(newPIN) == nil else { return .incorrectData }
-            let status = attempt(String(decoding: apdu.data[..<4], as: UTF8.self), for: kind, persist: persist)
+            let status = attempt(String(decoding: apdu.data[..<4], as: UTF8.self), for: kind, store: store)
             guard status == .ok else { return status }
         }
         guard kind.validate(newPIN) == nil else { return .incorrectData }
-        let before = card
         do {
-            try card.setPIN(kind, to: newPIN)
-            try persist(card)
+            card = try store(card) { stored in try stored.setPIN(kind, to: newPIN) }
         } catch {
-            card = before
             return .memoryFailure
         }
         return .ok

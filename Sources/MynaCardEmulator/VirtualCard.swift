@@ -1,6 +1,6 @@
 internal import Crypto
 public import MynaCard
-internal import Foundation
+public import Foundation
 
 /// A resident's virtual My Number card: the state of the real card's JPKI application
 /// (and, if set, its text-input assist application), modelled so that a reader layer
@@ -15,7 +15,9 @@ internal import Foundation
 ///   the two CA certificates (EF `000B`, EF `0002`), as DER;
 /// - the PINs, each as HMAC-SHA256 under a per-card random salt (never the PIN) with its
 ///   retry counter (`PINKind.maximumTries`);
-/// - optionally the text-input assist data (`TextInputData`).
+/// - optionally the text-input assist data (`TextInputData`);
+/// - the card office's PIN-reset public key, written once at hand-over, and the sequence
+///   of the last reset the card took (`resetPIN(_:newPIN:authorisation:at:)`).
 ///
 /// `VirtualCard` is a value: every operation that touches a retry counter is `mutating`,
 /// and the caller must persist the new value before it acts on the result. Use
@@ -31,11 +33,16 @@ public struct VirtualCard: Sendable {
     var caCertificates: [KeyKind: [UInt8]] = [:]
     /// The text-input assist AP's contents, if the card carries them.
     public var textInput: TextInputData?
+    /// The card office's PIN-reset key (P-256 SubjectPublicKeyInfo DER): the only key whose
+    /// authorisations reset a PIN. `nil` on a card issued before resets were signed.
+    private(set) var cardOfficeKey: [UInt8]?
+    /// The sequence of the last reset taken: an authorisation at or below it is refused.
+    private(set) var lastPINResetSequence: Int
 
     init(
         id: String, salt: [UInt8], authenticationKey: CardKeyPair, signatureKey: CardKeyPair?,
         pins: [PINKind: CardPIN], certificates: [KeyKind: [UInt8]], caCertificates: [KeyKind: [UInt8]],
-        textInput: TextInputData?
+        textInput: TextInputData?, cardOfficeKey: [UInt8]? = nil, lastPINResetSequence: Int = 0
     ) {
         self.id = id
         self.salt = salt
@@ -45,6 +52,8 @@ public struct VirtualCard: Sendable {
         self.certificates = certificates
         self.caCertificates = caCertificates
         self.textInput = textInput
+        self.cardOfficeKey = cardOfficeKey
+        self.lastPINResetSequence = lastPINResetSequence
     }
 
     /// Issues a new card: checks each PIN's format (`PINKind.validate`), generates the key
@@ -153,14 +162,44 @@ public struct VirtualCard: Sendable {
     }
 
     /// Resets a PIN — typically a blocked one — to a new value with all tries restored.
-    /// Only the municipal counter does this (domain notes §2); the `CounterAuthorisation`
-    /// records who checked the holder's identity. Throws for an empty staff id or a
-    /// badly formed PIN.
-    public mutating func resetPIN(_ kind: PINKind, newPIN: String, counterAuthorisation: CounterAuthorisation) throws {
-        guard !counterAuthorisation.staffID.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw VirtualCardError.counterAuthorisationMissing
+    /// Only the municipal counter does this (domain notes §2): the card takes the reset
+    /// only with the card office's signed authorisation for this chip and this PIN,
+    /// unexpired at `now` and newer than any reset it took before
+    /// (``PINResetAuthorisation/verify(_:officeKeyDER:chipID:pin:after:at:)``), and then
+    /// remembers its sequence, so the same authorisation never works twice. Nothing
+    /// changes when any check fails. Throws `.resetRefused` with the reason, or
+    /// `.invalidPIN` for a badly formed PIN.
+    public mutating func resetPIN(_ kind: PINKind, newPIN: String, authorisation token: String, at now: Date = Date()) throws {
+        guard hasPIN(kind) else { throw VirtualCardError.noPIN(kind) }
+        if let problem = kind.validate(newPIN) { throw VirtualCardError.invalidPIN(kind, problem) }
+        let authorisation: PINResetAuthorisation
+        do {
+            authorisation = try PINResetAuthorisation.verify(
+                token, officeKeyDER: cardOfficeKey, chipID: id, pin: kind, after: lastPINResetSequence, at: now)
+        } catch {
+            throw VirtualCardError.resetRefused(error)
         }
         try setPIN(kind, to: newPIN)
+        lastPINResetSequence = authorisation.sequence
+    }
+
+    /// Whether the card can take PIN resets at all (it holds the card office's key).
+    public var hasCardOfficeKey: Bool { cardOfficeKey != nil }
+
+    /// Writes the card office's PIN-reset key (P-256 SubjectPublicKeyInfo DER), as the
+    /// counter does at hand-over, with the card's first certificates. Write-once, like a
+    /// chip's personalisation: the same key again is accepted and changes nothing; a
+    /// different key, or a first key on a card that already carries certificates (issued
+    /// before resets were signed), is refused — otherwise whoever holds the card file
+    /// could install their own key and sign their own resets.
+    public mutating func installCardOfficeKey(_ der: [UInt8]) throws {
+        guard (try? P256.Signing.PublicKey(derRepresentation: der)) != nil else { throw VirtualCardError.cardOfficeKeyInvalid }
+        if let cardOfficeKey {
+            guard cardOfficeKey == der else { throw VirtualCardError.cardOfficeKeyLocked }
+            return
+        }
+        guard certificates.isEmpty else { throw VirtualCardError.cardOfficeKeyLocked }
+        cardOfficeKey = der
     }
 
     // MARK: Signing
@@ -208,7 +247,9 @@ public enum VirtualCardError: Error, Sendable, Hashable, CustomStringConvertible
     case noKey(KeyKind)
     case certificateSize(Int)
     case digestInfoLength(Int)
-    case counterAuthorisationMissing
+    case resetRefused(PINResetRefusal)
+    case cardOfficeKeyInvalid
+    case cardOfficeKeyLocked
 
     public var description: String {
         switch self {
@@ -218,7 +259,10 @@ public enum VirtualCardError: Error, Sendable, Hashable, CustomStringConvertible
         case .noKey(let kind): "the card has no \(kind.rawValue) key"
         case .certificateSize(let size): "a certificate of \(size) bytes does not fit the card (1 to 32767 bytes)"
         case .digestInfoLength(let size): "a DigestInfo of \(size) bytes cannot be signed (1 to \(CardKeyPair.maximumDigestInfoLength) bytes)"
-        case .counterAuthorisationMissing: "resetting a PIN needs the counter's authorisation (staff id)"
+        case .resetRefused(let refusal): "PIN reset refused: \(refusal)"
+        case .cardOfficeKeyInvalid: "the card office's key is not a P-256 public key"
+        case .cardOfficeKeyLocked:
+            "the card office's key is written once, at hand-over with the first certificates: this card keeps the key it has (or, issued before, none)"
         }
     }
 }

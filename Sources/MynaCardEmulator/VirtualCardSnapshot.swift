@@ -18,6 +18,14 @@ struct VirtualCardSnapshot: Codable, Hashable {
     var certificates: [String: [UInt8]]
     var caCertificates: [String: [UInt8]]
     var textInput: TextInputData?
+    /// The card office's PIN-reset key (P-256 SubjectPublicKeyInfo DER), written at
+    /// hand-over; absent on cards issued before resets were signed.
+    var cardOfficeKey: [UInt8]?
+    /// The sequence of the last PIN reset the card took (absent: none).
+    var lastPINResetSequence: Int?
+    /// Raised by every save and checked against the counter store (`VirtualCardFile`);
+    /// absent in files written before the store existed.
+    var fileVersion: Int?
 
     init(_ card: VirtualCard) {
         version = Self.currentVersion
@@ -29,6 +37,8 @@ struct VirtualCardSnapshot: Codable, Hashable {
         certificates = Dictionary(uniqueKeysWithValues: card.certificates.map { ($0.key.rawValue, $0.value) })
         caCertificates = Dictionary(uniqueKeysWithValues: card.caCertificates.map { ($0.key.rawValue, $0.value) })
         textInput = card.textInput
+        cardOfficeKey = card.cardOfficeKey
+        lastPINResetSequence = card.lastPINResetSequence == 0 ? nil : card.lastPINResetSequence
     }
 
     func card() throws -> VirtualCard {
@@ -47,14 +57,16 @@ struct VirtualCardSnapshot: Codable, Hashable {
             pins: Dictionary(uniqueKeysWithValues: pins.map { ($0.kind, $0.record) }),
             certificates: try keyed(certificates),
             caCertificates: try keyed(caCertificates),
-            textInput: textInput
+            textInput: textInput,
+            cardOfficeKey: cardOfficeKey,
+            lastPINResetSequence: lastPINResetSequence ?? 0
         )
     }
 }
 
 extension VirtualCard: Equatable {
     /// Two cards are equal when their whole state is — keys, PIN hashes and counters,
-    /// certificates and text-input data.
+    /// certificates, text-input data and the card-office key with the last reset taken.
     public static func == (lhs: VirtualCard, rhs: VirtualCard) -> Bool {
         VirtualCardSnapshot(lhs) == VirtualCardSnapshot(rhs)
     }

@@ -25,6 +25,8 @@ public struct CardOffice: Sendable {
     let clock: WallClock
     /// Keys the hotline's record of where calls came from.
     let sourceKey: SymmetricKey
+    /// Signs PIN-reset authorisations; its public half is written to each card at hand-over.
+    let pinResetKey: P256.Signing.PrivateKey
 
     public init(registry: Registry, publisher: RevocationPublisher, keys: KeyStore, clock: WallClock = .system) throws {
         self.registry = registry
@@ -33,7 +35,11 @@ public struct CardOffice: Sendable {
         self.clock = clock
         self.sourceKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(
             for: Array("hotline-source".utf8), using: try keys.key(.recordIntegrity)))
+        self.pinResetKey = try P256.Signing.PrivateKey(rawRepresentation: try keys.bytes(.pinResetSigning))
     }
+
+    /// The public half of the PIN-reset key (SubjectPublicKeyInfo DER), as written to cards.
+    public var pinResetPublicKeyDER: [UInt8] { Array(pinResetKey.publicKey.derRepresentation) }
 
     var database: any Database { registry.database }
     var residents: ResidentRegistry { registry.residents }
@@ -248,7 +254,8 @@ public struct CardOffice: Sendable {
             IssuedCertificates(
                 card: record, authentication: plan.requests.first { $0.request.kind == .authentication }.flatMap { der[$0.serial] },
                 signature: plan.requests.first { $0.request.kind == .signature }.flatMap { der[$0.serial] },
-                authenticationCA: authorities.authentication.certificate.derBytes, signatureCA: authorities.signature.certificate.derBytes)
+                authenticationCA: authorities.authentication.certificate.derBytes, signatureCA: authorities.signature.certificate.derBytes,
+                cardOfficeKey: pinResetPublicKeyDER)
         }
     }
 
@@ -333,26 +340,35 @@ public struct CardOffice: Sendable {
 
     // MARK: PIN reset
 
-    /// A locked PIN is reset only at the counter, after the holder's identity is checked
-    /// (domain.md §2). The office records the check; the card accepts the reset only with
-    /// the counter's authorisation.
+    /// 暗証番号再設定 — a locked or forgotten PIN is reset only at the counter, with the
+    /// holder present and their identity checked (domain.md §2). The office records the
+    /// check and signs an authorisation bound to the chip it recorded at hand-over, the PIN
+    /// kind, a nonce, an expiry (``PINResetAuthorisation/lifetime``) and the card's new
+    /// version as a sequence that only grows; the card verifies it with the office key it
+    /// carries and takes it once.
     public func authorisePINReset(
         _ cardID: String, pin: PINKind, identityDocuments: [IdentityDocument], by actor: RegistryActor,
         within jurisdiction: MunicipalityCode?
-    ) async throws -> (card: CardRecord, checkedAt: Date) {
+    ) async throws -> PINResetGrant {
         try Self.requireIdentity(identityDocuments)
+        let now = clock.now
         let millis = clock.milliseconds
-        return try await database.transaction { connection in
+        let (updated, chip) = try await database.transaction { connection in
             let card = try await Self.card(cardID, on: connection)
             guard card.status == .active else { throw CardOfficeError(.wrongCardState, "PINs are reset on an active card") }
+            guard let chip = card.chipID else { throw CardOfficeError(.wrongCardState, "the card was never handed over") }
             let resident = try await residents.resident(
                 card.residentID, on: connection, recording: .cardPINReset, by: actor, purpose: "PIN reset: \(pin.rawValue)")
             try Self.require(resident, registeredIn: jurisdiction)
             let updated = try await Self.note(
                 card, event: "pin-reset-\(pin.rawValue)", by: actor, reason: "identity checked at the counter", documents: identityDocuments,
                 at: millis, on: connection)
-            return (updated, Date(timeIntervalSince1970: Double(millis) / 1000))
+            return (updated, chip)
         }
+        let authorisation = PINResetAuthorisation(chipID: chip, pin: pin, sequence: updated.version, issuedAt: now)
+        return PINResetGrant(
+            card: updated, pin: pin, identityCheckedAt: Date(timeIntervalSince1970: Double(millis) / 1000),
+            authorisation: try authorisation.signed(with: pinResetKey), expiresAt: authorisation.expiry)
     }
 
     // MARK: Reading

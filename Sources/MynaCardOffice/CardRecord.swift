@@ -85,6 +85,20 @@ public struct IssuedCertificates: Sendable {
     public let signature: [UInt8]?
     public let authenticationCA: [UInt8]
     public let signatureCA: [UInt8]
+    /// The card office's PIN-reset key (P-256 SubjectPublicKeyInfo DER), written to the
+    /// card with its first certificates so that it can verify reset authorisations.
+    public let cardOfficeKey: [UInt8]
+}
+
+/// What the counter hands the holder after a PIN reset's identity check: the record of
+/// it and the signed authorisation the card takes (``PINResetAuthorisation``).
+public struct PINResetGrant: Sendable {
+    public let card: CardRecord
+    public let pin: PINKind
+    public let identityCheckedAt: Date
+    /// The compact JWS for the card, single use.
+    public let authorisation: String
+    public let expiresAt: Date
 }
 
 /// What the holder is told when returning a card (自主返納): the card and its

@@ -51,6 +51,12 @@ enum Fixture {
         return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
+    /// A counter store of its own, so tests sharing a fixture card (one chip id) never
+    /// share a counter record.
+    static func counters() throws -> CardCounterStore {
+        CardCounterStore(directory: try temporaryDirectory().appendingPathComponent("state"))
+    }
+
     static func temporaryDirectory() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("myna-card-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -10,14 +10,16 @@ import MynaCard
     let directory: URL
     let url: URL
     let key = SymmetricKey(size: .bits256)
+    let counters: CardCounterStore
 
     init() throws {
         directory = try Fixture.temporaryDirectory()
         url = directory.appendingPathComponent("card.myna")
+        counters = try Fixture.counters()
     }
 
     @Test func saveAndReloadGivesTheSameCard() throws {
-        let file = try VirtualCardFile(url: url, deviceKey: key)
+        let file = try VirtualCardFile(url: url, deviceKey: key, counters: counters)
         var card = Fixture.card
         _ = try card.verify(pin: "0000", for: .authentication)
         try file.save(card)
@@ -36,9 +38,9 @@ import MynaCard
     }
 
     @Test func fileIsPrivateAndReplacedAtomically() throws {
-        let file = try VirtualCardFile(url: url, deviceKey: key)
+        let file = try VirtualCardFile(url: url, deviceKey: key, counters: counters)
         try file.save(Fixture.card)
-        try file.save(Fixture.card)
+        try file.update { _ = try $0.verify(pin: "0000", for: .authentication) }
         let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         // No temporary files are left behind.
@@ -46,16 +48,16 @@ import MynaCard
     }
 
     @Test func wrongKeyFailsToOpen() throws {
-        try VirtualCardFile(url: url, deviceKey: key).save(Fixture.card)
-        let other = try VirtualCardFile(url: url, deviceKey: SymmetricKey(size: .bits256))
+        try VirtualCardFile(url: url, deviceKey: key, counters: counters).save(Fixture.card)
+        let other = try VirtualCardFile(url: url, deviceKey: SymmetricKey(size: .bits256), counters: counters)
         #expect(throws: VirtualCardFileError.cannotDecrypt) { try other.load() }
         #expect(throws: VirtualCardFileError.deviceKeySize(16)) {
-            try VirtualCardFile(url: url, deviceKey: SymmetricKey(size: .bits128))
+            try VirtualCardFile(url: url, deviceKey: SymmetricKey(size: .bits128), counters: counters)
         }
     }
 
     @Test func anyFlippedByteFailsToOpen() throws {
-        let file = try VirtualCardFile(url: url, deviceKey: key)
+        let file = try VirtualCardFile(url: url, deviceKey: key, counters: counters)
         try file.save(Fixture.childCard)
         let original = try Data(contentsOf: url)
         let positions = [0, 7, 8, 19, 20, original.count / 2, original.count - 17, original.count - 1]
@@ -74,7 +76,7 @@ import MynaCard
     }
 
     @Test func wrongPINAttemptsSurviveReload() throws {
-        let file = try VirtualCardFile(url: url, deviceKey: key)
+        let file = try VirtualCardFile(url: url, deviceKey: key, counters: counters)
         try file.save(Fixture.card)
 
         // Through the reader: each attempt is on disk before its status word comes back.
@@ -101,7 +103,7 @@ import MynaCard
     }
 
     @Test func unsavableAttemptIsNotReported() throws {
-        let file = try VirtualCardFile(url: directory.appendingPathComponent("missing/dir/card.myna"), deviceKey: key)
+        let file = try VirtualCardFile(url: directory.appendingPathComponent("missing/dir/card.myna"), deviceKey: key, counters: counters)
         let reader = CardReader(card: Fixture.card, file: file)
         _ = reader.send(APDU.selectDF(JPKIApplication.aid))
         _ = reader.send(APDU.selectEF(0x0018))

@@ -10,7 +10,7 @@ import MynaCard
         let directory = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("card.myna")
-        try VirtualCardFile(url: url, deviceKey: SymmetricKey(size: .bits256)).save(Fixture.card)
+        try VirtualCardFile(url: url, deviceKey: SymmetricKey(size: .bits256), counters: Fixture.counters()).save(Fixture.card)
         let stored = try Data(contentsOf: url)
 
         for kind in KeyKind.allCases {

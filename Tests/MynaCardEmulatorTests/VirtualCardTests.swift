@@ -3,7 +3,7 @@ import Testing
 import MynaCard
 @testable import MynaCardEmulator
 
-/// The card's value API: issuance rules, PIN handling and the counter reset.
+/// The card's value API: issuance rules and PIN handling (the counter's reset: PINResetTests).
 @Suite struct VirtualCardTests {
     @Test func newCardChecksEachPINWithMynaCardRules() {
         #expect(throws: VirtualCardError.invalidPIN(.authentication, .length("exactly 4 digits"))) {
@@ -40,25 +40,6 @@ import MynaCard
         #expect(throws: VirtualCardError.certificateSize(0)) {
             try child.install(certificate: [], for: .authentication)
         }
-    }
-
-    @Test func blockedPINIsResetOnlyWithCounterAuthorisation() throws {
-        var card = Fixture.card
-        for _ in 0..<3 { _ = try card.verify(pin: "0000", for: .authentication) }
-        #expect(try card.verify(pin: Fixture.authenticationPIN, for: .authentication) == .blocked)
-        #expect(card.triesLeft(.authentication) == 0)
-
-        #expect(throws: VirtualCardError.counterAuthorisationMissing) {
-            try card.resetPIN(.authentication, newPIN: "2468", counterAuthorisation: CounterAuthorisation(staffID: " ", identityCheckedAt: Date()))
-        }
-        let authorisation = CounterAuthorisation(staffID: "staff-0042", identityCheckedAt: Date())
-        #expect(throws: VirtualCardError.self) {
-            try card.resetPIN(.authentication, newPIN: "24681", counterAuthorisation: authorisation)
-        }
-        try card.resetPIN(.authentication, newPIN: "2468", counterAuthorisation: authorisation)
-        #expect(card.triesLeft(.authentication) == 3)
-        #expect(try card.verify(pin: Fixture.authenticationPIN, for: .authentication) == .wrong(triesLeft: 2))
-        #expect(try card.verify(pin: "2468", for: .authentication) == .verified)
     }
 
     @Test func changePINNeedsTheOldOne() throws {

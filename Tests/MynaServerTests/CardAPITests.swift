@@ -54,6 +54,10 @@ struct CardAPITests {
             #expect(try await clerk.call(.post, "\(base)/suspend").1["code"] as? String == "wrong-card-state")
             let (issuedStatus, issued) = try await clerk.call(.post, "\(base)/issue", json: Self.keysBody(chip))
             #expect(issuedStatus == .ok)
+            // The office's PIN-reset key, written first, as `myna card install` does.
+            let officeKey = try #require(issued["cardOfficeKey"] as? String)
+            #expect(officeKey.hasPrefix("-----BEGIN PUBLIC KEY-----"))
+            try chip.installCardOfficeKey(Array(try #require(Data(base64Encoded: officeKey.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()))))
             for (field, kind) in [("authenticationCertificate", KeyKind.authentication), ("signatureCertificate", .signature)] {
                 let pem = try #require(issued[field] as? String)
                 try chip.install(certificate: Array(try Certificate(pemEncoded: pem).derBytesForTest), for: kind)
@@ -83,7 +87,15 @@ struct CardAPITests {
 
             // PIN reset needs identity; loss abolishes; the reissue costs ¥1,000.
             #expect(try await clerk.call(.post, "\(base)/pin-reset", json: ["pin": "authentication", "identityDocuments": []]).1["code"] as? String == "identity-not-verified")
-            #expect(try await clerk.call(.post, "\(base)/pin-reset", json: ["pin": "authentication", "identityDocuments": ["passport"]]).0 == .ok)
+            let (resetStatus, reset) = try await clerk.call(.post, "\(base)/pin-reset", json: ["pin": "authentication", "identityDocuments": ["passport"]])
+            #expect(resetStatus == .ok && reset["expiresAt"] is String)
+            // The answer's authorisation is what the card takes, once.
+            let authorisation = try #require(reset["authorisation"] as? String)
+            try chip.resetPIN(.authentication, newPIN: "2468", authorisation: authorisation, at: environment.clock.now)
+            #expect(try chip.verify(pin: "2468", for: .authentication) == .verified)
+            #expect(throws: VirtualCardError.resetRefused(.alreadyUsed)) {
+                try chip.resetPIN(.authentication, newPIN: "9999", authorisation: authorisation, at: environment.clock.now)
+            }
             #expect(try await clerk.call(.post, "\(base)/loss", json: ["reason": " "]).1["code"] as? String == "invalid-reason")
             #expect(try await clerk.call(.post, "\(base)/loss", json: ["reason": "紛失（警察に届出済）"]).0 == .ok)
             let (_, reissue) = try await clerk.call(.post, "/v1/residents/\(id)/cards")

@@ -20,7 +20,8 @@ public func makeTestCardOffice(_ registry: Registry, _ environment: TestEnvironm
 }
 
 /// A resident of 千代田区 holding an issued card: the virtual card (PINs 1234 and
-/// ABC123) and the certificates the counter wrote to it.
+/// ABC123) with the card office's PIN-reset key written to it, and the certificates the
+/// counter issued for it.
 public struct TestCardHolder: Sendable {
     public let residentID: String
     public let number: IndividualNumber
@@ -41,9 +42,11 @@ public struct TestCardHolder: Sendable {
             by: .system("test"), reason: "test")
         let resident = registered.resident.id
         let applied = try await office.apply(for: resident, by: clerk, within: chiyoda).card
-        let chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "ABC123"])
+        var chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "ABC123"])
         let keys = try Self.keys(of: chip)
         let issued = try await office.issue(applied.id, keys: keys, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
+        // Written at hand-over, as the counter writes it: the card then verifies PIN resets.
+        try chip.installCardOfficeKey(issued.cardOfficeKey)
         return TestCardHolder(residentID: resident, number: registered.number, card: issued.card, issued: issued, chip: chip)
     }
 
@@ -52,9 +55,11 @@ public struct TestCardHolder: Sendable {
         let chiyoda = try MunicipalityCode("131016")
         let clerk = RegistryActor.staff(id: "clerk-1", procedureID: "procedure-1")
         let applied = try await office.apply(for: previous.residentID, by: clerk, within: chiyoda).card
-        let chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "ABC123"])
+        var chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "ABC123"])
         let keys = try Self.keys(of: chip)
         let issued = try await office.issue(applied.id, keys: keys, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
+        // Written at hand-over, as the counter writes it: the card then verifies PIN resets.
+        try chip.installCardOfficeKey(issued.cardOfficeKey)
         return TestCardHolder(residentID: previous.residentID, number: previous.number, card: issued.card, issued: issued, chip: chip)
     }
 

@@ -87,10 +87,10 @@ struct CardController {
         book.on(staff, .post, "/v1/residents/{id}/cards/{card}/pin-reset") { request, context in
             let card = try await card(context, permission: .handleCards)
             let body = try await request.decodeJSON(as: PINResetBody.self, context: context)
-            let (updated, checkedAt) = try await office.authorisePINReset(
+            let grant = try await office.authorisePINReset(
                 card.id, pin: body.pin, identityDocuments: body.identityDocuments, by: context.session.actor,
                 within: context.session.member.municipality)
-            return JSONResponse(value: PINResetView(card: CardView(updated), pin: body.pin.rawValue, staffId: context.session.member.id, identityCheckedAt: checkedAt))
+            return JSONResponse(value: PINResetView(grant, staffId: context.session.member.id))
         }
     }
 
@@ -241,6 +241,8 @@ struct IssuedView: Encodable, Sendable {
     let signatureCertificate: String?
     let authenticationCACertificate: String
     let signatureCACertificate: String
+    /// The card office's PIN-reset key, written to the card once, at hand-over.
+    let cardOfficeKey: String
 
     init(_ issued: IssuedCertificates) {
         card = CardView(issued.card)
@@ -248,6 +250,7 @@ struct IssuedView: Encodable, Sendable {
         signatureCertificate = issued.signature.map { PEMText.certificate($0) }
         authenticationCACertificate = PEMText.certificate(issued.authenticationCA)
         signatureCACertificate = PEMText.certificate(issued.signatureCA)
+        cardOfficeKey = PEMText.encode(issued.cardOfficeKey, label: "PUBLIC KEY")
     }
 }
 
@@ -258,11 +261,24 @@ struct ReturnView: Encodable, Sendable {
     let remains: [String]
 }
 
+/// The counter's answer to a PIN reset: `authorisation` is what `myna card reset-pin`
+/// hands to the card, which verifies it with the office key it got at hand-over.
 struct PINResetView: Encodable, Sendable {
     let card: CardView
     let pin: String
     let staffId: String
     let identityCheckedAt: Date
+    let authorisation: String
+    let expiresAt: Date
+
+    init(_ grant: PINResetGrant, staffId: String) {
+        card = CardView(grant.card)
+        pin = grant.pin.rawValue
+        self.staffId = staffId
+        identityCheckedAt = grant.identityCheckedAt
+        authorisation = grant.authorisation
+        expiresAt = grant.expiresAt
+    }
 }
 
 struct HotlineView: Encodable, Sendable {
@@ -271,8 +287,11 @@ struct HotlineView: Encodable, Sendable {
 }
 
 enum PEMText {
-    static func certificate(_ der: [UInt8]) -> String {
-        "-----BEGIN CERTIFICATE-----\n" + Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
-            + "\n-----END CERTIFICATE-----\n"
+    static func certificate(_ der: [UInt8]) -> String { encode(der, label: "CERTIFICATE") }
+
+    /// RFC 7468 textual encoding.
+    static func encode(_ der: [UInt8], label: String) -> String {
+        "-----BEGIN \(label)-----\n" + Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+            + "\n-----END \(label)-----\n"
     }
 }

@@ -33,6 +33,9 @@ public struct KeyStore: Sendable {
         case pairwiseSubjects = "pairwise-subjects"
         /// The certificate issuing centre's P-256 key (its 32-byte scalar): seals printed certificates.
         case certificateSealing = "certificate-sealing"
+        /// The card office's P-256 key (its 32-byte scalar): signs PIN-reset authorisations,
+        /// which cards verify with the public half written to them at hand-over.
+        case pinResetSigning = "pin-reset-signing"
     }
 
     public let directory: URL?

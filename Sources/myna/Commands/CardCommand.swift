@@ -16,10 +16,13 @@ struct CardCommand: ParsableCommand {
         @Option(help: "Data directory holding the device key that seals card files. Default ./.myna. Env: MYNA_DATA_DIR.")
         var dataDir: String?
 
+        /// The card's counter record lives outside the card file, in MYNA_CARD_STATE_DIR or
+        /// the user's state directory (`CardCounterStore.standard`), so a copy of the file
+        /// put back does not restore PIN tries.
         func file() throws -> VirtualCardFile {
             let directory = URL(fileURLWithPath: dataDir ?? ProcessInfo.processInfo.environment["MYNA_DATA_DIR"] ?? ".myna")
             let keys = KeyStore(directory: directory.appendingPathComponent("keys"))
-            return try VirtualCardFile(url: URL(fileURLWithPath: card), deviceKey: try keys.key(.cardDevice))
+            return try VirtualCardFile(url: URL(fileURLWithPath: card), deviceKey: try keys.key(.cardDevice), counters: .standard())
         }
     }
 
@@ -114,7 +117,16 @@ struct CardCommand: ParsableCommand {
                 let issued = try? JSONDecoder().decode(IssuedCertificatesFile.self, from: data)
             else { throw ValidationError("\(answer) is not the counter's answer with certificates") }
             var installed: [String] = []
+            var note: String?
             try options.file().update { card in
+                // The office key goes first: a new card takes it only before its first certificates.
+                if let key = issued.cardOfficeKey {
+                    do {
+                        try card.installCardOfficeKey(try PEMDecoding.publicKey(key))
+                    } catch VirtualCardError.cardOfficeKeyLocked where !card.hasCardOfficeKey {
+                        note = "this card was issued before PIN resets were signed: it keeps no card-office key and cannot take a PIN reset"
+                    }
+                }
                 for (kind, certificate, ca) in [
                     (KeyKind.authentication, issued.authenticationCertificate, issued.authenticationCACertificate),
                     (.signature, issued.signatureCertificate, issued.signatureCACertificate),
@@ -126,6 +138,7 @@ struct CardCommand: ParsableCommand {
                 }
             }
             print("installed \(installed.joined(separator: " and ")) certificate\(installed.count == 1 ? "" : "s")")
+            if let note { print("note: \(note)") }
         }
     }
 
@@ -133,22 +146,22 @@ struct CardCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reset-pin",
             abstract: "Set a new PIN on the card with the counter's authorisation, all tries restored.",
-            discussion: "--from takes the counter's answer to POST /v1/residents/{id}/cards/{card}/pin-reset, which records the identity check.")
+            discussion: "--from takes the counter's answer to POST /v1/residents/{id}/cards/{card}/pin-reset, which records the identity check and carries the card office's signed authorisation. The card takes it only if the office key written at hand-over verifies it, for this card and this PIN, unexpired and not used before.")
         @OptionGroup var options: CardOptions
         @Option(name: .customLong("from"), help: "The counter's authorisation (JSON).") var answer: String
         @Option(help: "The new PIN. Env: MYNA_CARD_PIN.") var newPin: String?
 
         func run() throws {
             guard let data = FileManager.default.contents(atPath: answer),
-                let authorisation = try? JSONDecoder.iso8601.decode(PINResetFile.self, from: data), let kind = PINKind(rawValue: authorisation.pin)
-            else { throw ValidationError("\(answer) is not the counter's PIN-reset authorisation") }
+                let grant = try? JSONDecoder().decode(PINResetFile.self, from: data), let kind = PINKind(rawValue: grant.pin)
+            else { throw ValidationError("\(answer) is not the counter's PIN-reset answer") }
+            guard let authorisation = grant.authorisation else {
+                throw ValidationError("\(answer) carries no signed authorisation from the card office: the card takes none other")
+            }
             let pin = newPin ?? ProcessInfo.processInfo.environment["MYNA_CARD_PIN"] ?? ""
             if let problem = kind.validate(pin) { throw ValidationError("\(kind.rawValue) PIN: \(problem.description)") }
-            try options.file().update { card in
-                guard card.id == authorisation.card.chipId else { throw ValidationError("that authorisation is for another card") }
-                try card.resetPIN(kind, newPIN: pin, counterAuthorisation: CounterAuthorisation(
-                    staffID: authorisation.staffId, identityCheckedAt: authorisation.identityCheckedAt))
-            }
+            // The card checks everything (signature, chip, PIN kind, expiry, single use).
+            try options.file().update { card in try card.resetPIN(kind, newPIN: pin, authorisation: authorisation) }
             print("\(kind.rawValue) PIN reset: \(kind.maximumTries) tries")
         }
     }
@@ -222,14 +235,14 @@ struct IssuedCertificatesFile: Decodable {
     let signatureCertificate: String?
     let authenticationCACertificate: String
     let signatureCACertificate: String
+    /// Absent from answers of servers older than signed PIN resets.
+    let cardOfficeKey: String?
 }
 
 struct PINResetFile: Decodable {
-    struct Card: Decodable { let chipId: String? }
-    let card: Card
     let pin: String
-    let staffId: String
-    let identityCheckedAt: Date
+    /// The card office's compact JWS; the rest of the answer is for the holder to read.
+    let authorisation: String?
 }
 
 enum PEMDecoding {
@@ -241,19 +254,13 @@ enum PEMDecoding {
         }
         return Array(der)
     }
-}
 
-extension JSONDecoder {
-    /// Dates as the API writes them: ISO 8601 with fractional seconds.
-    static var iso8601: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)
-                ?? Date.ISO8601FormatStyle().parse(text)
-            else { throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 date")) }
-            return date
+    /// The DER inside one PEM PUBLIC KEY block (SubjectPublicKeyInfo).
+    static func publicKey(_ pem: String) throws -> [UInt8] {
+        let body = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        guard pem.contains("-----BEGIN PUBLIC KEY-----"), let der = Data(base64Encoded: body), !der.isEmpty else {
+            throw ValidationError("not a PEM public key")
         }
-        return decoder
+        return Array(der)
     }
 }

@@ -144,6 +144,7 @@ struct Demo: AsyncParsableCommand {
                 let card = try await office.apply(for: resident.id, by: .system("demo"), within: nil).card
                 let issued = try await office.issue(
                     card.id, keys: try CardKeys(chip), identityDocuments: [.issuanceNotice, .driversLicence], by: .system("demo"), within: nil)
+                try chip.installCardOfficeKey(issued.cardOfficeKey)
                 for (kind, certificate, ca) in [
                     (KeyKind.authentication, issued.authentication, issued.authenticationCA), (.signature, issued.signature, issued.signatureCA),
                 ] {
@@ -152,7 +153,7 @@ struct Demo: AsyncParsableCommand {
                     try chip.installCA(certificate: ca, for: kind)
                 }
                 let path = directory.appendingPathComponent("\(resident.id).card")
-                try VirtualCardFile(url: path, deviceKey: deviceKey).save(chip)
+                try VirtualCardFile(url: path, deviceKey: deviceKey, counters: .standard()).save(chip)
                 demo.residents[index].card = DemoCard(id: card.id, serial: card.serial, chipId: chip.id, file: path.path, pins: pins)
             }
             progress.update(start + slice.count)
