@@ -13,6 +13,7 @@ import MynaServices
 import MynaServer
 import MynaTestSupport
 import NIOCore
+import Testing
 
 /// A log handler that keeps every line, so tests can prove what never reaches a log.
 final class CapturedLog: LogHandler, @unchecked Sendable {
@@ -76,6 +77,21 @@ struct API {
 }
 
 enum APITestError: Error { case signInFailed(Int) }
+
+extension API {
+    /// The card's answer to a fresh sign-in challenge, as every service on the card takes
+    /// it (the kiosk, the clinic, Mynapoint, Mykey).
+    func cardAnswer(_ holder: inout TestCardHolder) async throws -> [String: Any] {
+        let (_, challenge) = try await call(.post, "/v1/portal/sign-in/challenges", json: [String: Any]())
+        let signingInput = try #require(challenge["signingInput"] as? String)
+        let input = try #require(Base64URL.decode(signingInput))
+        return [
+            "challengeId": try #require(challenge["challengeId"] as? String),
+            "certificate": Data(try #require(holder.issued.authentication)).base64EncodedString(),
+            "signature": Data(try #require(try holder.authenticate(input))).base64EncodedString(),
+        ]
+    }
+}
 
 var demoResident: [String: Any] { [
     "name": "試験　花子", "nameKana": "シケン　ハナコ", "birthDate": "1990-05-05", "sex": 2,

@@ -287,17 +287,7 @@ extension AccessRecordCoverageTests {
             return body
         }
 
-        /// The card's answer to a fresh sign-in challenge, as every service on the card takes it.
-        func answer(_ holder: inout TestCardHolder) async throws -> [String: Any] {
-            let (_, challenge) = try await API(client: client).call(.post, "/v1/portal/sign-in/challenges", json: [String: Any]())
-            let signingInput = try #require(challenge["signingInput"] as? String)
-            let input = try #require(Base64URL.decode(signingInput))
-            return [
-                "challengeId": try #require(challenge["challengeId"] as? String),
-                "certificate": Data(try #require(holder.issued.authentication)).base64EncodedString(),
-                "signature": Data(try #require(try holder.authenticate(input))).base64EncodedString(),
-            ]
-        }
+        func answer(_ holder: inout TestCardHolder) async throws -> [String: Any] { try await API(client: client).cardAnswer(&holder) }
 
         /// A portal page as the holder sees it, in a session signed in with their card.
         func portalPage(_ path: String, as holder: TestCardHolder, language: String) async throws -> String {

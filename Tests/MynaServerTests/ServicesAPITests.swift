@@ -32,15 +32,7 @@ struct ServicesAPITests {
                 let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
                 func answer(_ issued: TestCardHolder) async throws -> [String: Any] {
                     var holder = issued
-                    let (_, challenge) = try await API(client: client).call(.post, "/v1/portal/sign-in/challenges", json: [String: Any]())
-                    let signingInput = try #require(challenge["signingInput"] as? String)
-                    let input = try #require(Base64URL.decode(signingInput))
-                    return [
-                        "challengeId": try #require(challenge["challengeId"] as? String),
-                        "certificate": Data(try #require(holder.issued.authentication)).base64EncodedString(),
-                        "signature": Data(try #require(try holder.authenticate(input))).base64EncodedString(),
-                        "campaignId": "round-2", "providerId": pay.id, "providerAccount": "acct-1",
-                    ]
+                    return try await API(client: client).cardAnswer(&holder).merging(["campaignId": "round-2", "providerId": pay.id, "providerAccount": "acct-1"]) { $1 }
                 }
                 let path = "/v1/residents/\(resident.residentID)/mynapoint/sign-ups"
                 #expect(try await clerk.call(.post, path, json: try await answer(resident)).1["code"] as? String == "procedure-required")
