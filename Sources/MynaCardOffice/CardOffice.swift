@@ -382,44 +382,66 @@ public struct CardOffice: Sendable {
         try await database.read { try await Self.card(id, on: $0) }
     }
 
+    /// The person's cards, each with its history and certificates, as the counter and
+    /// oversight see them: read in one transaction with the access record that says who
+    /// saw them and why, so the read cannot happen without it.
+    public func cardFile(
+        of residentID: String, by actor: RegistryActor, purpose: String
+    ) async throws -> [(card: CardRecord, history: [CardHistoryEntry], certificates: [CardCertificate])] {
+        try await database.transaction { connection in
+            _ = try await residents.resident(residentID, on: connection, recording: .readCards, by: actor, purpose: purpose)
+            var file: [(card: CardRecord, history: [CardHistoryEntry], certificates: [CardCertificate])] = []
+            for card in try await Self.cards(of: residentID, on: connection) {
+                file.append((card, try await Self.history(of: card.id, on: connection), try await Self.certificates(of: card.id, on: connection)))
+            }
+            return file
+        }
+    }
+
     /// The card's history, oldest step first.
     public func history(of cardID: String) async throws -> [CardHistoryEntry] {
         try await database.read { connection in
             _ = try await Self.card(cardID, on: connection)
-            return try await connection.query(SQL(
-                """
-                SELECT sequence, event, from_status, to_status, actor, procedure_id, reason, fee_yen, identity_documents, certificates,
-                occurred_at FROM card_events WHERE card_id = ? ORDER BY sequence
-                """, [.text(cardID)])).map { row in
-                CardHistoryEntry(
-                    sequence: try row.int("sequence"), event: try row.string("event"),
-                    from: try row.optionalString("from_status").flatMap(CardStatus.init(rawValue:)),
-                    to: CardStatus(rawValue: try row.string("to_status")) ?? .applied, actor: try row.string("actor"),
-                    procedureID: try row.optionalString("procedure_id"), reason: try row.optionalString("reason"),
-                    feeYen: try row.int("fee_yen"),
-                    identityDocuments: Self.list(try row.optionalString("identity_documents")).compactMap(IdentityDocument.init(rawValue:)),
-                    certificates: Self.list(try row.optionalString("certificates")),
-                    occurredAt: Date(timeIntervalSince1970: Double(try row.int("occurred_at")) / 1000))
-            }
+            return try await Self.history(of: cardID, on: connection)
+        }
+    }
+
+    static func history(of cardID: String, on connection: any SQLConnection) async throws -> [CardHistoryEntry] {
+        try await connection.query(SQL(
+            """
+            SELECT sequence, event, from_status, to_status, actor, procedure_id, reason, fee_yen, identity_documents, certificates,
+            occurred_at FROM card_events WHERE card_id = ? ORDER BY sequence
+            """, [.text(cardID)])).map { row in
+            CardHistoryEntry(
+                sequence: try row.int("sequence"), event: try row.string("event"),
+                from: try row.optionalString("from_status").flatMap(CardStatus.init(rawValue:)),
+                to: CardStatus(rawValue: try row.string("to_status")) ?? .applied, actor: try row.string("actor"),
+                procedureID: try row.optionalString("procedure_id"), reason: try row.optionalString("reason"),
+                feeYen: try row.int("fee_yen"),
+                identityDocuments: Self.list(try row.optionalString("identity_documents")).compactMap(IdentityDocument.init(rawValue:)),
+                certificates: Self.list(try row.optionalString("certificates")),
+                occurredAt: Date(timeIntervalSince1970: Double(try row.int("occurred_at")) / 1000))
         }
     }
 
     /// Every certificate the card has carried, with its DER, newest first.
     public func certificates(of cardID: String) async throws -> [CardCertificate] {
-        try await database.read { connection in
-            try await connection.query(SQL(
-                """
-                SELECT cc.serial, cc.kind, cc.not_after, cc.installed_at, cc.ended_at, cc.end_reason, c.der
-                FROM card_certificates cc LEFT JOIN certificates c ON c.serial = cc.serial
-                WHERE cc.card_id = ? AND cc.installed_at IS NOT NULL ORDER BY cc.installed_at DESC, cc.kind
-                """, [.text(cardID)])).map { row in
-                CardCertificate(
-                    serialHex: try row.bytes("serial").hex, kind: CertificateKind(rawValue: try row.string("kind")) ?? .authentication,
-                    notAfter: Date(timeIntervalSince1970: Double(try row.int("not_after")) / 1000),
-                    installedAt: try row.optionalInt("installed_at").map { Date(timeIntervalSince1970: Double($0) / 1000) },
-                    endedAt: try row.optionalInt("ended_at").map { Date(timeIntervalSince1970: Double($0) / 1000) },
-                    endReason: try row.optionalString("end_reason"), der: try? row.bytes("der"))
-            }
+        try await database.read { try await Self.certificates(of: cardID, on: $0) }
+    }
+
+    static func certificates(of cardID: String, on connection: any SQLConnection) async throws -> [CardCertificate] {
+        try await connection.query(SQL(
+            """
+            SELECT cc.serial, cc.kind, cc.not_after, cc.installed_at, cc.ended_at, cc.end_reason, c.der
+            FROM card_certificates cc LEFT JOIN certificates c ON c.serial = cc.serial
+            WHERE cc.card_id = ? AND cc.installed_at IS NOT NULL ORDER BY cc.installed_at DESC, cc.kind
+            """, [.text(cardID)])).map { row in
+            CardCertificate(
+                serialHex: try row.bytes("serial").hex, kind: CertificateKind(rawValue: try row.string("kind")) ?? .authentication,
+                notAfter: Date(timeIntervalSince1970: Double(try row.int("not_after")) / 1000),
+                installedAt: try row.optionalInt("installed_at").map { Date(timeIntervalSince1970: Double($0) / 1000) },
+                endedAt: try row.optionalInt("ended_at").map { Date(timeIntervalSince1970: Double($0) / 1000) },
+                endReason: try row.optionalString("end_reason"), der: try? row.bytes("der"))
         }
     }
 

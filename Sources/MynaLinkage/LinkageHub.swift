@@ -55,7 +55,7 @@ public struct LinkageHub: Sendable {
                 throw LinkageError(.personNotFound, "no person holds that number")
             }
             let resident = try await registry.residents.resident(
-                residentID, on: connection, recording: .agencyCodeAcquisition, by: .system("agency:\(agency.id)"),
+                residentID, on: connection, recording: .agencyCodeAcquisition, by: .agency(id: agency.id),
                 purpose: "code acquisition by \(agency.name)")
             if let municipality = agency.municipality, !Self.serves(municipality, resident) {
                 throw LinkageError(.personNotFound, "no person holds that number")
@@ -86,7 +86,7 @@ public struct LinkageHub: Sendable {
                 rows: zip(residentIDs, codes).map { [.text(agency.id), .text($1), .text($0), .init(Self.codeKeyVersion), .integer(now)] },
                 onConflict: "ON CONFLICT (agency_id, code) DO NOTHING")
             try await registry.residents.recordAccess(
-                .agencyCodeAcquisition, to: residentIDs, by: .system("agency:\(agency.id)"), purpose: purpose ?? "bulk code acquisition by \(agency.name)",
+                .agencyCodeAcquisition, to: residentIDs, by: .agency(id: agency.id), purpose: purpose ?? "bulk code acquisition by \(agency.name)",
                 on: connection)
         }
         return codes
@@ -317,6 +317,30 @@ public struct LinkageHub: Sendable {
         try await ProvisionRecords.of(resident: residentID, in: database, now: clock.now, limit: limit)
     }
 
+    /// The person's provision records as the counter or oversight reads them, in one
+    /// transaction with the access record of that read: who exchanged what about a person
+    /// is the person's data too.
+    public func records(of residentID: String, limit: Int = 100, by actor: RegistryActor, purpose: String) async throws -> [ProvisionRecord] {
+        try await database.transaction { connection in
+            _ = try await registry.residents.resident(residentID, on: connection, recording: .readProvisionRecords, by: actor, purpose: purpose)
+            return try await ProvisionRecords.of(resident: residentID, on: connection, now: clock.now, limit: limit)
+        }
+    }
+
+    /// One of the person's provision records (for its evidence), nil when there is no
+    /// such record for them. With a reader, the read is recorded in the same transaction —
+    /// only when there was a record to show.
+    public func record(_ recordID: Int, of residentID: String, readBy reader: (actor: RegistryActor, purpose: String)?) async throws -> ProvisionRecord? {
+        guard let reader else {
+            return try await database.read { try await ProvisionRecords.one(recordID, of: residentID, on: $0, now: clock.now) }
+        }
+        return try await database.transaction { connection in
+            guard let record = try await ProvisionRecords.one(recordID, of: residentID, on: connection, now: clock.now) else { return nil }
+            try await registry.residents.recordAccess(.readProvisionEvidence, to: residentID, by: reader.actor, purpose: reader.purpose, on: connection)
+            return record
+        }
+    }
+
     /// An agency's side of its exchanges, the person shown only by the agency's own code.
     public func records(of agency: Agency, limit: Int = 100) async throws -> [(record: ProvisionRecord, code: String?, role: String)] {
         let records = try await ProvisionRecords.of(agency: agency.id, in: database, limit: limit)
@@ -358,15 +382,29 @@ public struct LinkageHub: Sendable {
         }
     }
 
-    public func refusals(of residentID: String) async throws -> [(item: DataItem, refusedAt: Date, recordedBy: String)] {
-        try await database.read { connection in
-            try await connection.query(SQL("SELECT * FROM linkage_refusals WHERE resident_id = ? ORDER BY item", [.text(residentID)])).compactMap { row in
-                guard let item = DataItem(rawValue: try row.string("item")) else { return nil }
-                return (item, Date(timeIntervalSince1970: Double(try row.int("refused_at")) / 1000), try row.string("recorded_by"))
-            }
+    public func refusals(of residentID: String) async throws -> [LinkageRefusal] {
+        try await database.read { try await Self.refusals(of: residentID, on: $0) }
+    }
+
+    /// The person's refusals as the counter or oversight reads them, recorded in the same
+    /// transaction.
+    public func refusals(of residentID: String, by actor: RegistryActor, purpose: String) async throws -> [LinkageRefusal] {
+        try await database.transaction { connection in
+            _ = try await registry.residents.resident(residentID, on: connection, recording: .readLinkageRefusals, by: actor, purpose: purpose)
+            return try await Self.refusals(of: residentID, on: connection)
+        }
+    }
+
+    static func refusals(of residentID: String, on connection: any SQLConnection) async throws -> [LinkageRefusal] {
+        try await connection.query(SQL("SELECT * FROM linkage_refusals WHERE resident_id = ? ORDER BY item", [.text(residentID)])).compactMap { row in
+            guard let item = DataItem(rawValue: try row.string("item")) else { return nil }
+            return (item, Date(timeIntervalSince1970: Double(try row.int("refused_at")) / 1000), try row.string("recorded_by"))
         }
     }
 }
+
+/// A linkage the person refused: which item, when, and who recorded it.
+public typealias LinkageRefusal = (item: DataItem, refusedAt: Date, recordedBy: String)
 
 extension Optional {
     func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {

@@ -148,13 +148,24 @@ public enum ProvisionRecords {
     /// The person's records, newest first; a record under a running non-disclosure
     /// period is left out until it ends.
     public static func of(resident residentID: String, in database: any Database, now: Date, limit: Int = 100) async throws -> [ProvisionRecord] {
-        try await database.read { connection in
-            try await connection.query(SQL(
-                """
-                SELECT * FROM provision_records WHERE resident_id = ? AND (undisclosed_until IS NULL OR undisclosed_until <= ?)
-                ORDER BY id DESC LIMIT ?
-                """, [.text(residentID), .integer(Int64(now.timeIntervalSince1970 * 1000)), .init(limit)])).map(record(from:))
-        }
+        try await database.read { try await of(resident: residentID, on: $0, now: now, limit: limit) }
+    }
+
+    static func of(resident residentID: String, on connection: any SQLConnection, now: Date, limit: Int) async throws -> [ProvisionRecord] {
+        try await connection.query(SQL(
+            """
+            SELECT * FROM provision_records WHERE resident_id = ? AND (undisclosed_until IS NULL OR undisclosed_until <= ?)
+            ORDER BY id DESC LIMIT ?
+            """, [.text(residentID), .integer(Int64(now.timeIntervalSince1970 * 1000)), .init(limit)])).map(record(from:))
+    }
+
+    /// One of the person's records by its id, nil when it is another's, unknown, or still
+    /// withheld from the person.
+    static func one(_ id: Int, of residentID: String, on connection: any SQLConnection, now: Date) async throws -> ProvisionRecord? {
+        try await connection.first(SQL(
+            """
+            SELECT * FROM provision_records WHERE id = ? AND resident_id = ? AND (undisclosed_until IS NULL OR undisclosed_until <= ?)
+            """, [.integer(Int64(id)), .text(residentID), .integer(Int64(now.timeIntervalSince1970 * 1000))])).map(record(from:))
     }
 
     /// An agency's side: every record where it asked or answered, newest first.

@@ -20,7 +20,7 @@ public struct Services: Sendable {
     ) {
         let database = portal.registry.database
         mykey = MykeyPlatform(database: database, clock: clock)
-        mynapoint = Mynapoint(database: database, clock: clock, mykey: mykey, agencies: hub.agencies)
+        mynapoint = Mynapoint(database: database, clock: clock, mykey: mykey, agencies: hub.agencies, residents: portal.registry.residents)
         kiosks = CertificateIssuingCentre(
             registry: portal.registry, signIn: portal.signIn, clock: clock, sealKey: sealKey, verificationBaseURL: verificationBaseURL, hours: kioskHours,
             deadline: kioskDeadline, stepPause: kioskPause)

@@ -13,6 +13,7 @@ import MynaServices
 import MynaServer
 import MynaTestSupport
 import NIOCore
+import Testing
 
 /// A log handler that keeps every line, so tests can prove what never reaches a log.
 final class CapturedLog: LogHandler, @unchecked Sendable {
@@ -114,4 +115,19 @@ func makeTestServices(_ portal: Portal, _ hub: LinkageHub, _ environment: TestEn
     Services(
         portal: portal, hub: hub, sealKey: P256.Signing.PrivateKey(), verificationBaseURL: "http://127.0.0.1:8080/v1/certificates/verifications",
         kioskHours: .always, clock: environment.clock.wallClock)
+}
+
+extension TestCardHolder {
+    /// The card's answer to a challenge as the server sent it (`challengeId`, `signingInput`):
+    /// its authentication certificate and its signature after the PIN. The card signs
+    /// whatever statement it is handed, as a reader drives it; what the answer is good for
+    /// is the server's to check.
+    mutating func answer(_ challenge: [String: Any]) throws -> [String: Any] {
+        let id = try #require(challenge["challengeId"] as? String)
+        let input = try #require((challenge["signingInput"] as? String).flatMap(Base64URL.decode))
+        return [
+            "challengeId": id, "certificate": Data(try #require(issued.authentication)).base64EncodedString(),
+            "signature": Data(try #require(try authenticate(input))).base64EncodedString(),
+        ]
+    }
 }

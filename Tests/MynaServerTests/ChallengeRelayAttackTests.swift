@@ -41,14 +41,7 @@ struct ChallengeRelayAttackTests {
 
         /// The customer's card signs whatever statement it is handed (a hostile terminal
         /// drives the card: what it cannot do is make that answer count elsewhere).
-        mutating func sign(_ challenge: [String: Any]) throws -> [String: Any] {
-            let id = try #require(challenge["challengeId"] as? String)
-            let input = try #require((challenge["signingInput"] as? String).flatMap(Base64URL.decode))
-            return [
-                "challengeId": id, "certificate": Data(try #require(customer.issued.authentication)).base64EncodedString(),
-                "signature": Data(try #require(try customer.authenticate(input))).base64EncodedString(),
-            ]
-        }
+        mutating func sign(_ challenge: [String: Any]) throws -> [String: Any] { try customer.answer(challenge) }
 
         func anonymous(_ path: String, _ json: [String: Any]) async throws -> (HTTPResponse.Status, [String: Any]) {
             try await API(client: client).call(.post, path, json: json)

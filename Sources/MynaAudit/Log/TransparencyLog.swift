@@ -4,8 +4,8 @@ public import MynaCore
 public import MynaStore
 
 /// The transparency log in Myna's database: a Merkle tree over salted commitments to
-/// provision records and staff access records, with signed tree heads (RFC 6962 §3.5)
-/// and the proofs of RFC 9162 §2.1.
+/// provision records and the access records of staff, oversight, agencies and apps, with
+/// signed tree heads (RFC 6962 §3.5) and the proofs of RFC 9162 §2.1.
 ///
 /// Records are *queued* inside the transaction that writes them (``enqueue(kind:recordID:record:salt:at:on:)``),
 /// so a record and its place in the log commit or fail together. One sequencer turns the
@@ -40,6 +40,16 @@ public actor TransparencyLog {
     /// The statement that queues a commitment, and its values: for a writer that puts it
     /// in one statement with the record itself (see `ProvisionRecorder`).
     public static let queueInsert = "INSERT INTO log_queue (commitment, kind, record_id, queued_at) VALUES (?, ?, ?, ?)"
+
+    /// Queues many commitments, each made by ``queueBinds(kind:recordID:record:salt:at:)``,
+    /// in the caller's transaction: one bulk insert however many people a list names.
+    public static func enqueue(_ queued: [[SQLValue]], on connection: any SQLConnection) async throws {
+        if queued.count == 1 {
+            try await connection.query(SQL(queueInsert, queued[0]))
+        } else {
+            try await connection.insertMany(into: "log_queue", columns: ["commitment", "kind", "record_id", "queued_at"], rows: queued)
+        }
+    }
 
     public static func queueBinds(kind: String, recordID: Int, record: [UInt8], salt: [UInt8], at millis: Int64) throws -> [SQLValue] {
         [.blob(try RecordCommitment.commit(record: record, salt: salt)), .text(kind), .integer(Int64(recordID)), .integer(millis)]

@@ -133,16 +133,18 @@ public struct ResidentLinkages: Sendable {
     }
 
     public func account(of residentID: String) async throws -> RegisteredLinkage<PublicFundAccount>? {
-        try await database.read { connection in
-            guard let row = try await connection.first(SQL("SELECT * FROM public_fund_accounts WHERE resident_id = ?", [.text(residentID)])) else { return nil }
-            return RegisteredLinkage(
-                details: try PublicFundAccount(
-                    bankCode: try row.string("bank_code"), branchCode: try row.string("branch_code"),
-                    accountType: PublicFundAccount.AccountType(rawValue: try row.string("account_type")) ?? .ordinary,
-                    accountNumber: try row.string("account_number"), holderKana: try row.string("holder_kana")),
-                registeredAt: Date(milliseconds: try row.int("registered_at")), confirmedBy: try row.string("confirmed_by"),
-                procedureID: try row.optionalString("procedure_id"), providerName: nil)
-        }
+        try await database.read { try await Self.account(of: residentID, on: $0) }
+    }
+
+    static func account(of residentID: String, on connection: any SQLConnection) async throws -> RegisteredLinkage<PublicFundAccount>? {
+        guard let row = try await connection.first(SQL("SELECT * FROM public_fund_accounts WHERE resident_id = ?", [.text(residentID)])) else { return nil }
+        return RegisteredLinkage(
+            details: try PublicFundAccount(
+                bankCode: try row.string("bank_code"), branchCode: try row.string("branch_code"),
+                accountType: PublicFundAccount.AccountType(rawValue: try row.string("account_type")) ?? .ordinary,
+                accountNumber: try row.string("account_number"), holderKana: try row.string("holder_kana")),
+            registeredAt: Date(milliseconds: try row.int("registered_at")), confirmedBy: try row.string("confirmed_by"),
+            procedureID: try row.optionalString("procedure_id"), providerName: nil)
     }
 
     // MARK: Health insurance
@@ -177,18 +179,20 @@ public struct ResidentLinkages: Sendable {
     }
 
     public func insurance(of residentID: String) async throws -> RegisteredLinkage<InsuranceIdentifiers>? {
-        try await database.read { connection in
-            guard let row = try await connection.first(SQL(
-                "SELECT l.*, a.name AS insurer_name FROM insurance_links l LEFT JOIN agencies a ON a.id = l.provider_id WHERE l.resident_id = ?",
-                [.text(residentID)]))
-            else { return nil }
-            return RegisteredLinkage(
-                details: try InsuranceIdentifiers(
-                    insurerNumber: try row.string("insurer_number"), symbol: try row.string("symbol"), number: try row.string("number"),
-                    branchNumber: try row.optionalString("branch_number")),
-                registeredAt: Date(milliseconds: try row.int("linked_at")), confirmedBy: try row.string("confirmed_by"),
-                procedureID: try row.optionalString("procedure_id"), providerName: try row.optionalString("insurer_name"))
-        }
+        try await database.read { try await Self.insurance(of: residentID, on: $0) }
+    }
+
+    static func insurance(of residentID: String, on connection: any SQLConnection) async throws -> RegisteredLinkage<InsuranceIdentifiers>? {
+        guard let row = try await connection.first(SQL(
+            "SELECT l.*, a.name AS insurer_name FROM insurance_links l LEFT JOIN agencies a ON a.id = l.provider_id WHERE l.resident_id = ?",
+            [.text(residentID)]))
+        else { return nil }
+        return RegisteredLinkage(
+            details: try InsuranceIdentifiers(
+                insurerNumber: try row.string("insurer_number"), symbol: try row.string("symbol"), number: try row.string("number"),
+                branchNumber: try row.optionalString("branch_number")),
+            registeredAt: Date(milliseconds: try row.int("linked_at")), confirmedBy: try row.string("confirmed_by"),
+            procedureID: try row.optionalString("procedure_id"), providerName: try row.optionalString("insurer_name"))
     }
 
     // MARK: Inspection (総点検)
@@ -265,14 +269,38 @@ public struct ResidentLinkages: Sendable {
     }
 
     /// The answers given for a resident, newest first: (kind, answer, by whom, when).
-    public func confirmations(of residentID: String) async throws -> [(kind: String, answer: String, confirmedBy: String, at: Date)] {
-        try await database.read { connection in
-            try await connection.query(SQL(
-                "SELECT * FROM linkage_confirmations WHERE resident_id = ? ORDER BY id DESC", [.text(residentID)])).map {
-                (try $0.string("kind"), try $0.string("answer"), try $0.string("confirmed_by"), Date(milliseconds: try $0.int("answered_at")))
-            }
+    public func confirmations(of residentID: String) async throws -> [LinkageConfirmation] {
+        try await database.read { try await Self.confirmations(of: residentID, on: $0) }
+    }
+
+    static func confirmations(of residentID: String, on connection: any SQLConnection) async throws -> [LinkageConfirmation] {
+        try await connection.query(SQL(
+            "SELECT * FROM linkage_confirmations WHERE resident_id = ? ORDER BY id DESC", [.text(residentID)])).map {
+            (try $0.string("kind"), try $0.string("answer"), try $0.string("confirmed_by"), Date(milliseconds: try $0.int("answered_at")))
         }
     }
+
+    /// The person's linkages — account, insurance, every answer to the confirmation — as
+    /// the counter sees them: read in one transaction with the access record that says who
+    /// saw them and why (an account and an insurance number are personal data too).
+    public func file(of residentID: String, by actor: RegistryActor, purpose: String) async throws -> LinkageFile {
+        try await database.transaction { connection in
+            _ = try await registry.residents.resident(residentID, on: connection, recording: .readLinkages, by: actor, purpose: purpose)
+            return LinkageFile(
+                account: try await Self.account(of: residentID, on: connection), insurance: try await Self.insurance(of: residentID, on: connection),
+                confirmations: try await Self.confirmations(of: residentID, on: connection))
+        }
+    }
+}
+
+/// One answer to the confirmation (確認書): which linkage, yes or no, who recorded it, when.
+public typealias LinkageConfirmation = (kind: String, answer: String, confirmedBy: String, at: Date)
+
+/// What the counter shows of a person's linkages.
+public struct LinkageFile: Sendable {
+    public let account: RegisteredLinkage<PublicFundAccount>?
+    public let insurance: RegisteredLinkage<InsuranceIdentifiers>?
+    public let confirmations: [LinkageConfirmation]
 }
 
 extension LinkageConfirmer {

@@ -198,7 +198,7 @@ public struct OIDCProvider: Sendable {
             else { throw OAuthError(.invalidToken, "the token, its consent or the card it was granted with no longer stands") }
             let scopes = claims.scopes
             let resident = try await registry.residents.resident(
-                try row.string("resident_id"), on: connection, recording: .appDisclosure, by: .system("app:\(claims.clientID)"),
+                try row.string("resident_id"), on: connection, recording: .appDisclosure, by: .app(clientID: claims.clientID),
                 purpose: "\(try row.string("name")) (\(scopes.rawValue))")
             let facts = resident.facts
             return try ResidentAttributes(
@@ -222,7 +222,7 @@ public struct OIDCProvider: Sendable {
             else { throw OAuthError(.invalidToken, "the token, its consent or the card it was granted with no longer stands") }
             let residentID = try row.string("resident_id")
             try await registry.residents.recordAccess(
-                .appDisclosure, to: [residentID], by: .system("app:\(claims.clientID)"), purpose: "\(try row.string("name")) (self:\(item))", on: connection)
+                .appDisclosure, to: [residentID], by: .app(clientID: claims.clientID), purpose: "\(try row.string("name")) (self:\(item))", on: connection)
             return residentID
         }
         let copies = try await linkage.items(of: residentID).filter { $0.item == dataItem }.map { copy -> [String: Any] in

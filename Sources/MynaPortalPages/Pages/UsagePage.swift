@@ -1,5 +1,6 @@
 /// やりとり履歴 — who used my data: provision records (情報提供等記録) between agencies and
-/// staff access records, each with the result of checking it against the transparency log.
+/// the access records of everyone else who read or changed it (staff, oversight, agencies,
+/// apps, Myna itself), each with the result of checking it against the transparency log.
 public struct UsagePage: PortalPage {
     public static let templateName = "pages/usage"
 
@@ -31,7 +32,8 @@ public struct UsagePage: PortalPage {
         }
     }
 
-    /// A staff member's access, shown by role and office, never by the person's name.
+    /// An access by someone other than the person: staff, oversight, an agency, an app or
+    /// Myna itself, shown by role and office, never by a member of staff's name.
     public struct StaffAccessRow: Sendable, Hashable {
         public var date: String
         public var role: String
@@ -75,6 +77,9 @@ public enum LogCheck: Sendable, Hashable {
     case notYetLogged
     /// The inclusion proof did not verify.
     case failed
+    /// Myna's own act (an import, a sweep), recorded but not logged: the log is for what
+    /// others do with the person's data.
+    case notLogged
 }
 
 extension UsagePage.ProvisionRow: TemplateExtras {

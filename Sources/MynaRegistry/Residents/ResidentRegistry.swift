@@ -300,11 +300,14 @@ public struct ResidentRegistry: Sendable {
         }
     }
 
-    /// The access records of one resident, newest first.
-    public func accessRecords(of id: String, by actor: RegistryActor, purpose: String, limit: Int = 100, before: Int? = nil) async throws -> [AccessRecord] {
+    /// The access records of one resident, newest first; only those made by `kinds` of
+    /// actor when given (the portal leaves out the person's own reads).
+    public func accessRecords(
+        of id: String, by actor: RegistryActor, purpose: String, limit: Int = 100, before: Int? = nil, kinds: Set<ActorKind>? = nil
+    ) async throws -> [AccessRecord] {
         try await database.transaction { connection in
             _ = try await load(id, on: connection)
-            let records = try await AccessLog.list(residentID: id, limit: min(max(limit, 1), 1000), before: before, on: connection)
+            let records = try await AccessLog.list(residentID: id, limit: min(max(limit, 1), 1000), before: before, kinds: kinds, on: connection)
             try await AccessLog.record(.readAccessRecords, residentIDs: [id], by: actor, purpose: purpose, at: clock.milliseconds, on: connection)
             return records
         }

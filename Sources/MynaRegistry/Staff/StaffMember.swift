@@ -49,8 +49,12 @@ public struct StaffSession: Sendable {
     public let expiresAt: Date
     public let procedure: Procedure?
 
-    /// The actor for records made inside the session's procedure.
-    public var actor: RegistryActor { .staff(id: member.id, procedureID: procedure?.id) }
+    /// The actor for records made inside the session's procedure. An auditor reads as
+    /// oversight, so the person sees oversight's reads named as such (and a clerk's
+    /// reads cannot pass for oversight's, nor the other way round).
+    public var actor: RegistryActor {
+        member.role.may(.audit) ? .oversight(id: member.id) : .staff(id: member.id, procedureID: procedure?.id)
+    }
     /// The actor for acts that belong to no procedure (search, registering a new
     /// resident), so they are never filed under another resident's procedure.
     public var actorOutsideProcedure: RegistryActor { .staff(id: member.id, procedureID: nil) }

@@ -28,13 +28,9 @@ struct CardController {
         }
 
         book.on(staff, .get, "/v1/residents/{id}/cards") { _, context in
-            let id = try context.residentInProcedure().id
-            var views: [CardView] = []
-            for card in try await office.cards(of: id) {
-                views.append(CardView(
-                    card, history: try await office.history(of: card.id), certificates: try await office.certificates(of: card.id)))
-            }
-            return JSONResponse(value: CardsView(residentId: id, cards: views))
+            let (id, procedure) = try context.residentInProcedure()
+            let file = try await office.cardFile(of: id, by: context.session.actor, purpose: procedure.purpose)
+            return JSONResponse(value: CardsView(residentId: id, cards: file.map { CardView($0.card, history: $0.history, certificates: $0.certificates) }))
         }
         book.on(staff, .post, "/v1/residents/{id}/cards") { _, context in
             try context.require(.handleCards)

@@ -70,15 +70,15 @@ struct LinkageController {
         }
 
         book.on(staff, .get, "/v1/residents/{id}/provision-records") { _, context in
-            let id = try context.residentInProcedureOrAudit().id
+            let (id, purpose) = try context.residentInProcedureOrAudit()
             return JSONResponse(value: ProvisionRecordsView(
-                residentId: id, records: try await hub.records(of: id).map(ProvisionRecordView.init)))
+                residentId: id, records: try await hub.records(of: id, by: context.session.actor, purpose: purpose).map(ProvisionRecordView.init)))
         }
         book.on(staff, .get, "/v1/residents/{id}/linkage-refusals") { _, context in
-            let id = try context.residentInProcedureOrAudit().id
+            let (id, purpose) = try context.residentInProcedureOrAudit()
             return JSONResponse(value: RefusalsView(
                 residentId: id, refusable: hub.allowList.refusableItems.map(\.rawValue).sorted(),
-                refusals: try await hub.refusals(of: id).map { RefusalView(item: $0.item.rawValue, refusedAt: $0.refusedAt, recordedBy: $0.recordedBy) }))
+                refusals: try await hub.refusals(of: id, by: context.session.actor, purpose: purpose).map { RefusalView(item: $0.item.rawValue, refusedAt: $0.refusedAt, recordedBy: $0.recordedBy) }))
         }
         book.on(staff, .post, "/v1/residents/{id}/linkage-refusals") { request, context in
             try context.require(.changeResident)

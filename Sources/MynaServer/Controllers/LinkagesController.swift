@@ -14,16 +14,15 @@ struct LinkagesController {
 
     func register(staff: RouterGroup<StaffContext>, book: EndpointBook) {
         book.on(staff, .get, "/v1/residents/{id}/linkages") { _, context in
-            let id = try context.residentInProcedure().id
-            let account = try await linkages.account(of: id)
-            let insurance = try await linkages.insurance(of: id)
+            let (id, procedure) = try context.residentInProcedure()
+            let file = try await linkages.file(of: id, by: context.session.actor, purpose: procedure.purpose)
             return JSONResponse(value: LinkagesView(
                 residentId: id,
-                publicFundAccount: account.map { AccountView(details: $0.details, registeredAt: $0.registeredAt, confirmedBy: $0.confirmedBy) },
-                healthInsurance: insurance.map {
+                publicFundAccount: file.account.map { AccountView(details: $0.details, registeredAt: $0.registeredAt, confirmedBy: $0.confirmedBy) },
+                healthInsurance: file.insurance.map {
                     InsuranceView(details: $0.details, insurerName: $0.providerName, linkedAt: $0.registeredAt, confirmedBy: $0.confirmedBy)
                 },
-                confirmations: try await linkages.confirmations(of: id).map { ConfirmationView(kind: $0.kind, answer: $0.answer, confirmedBy: $0.confirmedBy, at: $0.at) }))
+                confirmations: file.confirmations.map { ConfirmationView(kind: $0.kind, answer: $0.answer, confirmedBy: $0.confirmedBy, at: $0.at) }))
         }
         book.on(staff, .put, "/v1/residents/{id}/linkages/public-fund-account") { request, context in
             try context.require(.changeResident)

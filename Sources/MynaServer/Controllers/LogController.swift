@@ -51,15 +51,19 @@ struct LogController {
         // canonical bytes, its salt, its leaf and audit path, and the signed head.
         book.on(staff, .get, "/v1/residents/{id}/provision-records/{record}/evidence") { _, context in
             guard let linkage else { throw Problem(.notFound, code: "not-found", detail: "no such resource") }
-            let id = try context.residentInProcedureOrAudit().id
-            return JSONResponse(value: try await Self.evidence(of: context.parameters.get("record"), for: id, linkage: linkage, log: log))
+            let (id, purpose) = try context.residentInProcedureOrAudit()
+            return JSONResponse(value: try await Self.evidence(
+                of: context.parameters.get("record"), for: id, linkage: linkage, log: log, readBy: (context.session.actor, purpose)))
         }
     }
 
-    /// The evidence of one of the person's provision records (for the counter and the portal).
-    static func evidence(of recordParameter: String?, for residentID: String, linkage: LinkageHub, log: TransparencyLog) async throws -> EvidenceView {
-        guard let recordID = recordParameter.flatMap(Int.init),
-            let record = try await linkage.records(of: residentID, limit: 1000).first(where: { $0.id == recordID })
+    /// The evidence of one of the person's provision records (for the counter and the
+    /// portal). A reader other than the person is recorded with the read.
+    static func evidence(
+        of recordParameter: String?, for residentID: String, linkage: LinkageHub, log: TransparencyLog,
+        readBy reader: (actor: RegistryActor, purpose: String)? = nil
+    ) async throws -> EvidenceView {
+        guard let recordID = recordParameter.flatMap(Int.init), let record = try await linkage.record(recordID, of: residentID, readBy: reader)
         else { throw Problem(.notFound, code: "record-not-found", detail: "no such provision record for this person") }
         guard let leaf = try await log.leaf(kind: ProvisionRecords.logKind, recordID: recordID), let head = try await log.latestHead(),
             leaf.leafIndex < Int(head.treeSize)

@@ -186,16 +186,26 @@ struct PortalController {
                 logCheck: PortalFormat.logCheck(check)))
         }
         var accesses: [UsagePage.StaffAccessRow] = []
-        // Staff records (each committed to the log); what apps received is on the notices page.
-        for record in try await portal.registry.residents.accessRecords(of: resident.id, by: .resident(id: resident.id), purpose: "the resident's own view", limit: 200)
-        where record.actorKind == "staff" {
+        // Every access but the person's own: staff, oversight, agencies, apps (each
+        // committed to the log) and Myna's own acts (recorded, not logged).
+        let others = Set(ActorKind.allCases).subtracting([.resident])
+        let records = try await portal.registry.residents.accessRecords(
+            of: resident.id, by: .resident(id: resident.id), purpose: "the resident's own view", limit: 200, kinds: others)
+        let names = try await agencyNames(records.filter { $0.actorKind == .agency }.map(\.actorID))
+        for record in records {
             let check = try await record.salt.asyncMap { salt in
                 try await log?.check(kind: AccessRecord.logKind, recordID: record.id, record: record.canonicalBytes, salt: salt)
             }
+            let office = switch record.actorKind {
+            case .staff: record.procedureID == nil ? "—" : PortalFormat.counter(visit.language)
+            case .agency: names[record.actorID] ?? record.actorID
+            case .app: record.actorID
+            case .oversight, .system, .resident: "—"
+            }
             accesses.append(UsagePage.StaffAccessRow(
-                date: PortalFormat.time(record.occurredAt, visit.language), role: PortalFormat.staff(visit.language),
-                office: record.procedureID == nil ? "—" : PortalFormat.counter(visit.language), action: record.action.rawValue, purpose: record.purpose,
-                procedureID: record.procedureID ?? "—", logCheck: record.salt == nil ? .notYetLogged : PortalFormat.logCheck(check ?? nil)))
+                date: PortalFormat.time(record.occurredAt, visit.language), role: PortalFormat.actor(record.actorKind, visit.language),
+                office: office, action: record.action.rawValue, purpose: record.purpose, procedureID: record.procedureID ?? "—",
+                logCheck: !record.actorKind.isLogged ? .notLogged : record.salt == nil ? .notYetLogged : PortalFormat.logCheck(check ?? nil)))
         }
         return PortalHTML.response(
             try renderer.render(UsagePage(provisions: provisions, staffAccesses: accesses), layout: visit.layout(residentName: resident.facts.name)),

@@ -7,6 +7,7 @@ import MynaCore
 import MynaLinkage
 import MynaPortal
 import MynaPortalPages
+import MynaRegistry
 import MynaServices
 
 /// How the portal writes the registry's values for a reader, in Japanese or English:
@@ -81,6 +82,24 @@ enum PortalFormat {
     }
 
     static func staff(_ language: PortalLanguage) -> String { language == .ja ? "窓口職員" : "counter staff" }
+
+    /// Who made an access record, by role: staff are never named; oversight is named as
+    /// oversight, so the person can tell an audit of their record from a counter's use of it.
+    static func actor(_ kind: ActorKind, _ language: PortalLanguage) -> String {
+        switch (kind, language) {
+        case (.staff, _): staff(language)
+        case (.oversight, .ja): "監査（監督）"
+        case (.oversight, .en): "oversight (audit)"
+        case (.agency, .ja): "行政機関等"
+        case (.agency, .en): "agency"
+        case (.app, .ja): "連携アプリ"
+        case (.app, .en): "app"
+        case (.system, .ja): "システム"
+        case (.system, .en): "Myna (system)"
+        case (.resident, .ja): "ご本人"
+        case (.resident, .en): "you"
+        }
+    }
     static func counter(_ language: PortalLanguage) -> String { language == .ja ? "市区町村窓口" : "municipal counter" }
     static func card(_ language: PortalLanguage) -> String { language == .ja ? "マイナンバーカードで" : "with the card" }
 

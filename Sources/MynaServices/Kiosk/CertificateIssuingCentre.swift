@@ -143,7 +143,7 @@ public struct CertificateIssuingCentre: Sendable {
         do {
             return try await database.transaction { connection in
                 let resident = try await registry.residents.resident(
-                    holder, on: connection, recording: .certificateIssue, by: .system("kiosk:\(kiosk.id)"), purpose: "住民票の写しのコンビニ交付")
+                    holder, on: connection, recording: .certificateIssue, by: .agency(id: kiosk.id), purpose: "住民票の写しのコンビニ交付")
                 guard resident.status == .registered, let municipality = MunicipalityDirectory.named(resident.facts.address.municipality) else {
                     throw ServiceError(.residentNotRegistered, "the card's holder is not registered as a resident; the municipality issues no certificate of residence")
                 }

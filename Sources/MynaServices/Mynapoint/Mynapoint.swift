@@ -2,6 +2,7 @@ import Crypto
 public import Foundation
 public import MynaCore
 public import MynaLinkage
+public import MynaRegistry
 public import MynaStore
 import Synchronization
 
@@ -99,14 +100,16 @@ public struct Mynapoint: Sendable {
     let clock: WallClock
     let mykey: MykeyPlatform
     let agencies: AgencyDirectory
+    /// Where a sign-up made by staff at the counter is recorded, as every counter act is.
+    let residents: ResidentRegistry
     let campaigns = CampaignCache()
 
     /// The budget is split into this many stripes, so concurrent sign-ups lock different
     /// rows and commit in parallel (PostgreSQL); SQLite has one writer whatever the stripes.
     static let stripes = 16
 
-    public init(database: any Database, clock: WallClock, mykey: MykeyPlatform, agencies: AgencyDirectory) {
-        (self.database, self.clock, self.mykey, self.agencies) = (database, clock, mykey, agencies)
+    public init(database: any Database, clock: WallClock, mykey: MykeyPlatform, agencies: AgencyDirectory, residents: ResidentRegistry) {
+        (self.database, self.clock, self.mykey, self.agencies, self.residents) = (database, clock, mykey, agencies, residents)
     }
 
     // MARK: Campaigns
@@ -228,6 +231,13 @@ public struct Mynapoint: Sendable {
                          SQLValue(channel.procedureID), .integer(millis)]))
                 } catch StoreError.uniqueViolation {
                     throw DuplicateSignUp()  // told apart below, outside the failed transaction
+                }
+                if case .counter(let staff, let procedure) = channel {
+                    // Staff signing the person up see and change their record: recorded in
+                    // the same commit, as every counter act is.
+                    try await residents.recordAccess(
+                        .mynapointSignUp, to: residentID, by: .staff(id: staff, procedureID: procedure), purpose: "マイナポイントの申込（\(campaign.name)）",
+                        on: connection)
                 }
                 for offset in 0..<Self.stripes {
                     let taken = try await connection.query(SQL(

@@ -66,7 +66,7 @@ extension StoreOptions {
     func openCampaigns(registry: Registry) async throws -> Mynapoint {
         Mynapoint(
             database: registry.database, clock: .system, mykey: MykeyPlatform(database: registry.database, clock: .system),
-            agencies: AgencyDirectory(database: registry.database))
+            agencies: AgencyDirectory(database: registry.database), residents: registry.residents)
     }
 
     /// Runs an operator's command against Mynapoint and closes the database whatever
