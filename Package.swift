@@ -123,6 +123,7 @@ let package = Package(
             dependencies: [
                 "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaPortal", "MynaPortalPages", "MynaOIDC", "MynaServices", "MynaCharts",
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -238,7 +239,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MynaRegistryTests",
-            dependencies: ["MynaRegistry", "MynaStore", "MynaTestSupport"],
+            dependencies: ["MynaRegistry", "MynaStore", "MynaTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -268,6 +269,7 @@ let package = Package(
                 "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard",
                 "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
             ],

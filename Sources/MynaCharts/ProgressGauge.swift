@@ -2,8 +2,9 @@
 /// campaign's budget has been spent: a filled bar, the amounts, and the share
 /// in percent.
 ///
-/// Amounts here are money or other totals, not counts of people, so no
-/// suppression applies.
+/// The gauge draws the amounts it is given. An amount that follows a count of
+/// people (seats taken × a fixed amount) is that count in yen: the caller
+/// withholds it with ``SmallCellSuppression/derived(_:from:)`` and draws no gauge.
 public struct ProgressGauge: Sendable, Hashable {
     /// Prefix for every ID inside the SVG. Give each chart on a page its own.
     public var id: String

@@ -38,6 +38,17 @@ public enum SmallCellSuppression {
         labelledCounts.map { ChartPoint($0.label, apply($0.count)) }
     }
 
+    /// A figure derived from a count — a yen total of fixed fees, an amount per person, a
+    /// percentage of a budget taken seat by seat — published only when that count would be.
+    ///
+    /// Dividing ¥1,800 of ¥200 kiosk fees by the fee gives back the 9 that the count's
+    /// "<10" hid: a figure that follows a count is the count in other units, so it takes
+    /// the count's suppression (the attribute disclosure rule of official statistics).
+    /// `nil` means withheld.
+    public static func derived<Figure>(_ figure: Figure, from count: Int) -> Figure? {
+        apply(count).isSuppressed ? nil : figure
+    }
+
     /// Applies the primary rule, then protects a lone suppressed cell from
     /// recovery by subtraction.
     ///

@@ -170,12 +170,17 @@ public struct AuthorizationRequest: Hashable, Sendable {
         OAuthError(code, description, redirectable: true).errorResponseURL(to: redirectURI, state: state, issuer: issuer)
     }
 
-    /// OIDC Core §3.1.2.1: space-delimited, and `none` must stand alone.
+    /// OIDC Core §3.1.2.1: "a space-delimited, case-sensitive list of ASCII string values",
+    /// each a whole token — `login consent` is two, `nonelogin` is none of them — and `none`
+    /// must stand alone ("If this parameter contains none with any other value, an error is
+    /// returned"). A value Myna does not support is `invalid_request`, as OpenID Connect's
+    /// Prompt Create §4 asks of values not in `prompt_values_supported`. An empty `prompt=`
+    /// is no prompt (RFC 6749 §3.1: a parameter without a value is treated as omitted).
     private static func parsePrompt(
         _ text: String?,
         fail: (OAuthError.Code, String) -> OAuthError
     ) throws(OAuthError) -> Set<Prompt> {
-        guard let text else { return [] }
+        guard let text, !text.isEmpty else { return [] }
         var prompts = Set<Prompt>()
         for token in text.split(separator: " ", omittingEmptySubsequences: false) {
             guard let prompt = Prompt(rawValue: String(token)) else {
@@ -187,6 +192,19 @@ public struct AuthorizationRequest: Hashable, Sendable {
             throw fail(.invalidRequest, "prompt=none cannot be combined with other values")
         }
         return prompts
+    }
+
+    /// The request to come back to once the resident has signed in again for it: the same
+    /// query with the `login` value taken out of `prompt` (the new sign-in satisfied it), and
+    /// `prompt` dropped if nothing is left. Worked on the parsed tokens, never the text, so
+    /// `prompt=login%20consent` or `prompt=consent+login` keep `consent` and lose `login`
+    /// instead of sending the resident round the sign-in for ever.
+    public static func queryAfterSignIn(_ query: String) throws(FormURLEncoded.DecodingError) -> String {
+        FormURLEncoded.encode(try FormURLEncoded.pairs(query).compactMap { name, value in
+            guard name == "prompt" else { return (name, value) }
+            let kept = value.split(separator: " ", omittingEmptySubsequences: false).filter { $0 != Prompt.login.rawValue }
+            return kept.isEmpty ? nil : (name, kept.joined(separator: " "))
+        })
     }
 
     /// RFC 6749 Appendix A.5: state is 1*VSCHAR (%x20-7E). nonce gets the same rule, and

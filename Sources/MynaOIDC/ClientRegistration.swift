@@ -19,6 +19,9 @@ public struct ClientRegistration: Hashable, Sendable {
     public let allowedScopes: Set<Scope>
     /// The host that pairwise subjects are computed for (OIDC Core §8.1): clients of one
     /// sector see the same `sub` for a person, clients of different sectors cannot link theirs.
+    /// A client whose redirects are all on a loopback host gets a sector of its own,
+    /// `loopback-client:<client id>` (``loopbackSector(of:)``): `127.0.0.1` is every native
+    /// app's host, and as a shared sector it would give every such app the same `sub`.
     public let sectorIdentifier: String
     public let clientType: ClientType
 
@@ -43,9 +46,15 @@ public struct ClientRegistration: Hashable, Sendable {
             hosts.insert(try Self.checkedHost(ofRedirectURI: uri))
         }
         guard allowedScopes.contains(.openid) else { throw .openidNotAllowed }
-        if let sectorIdentifier {
+        if let sectorIdentifier, sectorIdentifier == Self.loopbackSector(of: clientID) || Self.isLoopbackHost(sectorIdentifier.lowercased()) {
+            // As stored for a loopback client, or a loopback host named as the sector: the
+            // client's own sector either way, never the host all loopback clients share.
+            self.sectorIdentifier = Self.loopbackSector(of: clientID)
+        } else if let sectorIdentifier {
             guard Self.isHostName(sectorIdentifier) else { throw .invalidSectorIdentifier(sectorIdentifier) }
             self.sectorIdentifier = sectorIdentifier.lowercased()
+        } else if hosts.allSatisfy(Self.isLoopbackHost) {
+            self.sectorIdentifier = Self.loopbackSector(of: clientID)
         } else {
             guard hosts.count == 1, let host = hosts.first else { throw .sectorIdentifierRequired }
             self.sectorIdentifier = host
@@ -64,15 +73,26 @@ public struct ClientRegistration: Hashable, Sendable {
     /// The one exception RFC 9700 §2.1 and RFC 8252 §7.3 require: for an `http` loopback
     /// URI of a native app the port is ignored, because the app gets a free port from the
     /// operating system at run time. Everything else about it must still match exactly.
+    /// The exception is for native apps, which are public clients (RFC 8252 §8.4): a
+    /// confidential client's loopback redirect matches exactly, port included, or any
+    /// program listening on another port of the same machine could receive its codes.
     public func isRegistered(redirectURI: String) -> Bool {
         if redirectURIs.contains(redirectURI) { return true }
-        guard let requested = Self.loopbackWithoutPort(redirectURI) else { return false }
+        guard case .public = clientType, let requested = Self.loopbackWithoutPort(redirectURI) else { return false }
         return redirectURIs.contains { Self.loopbackWithoutPort($0) == requested }
     }
+
+    /// The pairwise sector of a client whose redirects are on a loopback host. The colon
+    /// cannot occur in a host name, so it never equals a web client's sector.
+    public static func loopbackSector(of clientID: String) -> String { "loopback-client:" + clientID }
 
     /// The hosts a native app may use for loopback redirects. RFC 8252 §8.3 prefers the IP
     /// literals; `localhost` is accepted because development tools still use it.
     static let loopbackHosts = ["127.0.0.1", "[::1]", "localhost"]
+
+    /// Foundation reports an IPv6 literal with or without its brackets depending on the
+    /// platform; both spellings name the same loopback host.
+    static func isLoopbackHost(_ host: String) -> Bool { loopbackHosts.contains(host) || host == "::1" }
 
     /// Checks one redirect URI and returns its lowercased host.
     ///
@@ -88,9 +108,7 @@ public struct ClientRegistration: Hashable, Sendable {
             let host = components.host?.lowercased(), !host.isEmpty
         else { throw .malformedRedirectURI(uri) }
         guard components.user == nil, components.password == nil else { throw .malformedRedirectURI(uri) }
-        // Foundation reports an IPv6 literal with or without its brackets depending on the
-        // platform; both spellings name the same loopback host.
-        let isLoopback = loopbackHosts.contains(host) || host == "::1"
+        let isLoopback = isLoopbackHost(host)
         switch scheme {
         case "https":
             return host

@@ -10,8 +10,8 @@ import MynaCore
 ///
 /// A keyed MAC rather than a plain hash, so that someone who knows a resident's account ID
 /// cannot compute their `sub` in any sector. The version label lets a future scheme coexist.
-/// The 0x00 separators keep fields apart: sector identifiers are host names and contain no
-/// NUL. 128 bits is far beyond any collision risk for a national population.
+/// The 0x00 separators keep fields apart: sector identifiers are host names, or
+/// `loopback-client:<client id>` for a loopback client (visible ASCII), and contain no NUL. 128 bits is far beyond any collision risk for a national population.
 public struct PairwiseSubject: Sendable {
     private let key: SymmetricKey
 

@@ -24,6 +24,6 @@ public struct Portal: Sendable {
         linkages = ResidentLinkages(registry: registry, linkage: linkage, clock: clock)
         sessions = PortalSessions(database: registry.database, clock: clock)
         let verifier = CertificateVerifier(authorities: cards.publisher.authorities, ledger: cards.publisher.ledger, clock: clock)
-        signIn = CardSignIn(database: registry.database, clock: clock, verifier: verifier, sessions: sessions, origin: origin)
+        signIn = CardSignIn(database: registry.database, clock: clock, verifier: verifier, sessions: sessions, sources: registry.sources, origin: origin)
     }
 }

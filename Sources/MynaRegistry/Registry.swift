@@ -8,9 +8,13 @@ public struct Registry: Sendable {
     public let database: any Database
     public let residents: ResidentRegistry
     public let staff: StaffDirectory
+    /// Keyed hashes of callers' addresses, for every component that counts failures by
+    /// source (the portal's card sign-in takes it from here).
+    public let sources: SourceKeys
 
     public init(database: any Database, keys: KeyStore, clock: WallClock = .system, passwordCost: Int = 1 << 15) throws {
         self.database = database
+        self.sources = try SourceKeys(keys: keys)
         self.residents = try ResidentRegistry(database: database, keys: keys, clock: clock)
         self.staff = try StaffDirectory(database: database, keys: keys, clock: clock, passwordCost: passwordCost)
     }

@@ -16,12 +16,15 @@ public import ServiceLifecycle
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
+    /// The operator's token for `/metrics`; without one, `/metrics` is not served.
+    public var metricsToken: MetricsToken?
     /// Per-source limits (issue 14, finding 5); ``SourceLimits/unlimited`` for benchmarks.
     public var limits: SourceLimits
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, limits: SourceLimits = SourceLimits()) {
+    public init(host: String = "127.0.0.1", port: Int = 8080, metricsToken: MetricsToken? = nil, limits: SourceLimits = SourceLimits()) {
         self.host = host
         self.port = port
+        self.metricsToken = metricsToken
         self.limits = limits
     }
 }
@@ -35,7 +38,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let (router, _) = buildRouter(
         registry: registry, pki: pki ?? cards?.publisher, cards: cards, linkage: linkage, log: log, portal: portal, oidc: oidc, services: services,
-        metrics: metrics, limits: configuration.limits)
+        metrics: metrics, metricsToken: configuration.metricsToken, limits: configuration.limits)
     var services: [any Service] = []
     if let cards { services.append(CardSweepService(office: cards, logger: logger)) }
     if let log { services.append(LogSequencerService(log: log, logger: logger)) }
@@ -52,7 +55,7 @@ public func buildApplication(
 public func buildRouter(
     registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
     log: TransparencyLog? = nil, portal: Portal? = nil, oidc: OIDCProvider? = nil, services: Services? = nil,
-    metrics: PrometheusCollectorRegistry? = nil, limits: SourceLimits = SourceLimits()
+    metrics: PrometheusCollectorRegistry? = nil, metricsToken: MetricsToken? = nil, limits: SourceLimits = SourceLimits()
 ) -> (Router<MynaRequestContextType>, [Endpoint]) {
     let router = Router(context: MynaRequestContext.self)
     let book = EndpointBook()
@@ -65,7 +68,7 @@ public func buildRouter(
     }
     let routes = router.group()
     let staff = router.group(context: StaffContext.self)
-    PublicController(registry: registry, metrics: metrics).register(routes: routes, book: book)
+    PublicController(registry: registry, metrics: metrics, metricsToken: metricsToken).register(routes: routes, book: book)
     StaffController(registry: registry).register(public: routes, staff: staff, book: book)
     ProcedureController(registry: registry).register(staff: staff, book: book)
     ResidentController(registry: registry, cards: cards).register(staff: staff, book: book)

@@ -128,6 +128,41 @@ import Testing
         #expect(failure(Fixtures.validQuery + [("prompt", "always")])?.code == .invalidRequest)
     }
 
+    /// Issue 14: `prompt` is a list of whole, case-sensitive tokens (OIDC Core §3.1.2.1),
+    /// read from the raw query as a browser sends it.
+    @Test(arguments: [
+        ("prompt=login%20consent", Set<AuthorizationRequest.Prompt>([.login, .consent])),
+        ("prompt=consent+login", Set<AuthorizationRequest.Prompt>([.login, .consent])),
+        ("prompt=select_account", Set<AuthorizationRequest.Prompt>([.selectAccount])),
+        ("prompt=", Set<AuthorizationRequest.Prompt>()),
+    ])
+    func promptIsParsedAsTokens(_ parameter: String, _ expected: Set<AuthorizationRequest.Prompt>) throws {
+        let query = FormURLEncoded.encode(Fixtures.validQuery) + "&" + parameter
+        #expect(try AuthorizationRequest.validate(query: query, client: lookup, dataItems: Fixtures.dataItems).prompt == expected)
+    }
+
+    @Test(arguments: ["prompt=none%20login", "prompt=login+none", "prompt=nonelogin", "prompt=Login", "prompt=login%20%20consent", "prompt=login,consent"])
+    func promptRefusesWhatIsNotAListOfKnownTokens(_ parameter: String) {
+        let query = FormURLEncoded.encode(Fixtures.validQuery) + "&" + parameter
+        #expect(throws: OAuthError.self) { try AuthorizationRequest.validate(query: query, client: self.lookup, dataItems: Fixtures.dataItems) }
+    }
+
+    /// The host sends the browser back to the request once the resident signed in again:
+    /// the text match `!= "prompt=login"` kept `prompt=login%20consent`, which asked for a
+    /// new sign-in again after each one, for ever.
+    @Test(arguments: [
+        ("a=1&prompt=login%20consent&b=2", "a=1&prompt=consent&b=2"),
+        ("prompt=consent+login", "prompt=consent"),
+        ("a=1&prompt=login", "a=1"),
+        ("prompt=consent", "prompt=consent"),
+        ("xprompt=login&prompt=none", "xprompt=login&prompt=none"),
+    ])
+    func signInSatisfiesPromptLogin(_ query: String, _ expected: String) throws {
+        let back = try AuthorizationRequest.queryAfterSignIn(query)
+        #expect(back == expected)
+        #expect(try FormURLEncoded.parameters(back)["prompt"].map { $0.split(separator: " ").contains("login") } != true)
+    }
+
     @Test(arguments: ["-1", "abc", "1.5", "9999999999"])
     func maxAgeMustBeANonNegativeInteger(_ value: String) {
         #expect(failure(Fixtures.validQuery + [("max_age", value)])?.code == .invalidRequest)

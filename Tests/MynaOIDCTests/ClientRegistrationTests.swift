@@ -1,3 +1,4 @@
+import Crypto
 import MynaOIDC
 import Testing
 
@@ -72,6 +73,36 @@ import Testing
         #expect(!client.isRegistered(redirectURI: "http://127.0.0.1:51004/other"))
         #expect(!client.isRegistered(redirectURI: "http://127.0.0.1:abc/callback"))
         #expect(!client.isRegistered(redirectURI: "http://localhost:51004/callback"))
+    }
+
+    /// Issue 14: RFC 8252 §7.3's any-port rule is for native apps, which are public clients.
+    @Test func confidentialLoopbackRedirectsMatchExactly() throws {
+        let client = try ClientRegistration(
+            clientID: "desktop-bank", name: "n", redirectURIs: ["http://127.0.0.1:8400/cb"], allowedScopes: [.openid],
+            clientType: .confidential(Fixtures.clientSecret.hash))
+        #expect(client.isRegistered(redirectURI: "http://127.0.0.1:8400/cb"))
+        #expect(!client.isRegistered(redirectURI: "http://127.0.0.1:8401/cb"))
+        #expect(!client.isRegistered(redirectURI: "http://127.0.0.1/cb"))
+    }
+
+    /// Issue 14: `127.0.0.1` is every loopback client's host; as their sector it gave them
+    /// all the same `sub`.
+    @Test func loopbackClientsHaveSectorsOfTheirOwn() throws {
+        let one = try register(["http://127.0.0.1:8400/cb"])
+        let other = try ClientRegistration(
+            clientID: "other", name: "n", redirectURIs: ["http://127.0.0.1:8401/cb", "http://[::1]:8401/cb"], allowedScopes: [.openid], clientType: .public)
+        let named = try ClientRegistration(
+            clientID: "named", name: "n", redirectURIs: ["http://localhost/cb"], allowedScopes: [.openid], clientType: .public, sectorIdentifier: "127.0.0.1")
+        #expect(one.sectorIdentifier == ClientRegistration.loopbackSector(of: one.clientID))
+        #expect(other.sectorIdentifier == "loopback-client:other" && named.sectorIdentifier == "loopback-client:named")
+        // As the provider stores and reloads it.
+        let reloaded = try ClientRegistration(
+            clientID: "other", name: "n", redirectURIs: other.redirectURIs, allowedScopes: [.openid], clientType: .public, sectorIdentifier: other.sectorIdentifier)
+        #expect(reloaded.sectorIdentifier == other.sectorIdentifier)
+        let subjects = try #require(PairwiseSubject(key: SymmetricKey(size: .bits256)))
+        #expect(subjects.subject(localAccountID: "acct-1", client: one) != subjects.subject(localAccountID: "acct-1", client: other))
+        // A web client named like a loopback sector still cannot share it: colons are not in host names.
+        #expect(throws: ClientRegistrationError.self) { try register(["https://rp.example/cb"], sector: "loopback-client:other") }
     }
 
     @Test func secretHashMatchesOnlyTheSecret() throws {

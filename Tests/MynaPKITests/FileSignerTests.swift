@@ -1,6 +1,7 @@
 import Foundation
 import MynaTestSupport
 import MynaPKI
+import MynaStore
 import Testing
 import X509
 
@@ -37,6 +38,29 @@ struct FileSignerTests {
         let file = directory.appendingPathComponent("ca.key")
         _ = try FileSigner.create(at: file)
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path)
-        #expect(throws: SignerError.self) { try FileSigner(file: file) }
+        #expect(throws: SecretFileError.tooOpen(file.path, mode: 0o644)) { try FileSigner(file: file) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o620], ofItemAtPath: file.path)
+        #expect(throws: SecretFileError.tooOpen(file.path, mode: 0o620)) { try FileSigner(file: file) }
+        // The error names the file and the fix.
+        #expect(SecretFileError.tooOpen(file.path, mode: 0o644).description.contains("chmod 600 \(file.path)"))
+    }
+
+    /// Issue 14: the CA key was written through whatever sat at its path.
+    @Test("a link planted at a new CA key's path is not followed, and a key read through a link is refused")
+    func refusesPlantedLink() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myna-signer-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("root.key")
+        let elsewhere = directory.appendingPathComponent("readable-by-the-attacker")
+        try FileManager.default.createSymbolicLink(atPath: file.path, withDestinationPath: elsewhere.path)
+        #expect(throws: SignerError.self) { try FileSigner.create(at: file) }
+        #expect(!FileManager.default.fileExists(atPath: elsewhere.path))
+        // A real key behind a link: refused on load.
+        let real = directory.appendingPathComponent("real.key")
+        _ = try FileSigner.create(at: real)
+        try FileManager.default.removeItem(at: file)
+        try FileManager.default.createSymbolicLink(atPath: file.path, withDestinationPath: real.path)
+        #expect(throws: SecretFileError.symbolicLink(file.path)) { try FileSigner(file: file) }
     }
 }

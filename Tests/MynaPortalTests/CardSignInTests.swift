@@ -22,7 +22,7 @@ struct PortalFixture: Sendable {
         let sessions = PortalSessions(database: environment.database, clock: clock)
         let verifier = CertificateVerifier(authorities: office.publisher.authorities, ledger: office.publisher.ledger, clock: clock)
         return PortalFixture(
-            office: office, sessions: sessions, signIn: CardSignIn(database: environment.database, clock: clock, verifier: verifier, sessions: sessions, origin: "https://myna.test"),
+            office: office, sessions: sessions, signIn: CardSignIn(database: environment.database, clock: clock, verifier: verifier, sessions: sessions, sources: registry.sources, origin: "https://myna.test"),
             environment: environment)
     }
 }

@@ -112,6 +112,48 @@ struct OIDCProviderTests {
         }
     }
 
+    /// Issue 14: a confidential client's loopback redirect matched on any port, and every
+    /// loopback client had the sector `127.0.0.1`, so all of them saw the same `sub`.
+    @Test("a loopback client's codes go to its own port only, and two loopback clients see different subjects", arguments: DatabaseKind.available)
+    func loopbackClients(kind: DatabaseKind) async throws {
+        try await withPortal(kind) { portal in
+            let environment = portal.environment
+            let oidc = try await OIDCProvider.open(
+                registry: portal.office.registry, keys: environment.keys, issuer: "https://myna.example", clock: environment.clock.wallClock)
+            let (first, firstSecret) = try await oidc.registerClient(name: "家計簿", redirectURIs: ["http://127.0.0.1:8400/cb"], scopes: ["openid"])
+            let (second, secondSecret) = try await oidc.registerClient(name: "別のアプリ", redirectURIs: ["http://127.0.0.1:8401/cb"], scopes: ["openid"])
+            let holder = try await TestCardHolder.issue(by: portal.office)
+
+            // The attack: a program on port 8401 asks for the first client's code on its own port.
+            await Self.expectOAuth(.invalidRequest) {
+                _ = try await oidc.validate(query: Self.query(client: first.clientID, redirect: "http://127.0.0.1:8401/cb", scope: "openid"))
+            }
+            let smuggled = try await oidc.hold(
+                query: Self.query(client: first.clientID, redirect: "http://127.0.0.1:8401/cb", scope: "openid"), for: holder.residentID,
+                card: holder.card.id, authenticatedAt: environment.clock.now)
+            await Self.expectOAuth(.invalidRequest) { _ = try await oidc.decide(smuggled, for: holder.residentID, approve: true) }
+
+            func subject(_ client: ClientRegistration, _ secret: String?) async throws -> String {
+                let redirect = client.redirectURIs[0]
+                let held = try await oidc.hold(
+                    query: Self.query(client: client.clientID, redirect: redirect, scope: "openid"), for: holder.residentID, card: holder.card.id,
+                    authenticatedAt: environment.clock.now)
+                let code = try #require(Self.code(in: try await oidc.decide(held, for: holder.residentID, approve: true)))
+                let secret = try #require(secret)
+                let tokens = try #require(try JSONSerialization.jsonObject(with: try await oidc.token(
+                    body: Self.tokenBody(code: code, redirect: redirect), authorization: Self.basic(client.clientID, secret))) as? [String: Any])
+                let access = try #require(tokens["access_token"] as? String)
+                let info = try #require(try JSONSerialization.jsonObject(with: try await oidc.userInfo(bearer: access)) as? [String: Any])
+                return try #require(info["sub"] as? String)
+            }
+            let (firstSubject, secondSubject) = (try await subject(first, firstSecret), try await subject(second, secondSecret))
+            #expect(firstSubject != secondSubject)
+            // Read back from the database, each keeps its own sector.
+            #expect(try await oidc.client(first.clientID)?.sectorIdentifier == ClientRegistration.loopbackSector(of: first.clientID))
+            #expect(try await subject(first, firstSecret) == firstSubject)
+        }
+    }
+
     @Test("bad requests: unregistered redirect URIs are never redirected; other errors go back with state; decisions are the resident's, once", arguments: DatabaseKind.available)
     func badRequests(kind: DatabaseKind) async throws {
         try await withPortal(kind) { portal in

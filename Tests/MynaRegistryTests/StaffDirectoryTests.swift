@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MynaCore
 import MynaRegistry
@@ -13,7 +14,7 @@ func signedInClerk(
     let account = try await registry.staff.create(
         username: username, displayName: "窓口 太郎", role: role, municipality: municipality, password: "correct horse battery")
     let code = TOTP(secret: account.totpSecret).code(at: environment.clock.now)
-    return (try await registry.staff.signIn(username: username, password: "correct horse battery", code: code), account)
+    return (try await registry.staff.signIn(username: username, password: "correct horse battery", code: code, source: "192.0.2.1"), account)
 }
 
 @Suite("TOTP (RFC 6238)")
@@ -57,17 +58,17 @@ struct StaffDirectoryTests {
             let code = totp.code(at: environment.clock.now)
             // The same code again is a replay.
             await #expect(throws: RegistryError.self) {
-                try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: code)
+                try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: code, source: "192.0.2.1")
             }
             environment.clock.advance(by: 30)
             let next = totp.code(at: environment.clock.now)
             await #expect(throws: RegistryError.self) {
-                try await registry.staff.signIn(username: "clerk", password: "wrong password!!", code: next)
+                try await registry.staff.signIn(username: "clerk", password: "wrong password!!", code: next, source: "192.0.2.1")
             }
             await #expect(throws: RegistryError.self) {
-                try await registry.staff.signIn(username: "nobody", password: "correct horse battery", code: next)
+                try await registry.staff.signIn(username: "nobody", password: "correct horse battery", code: next, source: "192.0.2.1")
             }
-            _ = try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: next)
+            _ = try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: next, source: "192.0.2.1")
         }
     }
 
@@ -78,16 +79,113 @@ struct StaffDirectoryTests {
                 username: "clerk", displayName: "窓口", role: .clerk, municipality: chiyoda, password: "correct horse battery")
             for _ in 0..<StaffDirectory.lockoutThreshold {
                 await #expect(throws: RegistryError(.invalidCredentials, "the username, password or one-time code is wrong")) {
-                    try await registry.staff.signIn(username: "clerk", password: "guess guess guess", code: "000000")
+                    try await registry.staff.signIn(username: "clerk", password: "guess guess guess", code: "000000", source: "192.0.2.1")
                 }
             }
             let code = TOTP(secret: account.totpSecret).code(at: environment.clock.now)
-            await #expect(throws: RegistryError.self) {
-                try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: code)
+            await #expect(throws: RegistryError(.invalidCredentials, "the username, password or one-time code is wrong")) {
+                try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: code, source: "192.0.2.1")
             }
             environment.clock.advance(by: StaffDirectory.lockoutDuration + 1)
             let later = TOTP(secret: account.totpSecret).code(at: environment.clock.now)
-            _ = try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: later)
+            _ = try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: later, source: "192.0.2.1")
+        }
+    }
+
+    /// Issue 14: anyone who knew a username could lock its member out by failing five times.
+    @Test("a stranger's failures from one address do not stop the member signing in from another", arguments: DatabaseKind.available)
+    func lockoutPerSource(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let account = try await registry.staff.create(
+                username: "clerk", displayName: "窓口", role: .clerk, municipality: chiyoda, password: "correct horse battery")
+            let (stranger, counter) = ("203.0.113.66", "198.51.100.7")
+            for _ in 0..<(StaffDirectory.lockoutThreshold * 4) {
+                _ = try? await registry.staff.signIn(username: "clerk", password: "guess guess guess", code: "000000", source: stranger)
+            }
+            // The stranger's address is locked, even with the right password and code…
+            let code = TOTP(secret: account.totpSecret).code(at: environment.clock.now)
+            await #expect(throws: RegistryError(.invalidCredentials, "the username, password or one-time code is wrong")) {
+                try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: code, source: stranger)
+            }
+            // …the member at the counter is not.
+            _ = try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: code, source: counter)
+            // Only keyed hashes of the addresses are kept (see `SourceKeys`).
+            let kept = try await environment.database.read { try await $0.query("SELECT source_key FROM staff_sign_in_failures").map { try $0.bytes("source_key") } }
+            #expect(kept.count == StaffDirectory.lockoutThreshold * 4 + 1 && Set(kept).count == 1)
+            #expect(!kept.contains { String(decoding: $0, as: UTF8.self).contains(stranger) })
+        }
+    }
+
+    /// Issue 14: sources were kept as a plain SHA-256, which hashing all 2^32 IPv4
+    /// addresses undoes; here a /16 stands in for the whole space.
+    @Test("a kept address is a keyed hash: not its SHA-256, and not found by enumerating addresses without the key", arguments: DatabaseKind.available)
+    func sourcesAreKeyed(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            _ = try await registry.staff.create(username: "clerk", displayName: "窓口", role: .clerk, municipality: chiyoda, password: "correct horse battery")
+            let address = "10.0.\(Int.random(in: 0...255)).\(Int.random(in: 0...255))"
+            _ = try? await registry.staff.signIn(username: "clerk", password: "guess guess guess", code: "000000", source: address)
+            let kept = try #require(try await environment.database.read { try await $0.first("SELECT source_key FROM staff_sign_in_failures") }?.bytes("source_key"))
+            // The attack: hash every candidate address, with and without the context label.
+            var found: [String] = []
+            for third in 0...255 {
+                for fourth in 0...255 {
+                    let candidate = "10.0.\(third).\(fourth)"
+                    for text in [candidate, "staff-sign-in\u{0}\(candidate)", "portal-source\u{0}\(candidate)"] where Array(SHA256.hash(data: Array(text.utf8))) == kept {
+                        found.append(candidate)
+                    }
+                }
+            }
+            #expect(found.isEmpty)
+            // With the key (which the database does not hold) it is the address's.
+            #expect(try SourceKeys(keys: environment.keys).key(for: address, in: .staffSignIn) == kept)
+        }
+    }
+
+    @Test("failures from many addresses together reach the ceiling and lock the account everywhere", arguments: DatabaseKind.available)
+    func lockoutCeiling(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let account = try await registry.staff.create(
+                username: "clerk", displayName: "窓口", role: .clerk, municipality: chiyoda, password: "correct horse battery")
+            for index in 0..<StaffDirectory.lockoutCeiling {
+                _ = try? await registry.staff.signIn(username: "clerk", password: "guess guess guess", code: "000000", source: "203.0.113.\(index)")
+            }
+            let code = TOTP(secret: account.totpSecret).code(at: environment.clock.now)
+            await #expect(throws: RegistryError.self) {
+                try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: code, source: "198.51.100.7")
+            }
+            environment.clock.advance(by: StaffDirectory.lockoutDuration + 1)
+            let later = TOTP(secret: account.totpSecret).code(at: environment.clock.now)
+            _ = try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: later, source: "198.51.100.7")
+        }
+    }
+
+    /// Issue 14: a locked account answered `429 account-locked` at once, an unknown one
+    /// `invalid-credentials` after the KDF — the answer and its time named real usernames.
+    @Test("an unknown user, a wrong password and a locked account take the same work", arguments: DatabaseKind.available)
+    func refusalsCostTheSame(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { _, environment in
+            // A KDF slow enough (N = 2^14) to stand out from the database work around it.
+            let staff = try StaffDirectory(database: environment.database, keys: environment.keys, clock: environment.clock.wallClock, passwordCost: 1 << 14)
+            for username in ["locked", "open"] {
+                _ = try await staff.create(username: username, displayName: "窓口", role: .clerk, municipality: chiyoda, password: "correct horse battery")
+            }
+            for _ in 0..<StaffDirectory.lockoutThreshold {
+                _ = try? await staff.signIn(username: "locked", password: "guess guess guess", code: "000000", source: "192.0.2.1")
+            }
+            func fastest(_ username: String) async throws -> Duration {
+                var times: [Duration] = []
+                for _ in 0..<3 {
+                    let started = ContinuousClock.now
+                    await #expect(throws: RegistryError(.invalidCredentials, "the username, password or one-time code is wrong")) {
+                        try await staff.signIn(username: username, password: "guess guess guess", code: "000000", source: "192.0.2.1")
+                    }
+                    times.append(ContinuousClock.now - started)
+                }
+                return try #require(times.min())
+            }
+            let (wrong, unknown, locked) = (try await fastest("open"), try await fastest("nobody"), try await fastest("locked"))
+            // One-sided, so a loaded machine cannot fail it: neither refusal skips the KDF.
+            #expect(unknown * 5 > wrong * 2 && locked * 5 > wrong * 2, "wrong \(wrong), unknown \(unknown), locked \(locked)")
         }
     }
 
@@ -198,12 +296,12 @@ struct StaffDirectoryTests {
             let account = try await registry.staff.create(
                 username: "clerk", displayName: "窓口", role: .clerk, municipality: chiyoda, password: "correct horse battery")
             for _ in 0..<StaffDirectory.lockoutThreshold {
-                _ = try? await registry.staff.signIn(username: "clerk", password: "guess guess guess", code: "000000")
+                _ = try? await registry.staff.signIn(username: "clerk", password: "guess guess guess", code: "000000", source: "192.0.2.1")
             }
             environment.clock.advance(by: StaffDirectory.lockoutDuration + 1)
-            _ = try? await registry.staff.signIn(username: "clerk", password: "guess guess guess", code: "000000")
+            _ = try? await registry.staff.signIn(username: "clerk", password: "guess guess guess", code: "000000", source: "192.0.2.1")
             let code = TOTP(secret: account.totpSecret).code(at: environment.clock.now)
-            _ = try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: code)
+            _ = try await registry.staff.signIn(username: "clerk", password: "correct horse battery", code: code, source: "192.0.2.1")
         }
     }
 

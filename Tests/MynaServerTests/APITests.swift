@@ -5,6 +5,7 @@ import MynaCore
 import MynaRegistry
 import MynaServer
 import MynaStore
+import Prometheus
 import MynaTestSupport
 import Testing
 
@@ -144,16 +145,26 @@ struct APITests {
         }
     }
 
-    @Test("repeated failed sign-ins lock the account with 429", arguments: DatabaseKind.available)
-    func lockout(kind: DatabaseKind) async throws {
-        try await withRouter(kind) { registry, _, client in
-            _ = try await registry.staff.create(username: "clerk", displayName: "x", role: .clerk, municipality: try MunicipalityCode("131016"), password: "correct horse battery")
-            let api = API(client: client)
-            var statuses: [HTTPResponse.Status] = []
-            for _ in 0..<6 {
-                statuses.append(try await api.call(.post, "/v1/staff/sessions", json: ["username": "clerk", "password": "wrong wrong wrong", "totp": "123456"]).0)
+    /// Issue 14: `429 account-locked` told anyone which usernames exist, and let them lock
+    /// any of them. Now a locked account answers exactly as an unknown one and a wrong password.
+    @Test("an unknown user, a wrong password and a locked account get the same answer, byte for byte", arguments: DatabaseKind.available)
+    func refusalsAreAlike(kind: DatabaseKind) async throws {
+        try await withRouter(kind) { registry, environment, client in
+            let clerk = try await registry.staff.create(
+                username: "clerk", displayName: "x", role: .clerk, municipality: try MunicipalityCode("131016"), password: "correct horse battery")
+            _ = try await registry.staff.create(username: "other", displayName: "x", role: .clerk, municipality: try MunicipalityCode("131016"), password: "correct horse battery")
+            func signIn(_ username: String, _ password: String, _ code: String) async throws -> (HTTPResponse.Status, String, String?, String?) {
+                let body = try JSONSerialization.data(withJSONObject: ["username": username, "password": password, "totp": code])
+                let response = try await client.execute(
+                    uri: "/v1/staff/sessions", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(bytes: body))
+                return (response.status, String(buffer: response.body), response.headers[.contentType], response.headers[.retryAfter])
             }
-            #expect(statuses == Array(repeating: .unauthorized, count: 5) + [.tooManyRequests])
+            for _ in 0..<StaffDirectory.lockoutThreshold { _ = try await signIn("clerk", "wrong wrong wrong", "123456") }
+            let locked = try await signIn("clerk", "correct horse battery", TOTP(secret: clerk.totpSecret).code(at: environment.clock.now))
+            let unknown = try await signIn("nobody", "wrong wrong wrong", "123456")
+            let wrong = try await signIn("other", "wrong wrong wrong", "123456")
+            #expect(locked.0 == .unauthorized && locked.1.contains("invalid-credentials") && locked.3 == nil)
+            #expect(locked == unknown && unknown == wrong)
         }
     }
 
@@ -178,7 +189,7 @@ struct APITests {
         }
     }
 
-    @Test("health, metrics, municipalities and the API description are public")
+    @Test("health, municipalities and the API description are public")
     func publicEndpoints() async throws {
         try await withRouter(.sqlite) { _, _, client in
             let api = API(client: client)
@@ -188,8 +199,9 @@ struct APITests {
             #expect(list.contains { $0["code"] as? String == "131016" && $0["name"] as? String == "千代田区" })
             let (_, document) = try await api.call(.get, "/openapi.json")
             #expect((document["openapi"] as? String)?.hasPrefix("3.1") == true)
-            let (status, _) = try await api.call(.get, "/metrics")
-            #expect(status == .ok)
+            // No operator token configured: /metrics is not served, like any unknown path.
+            let (status, notServed) = try await api.call(.get, "/metrics")
+            #expect(status == .notFound && notServed["code"] as? String == "not-found")
             #expect(try await api.call(.post, "/v1/numbers/check", json: ["number": "7123456789012", "kind": "corporate"]).1["valid"] as? Bool == true)
         }
     }
@@ -207,6 +219,37 @@ struct LiveServerTests {
                 #expect(status == .created)
                 #expect((body["individualNumber"] as? String)?.count == 12)
                 #expect(try await clerk.call(.delete, "/v1/staff/sessions/current").0 == .noContent)
+            }
+        }
+    }
+}
+
+/// Issue 14: `/metrics` showed anyone the request counts by route and the sign-in outcomes.
+@Suite("Metrics for the operator only")
+struct MetricsTokenTests {
+    @Test("a stranger, a staff session and a wrong token get no metrics; the operator's token does")
+    func scrape() async throws {
+        let secret = "metrics-" + String(repeating: "k7", count: 20)
+        let token = try #require(MetricsToken(secret))
+        #expect(MetricsToken("too-short") == nil && MetricsToken(String(repeating: "x", count: 31) + " ") == nil)
+        try await withTestRegistry(.sqlite) { registry, environment in
+            let metrics = PrometheusCollectorRegistry()
+            metrics.makeCounter(name: "myna_probe_total").increment()
+            let app = buildApplication(registry: registry, configuration: .init(metricsToken: token), metrics: metrics, logger: testLogger)
+            try await app.test(.router) { client in
+                func scrape(_ authorization: String?) async throws -> (HTTPResponse.Status, String) {
+                    var headers = HTTPFields()
+                    if let authorization { headers[.authorization] = authorization }
+                    let response = try await client.execute(uri: "/metrics", method: .get, headers: headers)
+                    return (response.status, String(buffer: response.body))
+                }
+                let staffToken = try #require(try await API(client: client).signedIn(registry, environment, username: "clerk").token)
+                for attempt in [nil, "Bearer " + staffToken, "Bearer " + String(secret.dropLast()) + "x", "Bearer " + secret + "x", "Basic " + secret, secret] {
+                    let (status, body) = try await scrape(attempt)
+                    #expect(status == .unauthorized && body.contains("metrics-token-required") && !body.contains("myna_probe_total"))
+                }
+                let (status, body) = try await scrape("Bearer " + secret)
+                #expect(status == .ok && body.contains("myna_probe_total 1"))
             }
         }
     }

@@ -58,7 +58,9 @@ struct ServicesAPITests {
 
                 let (_, campaigns) = try await API(client: client).call(.get, "/v1/mynapoint/campaigns")
                 let listed = try #require((campaigns["campaigns"] as? [[String: Any]])?.first)
-                #expect(listed["seatsLeft"] as? Int == 3 && listed["maximumPerPersonYen"] as? Int == 12_500)
+                // One of four seats taken: seats minus seats left would name the one, so anyone
+                // reading the list sees no seats left (issue 14). Nothing granted yet: 0 names nobody.
+                #expect(listed["seatsLeft"] == nil && listed["grantedYen"] as? Int == 0 && listed["maximumPerPersonYen"] as? Int == 12_500)
                 // An account registered at the counter after joining earns round 2's reward at once.
                 let account: [String: Any] = [
                     "bankCode": "0005", "branchCode": "123", "accountType": "ordinary", "accountNumber": "1234567", "holderNameKana": "ヤマダ タロウ",
@@ -68,6 +70,8 @@ struct ServicesAPITests {
                 #expect(try await services.mynapoint.signUps(of: resident.residentID).first?.granted == [.publicFundAccount: 7500])
                 let (_, stats) = try await API(client: client).call(.get, "/v1/stats")
                 #expect(stats["mykeyIDs"] as? String == "<10")
+                let use = try #require((stats["campaigns"] as? [[String: Any]])?.first)
+                #expect(use["seats"] as? Int == 4 && use["budgetUsedPercent"] == nil && use["grantedYen"] == nil)
                 let page = try await client.execute(uri: "/stats", method: .get)
                 let html = String(buffer: page.body)
                 #expect(page.status == .ok && page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)

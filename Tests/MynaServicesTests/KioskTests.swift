@@ -25,16 +25,18 @@ struct KioskTests {
             #expect(!issued.replayed && issued.feeYen == 200 && issued.municipalityCode == "131016")
             #expect(issued.verificationCode.hasPrefix("MYNA-") && issued.pdf.starts(with: Array("%PDF-1.7".utf8)))
 
-            // The same request again (the kiosk lost the answer): the same certificate, not a second.
-            let again = try await centre.issue(request, by: kiosk, source: "kiosk")
-            #expect(again.replayed && again.id == issued.id && again.pdf == issued.pdf)
-            // A retry with a fresh answer from the same card: the same certificate again.
+            // Issue 14: the very same bytes again — a replay by whoever recorded them — printed
+            // the certificate without the card. The answer in them is used: no PDF.
+            await #expect(throws: PortalError.self) { _ = try await centre.issue(request, by: kiosk, source: "kiosk") }
+            // A retry (the kiosk lost the answer) asks the card again, and gets the same
+            // certificate, not a second.
             func retry(_ holder: inout TestCardHolder, store: String = "1234") async throws -> CertificateIssuingCentre.Request {
                 let fresh = try await fixture.answer(&holder, at: kiosk)
                 return try .init(
                     requestID: "req-1", storeCode: store, kind: .residence, challengeID: fresh.challenge, certificateDER: fresh.certificate, signature: fresh.signature)
             }
-            #expect(try await centre.issue(try await retry(&holder), by: kiosk, source: "kiosk").id == issued.id)
+            let again = try await centre.issue(try await retry(&holder), by: kiosk, source: "kiosk")
+            #expect(again.replayed && again.id == issued.id && again.pdf == issued.pdf)
             // The id reused for another store, or another person's card: refused, never the first person's paper.
             let elsewhere = try await retry(&holder, store: "9999")
             await expectServiceError(.requestIDReused) { _ = try await centre.issue(elsewhere, by: kiosk, source: "kiosk") }

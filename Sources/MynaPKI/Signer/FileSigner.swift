@@ -1,9 +1,10 @@
 import Crypto
 public import Foundation
 import _CryptoExtras
+import MynaStore
 public import X509
 
-/// An RSA-2048 key in a PEM file readable only by its owner (0600). JPKI certificates
+/// An RSA-2048 key in a PEM file readable only by its owner (0600, a ``SecretFile``). JPKI certificates
 /// are RSA-2048 with SHA-256 (domain.md §3), so that is the only kind this signer makes.
 public struct FileSigner: Signer {
     private let key: _RSA.Signing.PrivateKey
@@ -11,27 +12,21 @@ public struct FileSigner: Signer {
     public var publicKey: Certificate.PublicKey { Certificate.PublicKey(key.publicKey) }
     public var signatureAlgorithm: Certificate.SignatureAlgorithm { .sha256WithRSAEncryption }
 
-    /// Loads the key at `file`, refusing a file that others can read.
+    /// Loads the key at `file`, refusing a link, another user's file, or one that others
+    /// may read or write (``SecretFile``).
     public init(file: URL) throws {
-        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
-        if let mode = attributes[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0 {
-            throw SignerError.keyFileTooOpen(file.path)
-        }
-        let pem = try String(contentsOf: file, encoding: .utf8)
-        key = try _RSA.Signing.PrivateKey(pemRepresentation: pem)
+        guard let pem = try SecretFile.read(file.path) else { throw SignerError.keyMissing(file.path) }
+        key = try _RSA.Signing.PrivateKey(pemRepresentation: String(decoding: pem, as: UTF8.self))
         guard key.keySizeInBits == 2048 else { throw SignerError.wrongKeySize(key.keySizeInBits) }
     }
 
     /// Generates a new RSA-2048 key and writes it to `file` (0600). Refuses to overwrite:
     /// replacing a CA key is a ceremony, never a side effect.
     public static func create(at file: URL) throws -> FileSigner {
-        guard !FileManager.default.fileExists(atPath: file.path) else { throw SignerError.keyExists(file.path) }
         try FileManager.default.createDirectory(
             at: file.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
-        guard FileManager.default.createFile(
-            atPath: file.path, contents: Data(key.pemRepresentation.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw SignerError.cannotWrite(file.path) }
+        guard try SecretFile.createUnlessPresent(file.path, contents: Array(key.pemRepresentation.utf8)) else { throw SignerError.keyExists(file.path) }
         return try FileSigner(file: file)
     }
 
@@ -41,7 +36,7 @@ public struct FileSigner: Signer {
 }
 
 public enum SignerError: Error, Sendable, CustomStringConvertible {
-    case keyFileTooOpen(String)
+    case keyMissing(String)
     case wrongKeySize(Int)
     case keyExists(String)
     case cannotWrite(String)
@@ -50,7 +45,7 @@ public enum SignerError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .keyFileTooOpen(let path): "the key file \(path) must be readable by its owner only (chmod 600)"
+        case .keyMissing(let path): "no key file at \(path)"
         case .wrongKeySize(let bits): "JPKI keys are RSA-2048, not \(bits) bits"
         case .keyExists(let path): "a key already exists at \(path); a CA key is never overwritten"
         case .cannotWrite(let path): "cannot write the key file \(path)"

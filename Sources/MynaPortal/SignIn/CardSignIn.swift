@@ -114,6 +114,9 @@ public struct CardSignIn: Sendable {
     let clock: WallClock
     let verifier: CertificateVerifier
     let sessions: PortalSessions
+    /// Keys the sources failures are counted by (an HMAC: a plain hash of an address is
+    /// undone by hashing all of them).
+    let sources: SourceKeys
     /// This server's origin, inside every statement the card signs.
     public let origin: String
 
@@ -125,11 +128,12 @@ public struct CardSignIn: Sendable {
     /// Failed signatures a code survives.
     static let failuresPerCode = 5
 
-    public init(database: any Database, clock: WallClock, verifier: CertificateVerifier, sessions: PortalSessions, origin: String) {
+    public init(database: any Database, clock: WallClock, verifier: CertificateVerifier, sessions: PortalSessions, sources: SourceKeys, origin: String) {
         self.database = database
         self.clock = clock
         self.verifier = verifier
         self.sessions = sessions
+        self.sources = sources
         self.origin = origin
     }
 
@@ -401,7 +405,7 @@ public struct CardSignIn: Sendable {
         let recent = try await database.read { connection in
             try await connection.first(SQL(
                 "SELECT count(*) AS n FROM portal_sign_in_failures WHERE source_key = ? AND occurred_at > ?",
-                [.blob(Self.sourceKey(source)), .integer(now - Self.failureWindow)]))?.int("n") ?? 0
+                [.blob(sourceKey(source)), .integer(now - Self.failureWindow)]))?.int("n") ?? 0
         }
         guard recent < Self.failuresPerSource else { throw PortalError(.tooManyAttempts, "too many failed sign-in attempts; try again later") }
     }
@@ -410,12 +414,12 @@ public struct CardSignIn: Sendable {
         try await database.transaction { connection in
             try await connection.query(SQL(
                 "INSERT INTO portal_sign_in_failures (source_key, reason, occurred_at) VALUES (?, ?, ?)",
-                [.blob(Self.sourceKey(source)), .text(String(reason.prefix(64))), .integer(now)]))
+                [.blob(sourceKey(source)), .text(String(reason.prefix(64))), .integer(now)]))
         }
     }
 
-    /// Sources are kept as hashes: enough to count, not to list who tried.
-    static func sourceKey(_ source: String) -> [UInt8] { Array(SHA256.hash(data: Array("portal-source\0\(source)".utf8))) }
+    /// Sources are kept as keyed hashes: enough to count, not to list who tried.
+    func sourceKey(_ source: String) -> [UInt8] { sources.key(for: source, in: .portalSignIn) }
 
     // MARK: Codes
 

@@ -15,10 +15,18 @@ public struct StaffDirectory: Sendable {
     let secretsKey: SymmetricKey
     let clock: WallClock
     let hasher: PasswordHasher
+    let sources: SourceKeys
 
-    /// Consecutive failed sign-ins that lock an account, and for how long.
+    /// Failed sign-ins within ``lockoutDuration`` that lock an account *from one source*
+    /// (a network address). Counted per account and source, so a stranger who knows a
+    /// username locks only their own address out, never the member at the counter.
     public static let lockoutThreshold = 5
     public static let lockoutDuration: TimeInterval = 15 * 60
+    /// Failed sign-ins within ``lockoutDuration`` from all sources together that lock the
+    /// account everywhere: a ceiling against guessing from many addresses at once, 20 times
+    /// the per-source limit so that it takes a deliberate distributed attack to reach it
+    /// (which then costs the member a quarter of an hour, and shows in the metrics).
+    public static let lockoutCeiling = 100
     /// A session ends after this long without a request, and in any case after a shift.
     public static let sessionIdleTimeout: TimeInterval = 15 * 60
     public static let sessionMaximumLength: TimeInterval = 8 * 3600
@@ -30,6 +38,7 @@ public struct StaffDirectory: Sendable {
         self.secretsKey = try keys.key(.staffSecrets)
         self.clock = clock
         self.hasher = PasswordHasher(rounds: passwordCost)
+        self.sources = try SourceKeys(keys: keys)
     }
 
     // MARK: Accounts
@@ -71,21 +80,35 @@ public struct StaffDirectory: Sendable {
 
     // MARK: Sign-in
 
-    /// Password and a current TOTP code, both required. Wrong either way says the same
-    /// thing; the KDF runs even for unknown users so timing does not tell them apart.
-    public func signIn(username: String, password: String, code: String) async throws -> SignedIn {
+    /// Password and a current TOTP code, both required, from `source` (the caller's network
+    /// address, kept only as a keyed hash).
+    ///
+    /// An unknown username, a wrong password or code, a replayed code and a locked account
+    /// all get the same `invalid-credentials`, after the same work — the password KDF runs
+    /// against a dummy hash for an unknown user and against the real one for a locked
+    /// account — so the answer tells neither which usernames exist nor which are locked.
+    public func signIn(username: String, password: String, code: String, source: String) async throws -> SignedIn {
+        let refused = RegistryError(.invalidCredentials, "the username, password or one-time code is wrong")
         let now = clock.now
         let nowMS = clock.milliseconds
-        guard let row = try await database.read({ connection in
+        let sourceKey = sources.key(for: source, in: .staffSignIn)
+        guard username.utf8.count <= 256, let row = try await database.read({ connection in
             try await connection.first(SQL("SELECT * FROM staff WHERE username = ?", [.text(username)]))
         }) else {
-            _ = try? hasher.hash(password, salt: Array(repeating: 0, count: 16))
-            throw RegistryError(.invalidCredentials, "the username, password or one-time code is wrong")
+            _ = try? PasswordHasher.verify(password, salt: Self.dummySalt, hash: Self.dummySalt + Self.dummySalt, parameters: hasher.parameters)
+            throw refused
         }
         let member = try Self.member(from: row)
-        if try row.int("locked_until") > nowMS {
-            throw RegistryError(.accountLocked, "the account is locked after repeated failed sign-ins; try again later")
+        let windowStart = nowMS - Int64(Self.lockoutDuration * 1000)
+        let (fromSource, fromAll) = try await database.read { connection in
+            let row = try await connection.first(SQL(
+                """
+                SELECT count(*) AS total, CAST(COALESCE(SUM(CASE WHEN source_key = ? THEN 1 ELSE 0 END), 0) AS BIGINT) AS here
+                FROM staff_sign_in_failures WHERE staff_id = ? AND occurred_at > ?
+                """, [.blob(sourceKey), .text(member.id), .integer(windowStart)]))
+            return (try row?.int("here") ?? 0, try row?.int("total") ?? 0)
         }
+        let locked = fromSource >= Self.lockoutThreshold || fromAll >= Self.lockoutCeiling
         let passwordOK = try PasswordHasher.verify(
             password, salt: try row.bytes("password_salt"), hash: try row.bytes("password_hash"), parameters: try row.string("password_kdf"))
         let secret = try AES.GCM.open(
@@ -95,20 +118,16 @@ public struct StaffDirectory: Sendable {
         let lastStep = Int64(try row.int("last_totp_step"))
         let codeOK = step.map { $0 > lastStep } ?? false
 
-        guard passwordOK, codeOK, let step else {
+        guard !locked, passwordOK, codeOK, let step else {
             try await database.transaction { connection in
-                // A lock that has run out starts the count afresh.
+                // Rows past the window count for nothing: each failure clears this member's.
                 try await connection.query(SQL(
-                    "UPDATE staff SET failed_attempts = 0, locked_until = 0 WHERE id = ? AND locked_until > 0 AND locked_until <= ?",
-                    [.text(member.id), .integer(nowMS)]))
+                    "DELETE FROM staff_sign_in_failures WHERE staff_id = ? AND occurred_at <= ?", [.text(member.id), .integer(windowStart)]))
                 try await connection.query(SQL(
-                    """
-                    UPDATE staff SET failed_attempts = failed_attempts + 1,
-                        locked_until = CASE WHEN failed_attempts + 1 >= ? THEN ? ELSE locked_until END
-                    WHERE id = ?
-                    """, [.init(Self.lockoutThreshold), .integer(nowMS + Int64(Self.lockoutDuration * 1000)), .text(member.id)]))
+                    "INSERT INTO staff_sign_in_failures (staff_id, source_key, occurred_at) VALUES (?, ?, ?)",
+                    [.text(member.id), .blob(sourceKey), .integer(nowMS)]))
             }
-            throw RegistryError(.invalidCredentials, "the username, password or one-time code is wrong")
+            throw refused
         }
         let token = Base64URL.randomToken()
         let tokenHash = Array(SHA256.hash(data: Array(token.utf8)))
@@ -116,9 +135,12 @@ public struct StaffDirectory: Sendable {
         try await database.transaction { connection in
             // Conditional on the step, so two sign-ins racing with one code cannot both win.
             let updated = try await connection.query(SQL(
-                "UPDATE staff SET failed_attempts = 0, locked_until = 0, last_totp_step = ? WHERE id = ? AND last_totp_step < ? RETURNING id",
+                "UPDATE staff SET last_totp_step = ? WHERE id = ? AND last_totp_step < ? RETURNING id",
                 [.integer(step), .text(member.id), .integer(step)]))
-            guard !updated.isEmpty else { throw RegistryError(.invalidCredentials, "the username, password or one-time code is wrong") }
+            guard !updated.isEmpty else { throw refused }
+            // A success from this source clears its count; other sources keep theirs.
+            try await connection.query(SQL(
+                "DELETE FROM staff_sign_in_failures WHERE staff_id = ? AND source_key = ?", [.text(member.id), .blob(sourceKey)]))
             try await connection.query(SQL(
                 "INSERT INTO staff_sessions (token_hash, staff_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)",
                 [.blob(tokenHash), .text(member.id), .integer(nowMS), .integer(nowMS), .integer(expires)]))
@@ -127,6 +149,9 @@ public struct StaffDirectory: Sendable {
             token: token,
             session: StaffSession(member: member, tokenHash: tokenHash, expiresAt: Date(milliseconds: Int(expires)), procedure: nil))
     }
+
+    /// What an unknown username's password is checked against, so that it costs the same.
+    private static let dummySalt = [UInt8](repeating: 0, count: 16)
 
     /// How stale a session's (and its procedure's) last-seen time may grow before a request
     /// writes it again: a token costs a read, not a write, on most requests — and an

@@ -4,11 +4,12 @@ import MynaCore
 import MynaRegistry
 import Prometheus
 
-/// Unauthenticated endpoints: health, metrics, the API description, the municipality
-/// directory, and the public check-digit rule.
+/// Unauthenticated endpoints: health, the API description, the municipality directory,
+/// and the public check-digit rule; and the metrics, for the operator's token only.
 struct PublicController {
     let registry: Registry
     let metrics: PrometheusCollectorRegistry?
+    let metricsToken: MetricsToken?
 
     func register(routes: RouterGroup<MynaRequestContext>, book: EndpointBook) {
         book.on(routes, .get, "/healthz") { _, _ in
@@ -19,7 +20,12 @@ struct PublicController {
                 return JSONResponse(status: .serviceUnavailable, value: HealthView(status: "unavailable", database: "unreachable"))
             }
         }
-        book.on(routes, .get, "/metrics") { _, _ in
+        book.on(routes, .get, "/metrics") { request, _ in
+            // Not configured: not served, the same 404 as any unknown path (MetricsToken).
+            guard let metricsToken else { throw Problem(.notFound, code: "not-found", detail: "no such resource") }
+            guard metricsToken.admits(request.headers[.authorization]) else {
+                throw Problem(.unauthorized, code: "metrics-token-required", detail: "the metrics are for the operator: send Authorization: Bearer <metrics token>")
+            }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics?.emitToBuffer() ?? [])))

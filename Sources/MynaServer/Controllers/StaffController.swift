@@ -9,7 +9,8 @@ struct StaffController {
         book.on(routes, .post, "/v1/staff/sessions") { request, context in
             let body = try await request.decodeJSON(as: SignInBody.self, context: context)
             do {
-                let signedIn = try await registry.staff.signIn(username: body.username, password: body.password, code: body.totp)
+                let signedIn = try await registry.staff.signIn(
+                    username: body.username, password: body.password, code: body.totp, source: context.clientAddress ?? "unknown")
                 context.logger.info("staff sign-in", metadata: ["staff": "\(signedIn.session.member.id)"])
                 RegistryMetrics.signIn("success")
                 return JSONResponse(status: .created, value: SignedInView(

@@ -105,7 +105,7 @@ struct OIDCController {
                 }
                 // Back to this request once signed in — without prompt=login, which the new
                 // sign-in has just satisfied (else it would ask again, for ever).
-                let back = "/oidc/authorize?" + query.split(separator: "&").filter { $0 != "prompt=login" }.joined(separator: "&")
+                let back = "/oidc/authorize?" + ((try? AuthorizationRequest.queryAfterSignIn(query)) ?? query)
                 return PortalHTML.seeOther(
                     "/portal/sign-in?return_to=" + FormURLEncoded.encodeComponent(back) + (visit.session.signedIn ? "&reauth=1" : ""), setCookie: visit.setCookie)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MynaCharts
 import MynaLinkage
 import MynaPortal
 import MynaServices
@@ -17,7 +18,11 @@ struct MynapointController {
             var views: [CampaignView] = []
             for campaign in try await mynapoint.all() {
                 let budget = try await mynapoint.budget(of: campaign.id)
-                views.append(CampaignView(campaign: campaign, seatsLeft: budget.seats - budget.taken, grantedYen: budget.grantedYen))
+                // Anyone may read this list: seats left and yen granted are published as the
+                // statistics publish them, withheld while they would give back 1 to 9 people.
+                views.append(CampaignView(
+                    campaign: campaign, seatsLeft: SmallCellSuppression.derived(budget.seats - budget.taken, from: Int(budget.taken)),
+                    grantedYen: SmallCellSuppression.derived(budget.grantedYen, from: budget.fewestGrantees)))
             }
             return JSONResponse(value: CampaignListView(campaigns: views))
         }
@@ -127,10 +132,12 @@ struct CampaignView: Encodable, Sendable {
     let budgetYen: Int64
     let maximumPerPersonYen: Int
     let rewards: [Campaign.Reward]
-    let seatsLeft: Int64
-    let grantedYen: Int64
+    /// Absent while 1 to 9 seats are taken.
+    let seatsLeft: Int64?
+    /// Absent while some reward went to 1 to 9 people.
+    let grantedYen: Int64?
 
-    init(campaign: Campaign, seatsLeft: Int64, grantedYen: Int64) {
+    init(campaign: Campaign, seatsLeft: Int64?, grantedYen: Int64?) {
         (id, name, signUp, spending, budgetYen, rewards) = (campaign.id, campaign.name, campaign.signUp, campaign.spending, campaign.budgetYen, campaign.rewards)
         maximumPerPersonYen = campaign.maximumPerPersonYen
         (self.seatsLeft, self.grantedYen) = (seatsLeft, grantedYen)

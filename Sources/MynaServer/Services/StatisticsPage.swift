@@ -22,10 +22,12 @@ enum StatisticsPage {
             chart(BarChart(id: "mykey", title: "月別マイキーID作成 / Mykey IDs created by month", unit: "件", points: points(report.mykeyIDsByMonth))),
         ]))
         sections.append(section("マイナポイント / Mynapoint", report.campaigns.map { campaign in
-            chart(ProgressGauge(
-                id: "budget-\(campaign.id)", title: "\(campaign.name) — 予算 / budget",
-                used: Int(min(Double(Int.max), Double(campaign.budgetYen) * campaign.budgetUsedPercent / 100)), total: Int(campaign.budgetYen), unit: "円"))
-                + "<p>申込 / sign-ups: \(count(campaign.signUps)) ・ 付与済み / granted: ¥\(NumberText.grouped(Int(campaign.grantedYen)))</p>"
+            let gauge = campaign.budgetUsedPercent.map { percent in
+                chart(ProgressGauge(
+                    id: "budget-\(campaign.id)", title: "\(campaign.name) — 予算 / budget",
+                    used: Int(min(Double(Int.max), Double(campaign.budgetYen) * percent / 100)), total: Int(campaign.budgetYen), unit: "円"))
+            } ?? "<p>\(XMLText.escaped(campaign.name)) — 予算 / budget: \(withheld)</p>"
+            return gauge + "<p>申込 / sign-ups: \(count(campaign.signUps)) ・ 付与済み / granted: \(yen(campaign.grantedYen))</p>"
         }))
         sections.append(section("一時利用停止の電話 / Suspension calls", [
             chart(BarChart(id: "calls", title: "月別 / By month", unit: "件", points: points(report.suspensionCallsByMonth))),
@@ -37,7 +39,7 @@ enum StatisticsPage {
         ]))
         sections.append(section("コンビニ交付・オンライン資格確認 / Kiosk certificates and eligibility checks", [
             chart(BarChart(id: "kiosk", title: "月別交付 / Certificates printed by month", unit: "通", points: points(report.kioskCertificatesByMonth))),
-            "<p>手数料 / fees: ¥\(NumberText.grouped(Int(report.kioskFeesYen)))</p>",
+            "<p>手数料 / fees: \(yen(report.kioskFeesYen))</p>",
             chart(HorizontalBarChart(id: "eligibility", title: "資格確認の方法 / Eligibility checks by method", unit: "件", points: points(report.eligibilityChecksByMethod))),
         ]))
         return """
@@ -52,7 +54,7 @@ enum StatisticsPage {
             <body>
             <main class="stats">
             <h1>Myna 統計 / Statistics</h1>
-            <p>件数のみ。1〜9 の件数は「&lt;10」と表示します（個人が特定されないように）。Counts only; counts of 1 to 9 show as "&lt;10" so that nobody can be singled out. \
+            <p>件数のみ。1〜9 の件数は「&lt;10」と表示します（個人が特定されないように）。その件数が割り出せる金額（手数料・付与額）も公表しません。Counts only; counts of 1 to 9 show as "&lt;10" so that nobody can be singled out, and amounts that would give such a count back (fees, points granted) are withheld. \
             Generated \(XMLText.escaped(ISO8601DateFormatter().string(from: report.generatedAt))). JSON: <a href="/v1/stats">/v1/stats</a></p>
             \(sections.joined(separator: "\n"))
             </main>
@@ -73,6 +75,13 @@ enum StatisticsPage {
 
     private static func count(_ count: PublishedCount) -> String {
         count.count.map(NumberText.grouped) ?? "&lt;10"
+    }
+
+    /// What stands in for a figure that would give away a count under 10.
+    private static let withheld = "非公表（10人未満）/ withheld (fewer than 10 people)"
+
+    private static func yen(_ amount: Int64?) -> String {
+        amount.map { "¥" + NumberText.grouped(Int($0)) } ?? withheld
     }
 
     private static func municipalityTable(_ municipalities: [StatisticsReport.Municipality]) -> String {

@@ -115,8 +115,9 @@ public struct CertificateIssuingCentre: Sendable {
     public func issue(_ request: Request, by kiosk: Agency, source: String) async throws -> Issued {
         guard kiosk.type == .certificateKiosk else { throw ServiceError(.invalidCertificateRequest, "only a registered kiosk prints certificates") }
         let earlier = try await issued(kiosk: kiosk.id, requestID: request.requestID)
-        // The very same request again (its answer to the challenge included): the same certificate.
-        if let earlier, earlier.digest == request.digest { return earlier.issued }
+        // No shortcut for the very same bytes again: a retry, too, carries a fresh answer of
+        // the card (below). A replay of a recorded request holds an answer already used, so it
+        // gets no certificate — whoever captured the bytes never has the card (issue 14).
         let started = ContinuousClock.now
         guard earlier != nil || hours.isOpen(at: clock.now) else {
             throw ServiceError(.kioskClosed, "certificates are printed from 06:30 to 23:00, except 29 December to 3 January")

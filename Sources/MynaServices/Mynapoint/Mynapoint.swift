@@ -165,13 +165,17 @@ public struct Mynapoint: Sendable {
             .map { try JSONDecoder().decode(Campaign.self, from: Data(try $0.string("definition").utf8)) }
     }
 
-    /// Seats taken and left, and points granted so far.
-    public func budget(of campaignID: String) async throws -> (seats: Int64, taken: Int64, grantedYen: Int64) {
+    /// Seats taken and left, and points granted so far, with the fewest people any one
+    /// reward went to (0 when none): the count a published `grantedYen` would give back,
+    /// since each reward is a fixed amount (see `SmallCellSuppression.derived`).
+    public func budget(of campaignID: String) async throws -> (seats: Int64, taken: Int64, grantedYen: Int64, fewestGrantees: Int) {
         let campaign = try await campaign(campaignID)
         return try await database.read { connection in
             let taken = try await connection.first(SQL("SELECT CAST(COALESCE(SUM(taken), 0) AS BIGINT) AS n FROM campaign_seats WHERE campaign_id = ?", [.text(campaignID)]))?.int("n") ?? 0
             let granted = try await connection.first(SQL("SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) AS n FROM campaign_grants WHERE campaign_id = ?", [.text(campaignID)]))?.int("n") ?? 0
-            return (campaign.seats, Int64(taken), Int64(granted))
+            let grantees = try await connection.query(SQL(
+                "SELECT count(DISTINCT mykey_id) AS n FROM campaign_grants WHERE campaign_id = ? GROUP BY reward", [.text(campaignID)])).map { Int(try $0.int("n")) }
+            return (campaign.seats, Int64(taken), Int64(granted), grantees.min() ?? 0)
         }
     }
 

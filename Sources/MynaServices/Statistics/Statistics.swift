@@ -58,14 +58,20 @@ public struct StatisticsReport: Sendable, Hashable, Encodable {
         public let holdingRatePercent: Double?
     }
 
+    /// A campaign's figures. Its budget and seats are its published rules; what was taken
+    /// and granted is counted in people, so those figures are withheld (absent) whenever the
+    /// count of people behind them is 1 to 9 (`SmallCellSuppression.derived`).
     public struct CampaignUse: Sendable, Hashable, Encodable {
         public let id: String
         public let name: String
         public let budgetYen: Int64
         public let seats: Int64
         public let signUps: PublishedCount
-        public let grantedYen: Int64
-        public let budgetUsedPercent: Double
+        /// Points granted, in yen; absent while any reward was granted to 1 to 9 people
+        /// (a reward's fixed amount would divide them back out).
+        public let grantedYen: Int64?
+        /// Seats taken × the per-person maximum, of the budget; absent while 1 to 9 seats are taken.
+        public let budgetUsedPercent: Double?
     }
 
     public let generatedAt: Date
@@ -86,7 +92,9 @@ public struct StatisticsReport: Sendable, Hashable, Encodable {
     public let certificatesExpiringByMonth: StatisticSeries
     public let cardsExpiringByMonth: StatisticSeries
     public let kioskCertificatesByMonth: StatisticSeries
-    public let kioskFeesYen: Int64
+    /// Fees collected; absent while 1 to 9 certificates were printed, since the total
+    /// divided by the fee is their number.
+    public let kioskFeesYen: Int64?
     public let eligibilityChecksByMethod: StatisticSeries
 }
 
@@ -138,7 +146,8 @@ public struct Statistics: Sendable {
                 """, [.text(today.description), .text(nextYear.description)])
             let kiosk = try await series(
                 "kiosk-certificates", "SELECT \(month("issued_at")) AS label, count(*) AS n FROM kiosk_certificates GROUP BY 1 ORDER BY 1")
-            let fees = Int64(try await connection.first("SELECT CAST(COALESCE(SUM(fee_yen), 0) AS BIGINT) AS n FROM kiosk_certificates")?.int("n") ?? 0)
+            let printed = try await connection.first("SELECT CAST(COALESCE(SUM(fee_yen), 0) AS BIGINT) AS fees, count(*) AS n FROM kiosk_certificates")
+            let fees = SmallCellSuppression.derived(Int64(try printed?.int("fees") ?? 0), from: Int(try printed?.int("n") ?? 0))
             let eligibility = try await series(
                 "eligibility-checks", "SELECT method AS label, count(*) AS n FROM eligibility_checks GROUP BY 1 ORDER BY 1")
             let residents = try await connection.query(
@@ -156,6 +165,14 @@ public struct Statistics: Sendable {
                 let name = (try? MunicipalityCode(code)).flatMap(MunicipalityDirectory.named).map { $0.prefecture + $0.name } ?? code
                 return StatisticsReport.Municipality(code: code, name: name, residents: publishedResidents, cardsHeld: publishedCards, holdingRatePercent: rate)
             }
+            // People per reward of each campaign: the smallest group decides whether its yen show.
+            var fewestGrantees: [String: Int] = [:]
+            for row in try await connection.query(
+                "SELECT campaign_id, count(DISTINCT mykey_id) AS n FROM campaign_grants GROUP BY campaign_id, reward")
+            {
+                let (campaign, people) = (try row.string("campaign_id"), Int(try row.int("n")))
+                fewestGrantees[campaign] = min(fewestGrantees[campaign] ?? people, people)
+            }
             let campaigns = try await connection.query(
                 """
                 SELECT c.id, c.name, c.definition, c.seats,
@@ -165,10 +182,13 @@ public struct Statistics: Sendable {
                 FROM campaigns c ORDER BY c.loaded_at, c.id
                 """).map { row in
                 let campaign = try JSONDecoder().decode(Campaign.self, from: Data(try row.string("definition").utf8))
+                let taken = try row.int("taken")
                 return StatisticsReport.CampaignUse(
                     id: campaign.id, name: campaign.name, budgetYen: campaign.budgetYen, seats: Int64(try row.int("seats")),
-                    signUps: PublishedCount(Int(try row.int("sign_ups"))), grantedYen: Int64(try row.int("granted")),
-                    budgetUsedPercent: Self.percent(Double(try row.int("taken")) * Double(campaign.maximumPerPersonYen), Double(campaign.budgetYen)))
+                    signUps: PublishedCount(Int(try row.int("sign_ups"))),
+                    grantedYen: SmallCellSuppression.derived(Int64(try row.int("granted")), from: fewestGrantees[campaign.id] ?? 0),
+                    budgetUsedPercent: SmallCellSuppression.derived(
+                        Self.percent(Double(taken) * Double(campaign.maximumPerPersonYen), Double(campaign.budgetYen)), from: Int(taken)))
             }
             return StatisticsReport(
                 generatedAt: now, cardsIssuedByMonth: issued, municipalities: municipalities, returnsByMonth: returnsByMonth, returnsByReason: returnsByReason,

@@ -32,7 +32,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal, mykey, services, leanResidentIndexes, cardChallengePurposes, cardBoundGrants]
+    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal, mykey, services, leanResidentIndexes, cardChallengePurposes, cardBoundGrants, staffSignInFailures]
 
     /// Brings `database` to the latest schema, or to `version` (tests of an upgrade
     /// start from an older one); returns the versions it applied.
@@ -467,6 +467,22 @@ public enum Migrations {
             outcome TEXT NOT NULL,
             checked_at {BIGINT} NOT NULL)
         """,
+    ])
+
+    /// Failed staff sign-ins, one row each, by account and by where they came from (a
+    /// keyed hash of the address, `SourceKeys`): the lock counts per account and source,
+    /// so a stranger's guesses from their address do not lock the member out of theirs
+    /// (issue 14). `staff.failed_attempts` and `staff.locked_until` are no longer read.
+    static let staffSignInFailures = Migration(version: 15, name: "staff-sign-in-failures", statements: [
+        """
+        CREATE TABLE staff_sign_in_failures (
+            id {ID},
+            staff_id TEXT NOT NULL REFERENCES staff(id),
+            source_key {BLOB} NOT NULL,
+            occurred_at {BIGINT} NOT NULL)
+        """,
+        "CREATE INDEX staff_sign_in_failures_by_source ON staff_sign_in_failures (staff_id, source_key, occurred_at)",
+        "CREATE INDEX staff_sign_in_failures_by_member ON staff_sign_in_failures (staff_id, occurred_at)",
     ])
 
     /// 12 — leaner indexes on `residents`, measured on a million-row import

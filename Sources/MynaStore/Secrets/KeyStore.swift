@@ -2,7 +2,8 @@ public import Crypto
 public import Foundation
 
 /// Where Myna's secrets live: one file per key under `<data dir>/keys/`, created with
-/// 0600 permissions on first use, or given in the environment as
+/// 0600 permissions on first use (``SecretFile``: exclusively, never through a link; a key
+/// file others may read or write, or another user's, is refused on load), or given in the environment as
 /// `MYNA_KEY_<NAME>=<64 hex digits>` (upper-case name, `-` as `_`) for deployments that
 /// keep secrets out of the file system. One key per purpose, so each can be rotated and
 /// so no component holds more than it needs.
@@ -36,6 +37,9 @@ public struct KeyStore: Sendable {
         /// The card office's P-256 key (its 32-byte scalar): signs PIN-reset authorisations,
         /// which cards verify with the public half written to them at hand-over.
         case pinResetSigning = "pin-reset-signing"
+        /// HMAC key over callers' network addresses kept to count failures (``SourceKeys``):
+        /// a plain hash of an IPv4 address is undone by hashing all 2^32 of them.
+        case sourceAddresses = "source-addresses"
     }
 
     public let directory: URL?
@@ -59,18 +63,23 @@ public struct KeyStore: Sendable {
         }
         guard let directory else { throw KeyStoreError.missingKey(purpose.rawValue) }
         let file = directory.appendingPathComponent(purpose.rawValue + ".key")
-        if let data = FileManager.default.contents(atPath: file.path) {
-            guard let bytes = [UInt8](hex: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)),
-                bytes.count == 32
-            else { throw KeyStoreError.malformedKey(file.path) }
-            return bytes
-        }
+        // Read and created as `SecretFile`s: never through a planted link, never a file
+        // others may read or write (issue 14).
+        if let data = try SecretFile.read(file.path) { return try Self.parse(data, from: file.path) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-        // Created exclusively with 0600 from the start, so the key is never readable by others.
-        guard FileManager.default.createFile(
-            atPath: file.path, contents: Data((bytes.hex + "\n").utf8), attributes: [.posixPermissions: 0o600])
-        else { throw KeyStoreError.cannotWrite(file.path) }
+        guard try SecretFile.createUnlessPresent(file.path, contents: Array((bytes.hex + "\n").utf8)) else {
+            // Something is there after all: another process's key (two servers starting at
+            // once), used if it passes the checks — or a planted link, refused by them.
+            guard let data = try SecretFile.read(file.path) else { throw KeyStoreError.cannotWrite(file.path) }
+            return try Self.parse(data, from: file.path)
+        }
+        return bytes
+    }
+
+    private static func parse(_ data: [UInt8], from path: String) throws -> [UInt8] {
+        guard let bytes = [UInt8](hex: String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32
+        else { throw KeyStoreError.malformedKey(path) }
         return bytes
     }
 }

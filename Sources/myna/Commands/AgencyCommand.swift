@@ -6,6 +6,7 @@ import FoundationNetworking
 #endif
 import MynaCore
 import MynaLinkage
+import MynaStore
 
 /// The reference agency client: what a tax office, a pension office or a municipality's
 /// welfare section runs to use the linkage network. Every request is signed with the
@@ -176,8 +177,11 @@ struct AgencyCredential: Codable {
     func write(to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard FileManager.default.createFile(atPath: path, contents: try encoder.encode(self), attributes: [.posixPermissions: 0o600]) else {
-            throw UsageFailure("cannot write \(path)")
+        // The private key inside: a `SecretFile` (0600 from the start, never through a link).
+        do {
+            try SecretFile.create(path, contents: Array(try encoder.encode(self)))
+        } catch {
+            throw UsageFailure("\(error)")
         }
     }
 }
@@ -189,8 +193,9 @@ struct AgencyClient {
     let server: String
 
     init(_ options: AgencyCommand.ClientOptions) throws {
-        guard let data = FileManager.default.contents(atPath: options.credential),
-            let credential = try? JSONDecoder().decode(AgencyCredential.self, from: data)
+        let data: [UInt8]?
+        do { data = try SecretFile.read(options.credential) } catch { throw ValidationError("\(error)") }
+        guard let data, let credential = try? JSONDecoder().decode(AgencyCredential.self, from: Data(data))
         else { throw ValidationError("\(options.credential) is not an agency credential file") }
         self.credential = credential
         key = try P256.Signing.PrivateKey(pemRepresentation: credential.privateKey)

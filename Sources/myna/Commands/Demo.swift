@@ -64,9 +64,8 @@ struct Demo: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try? FileManager.default.removeItem(at: file)
-        guard FileManager.default.createFile(atPath: file.path, contents: try encoder.encode(demo), attributes: [.posixPermissions: 0o600]) else {
-            throw UsageFailure("cannot write \(file.path)")
-        }
+        // Staff passwords and agency keys inside: a `SecretFile`, 0600 from its creation.
+        do { try SecretFile.create(file.path, contents: Array(try encoder.encode(demo))) } catch { throw UsageFailure("\(error)") }
         if seedOnly {
             try await registry.database.close()
             print("demo data ready in \(file.path)")

@@ -41,7 +41,7 @@ func serve(
         registry: registry, cards: cards, linkage: linkage, log: log, portal: portal,
         oidc: try await store.openOIDC(registry: registry, issuer: server.resolvedIssuer, linkage: linkage),
         services: try store.openServices(portal: portal, linkage: linkage, publicURL: server.resolvedIssuer, kioskHours: server.resolvedKioskHours ?? kioskHours),
-        configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort),
+        configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort, metricsToken: server.resolvedMetricsToken),
         metrics: metrics, logger: logger)
     let database = try store.location.redacted
     logger.info("serving", metadata: ["address": "http://\(server.resolvedHost):\(server.resolvedPort)", "database": "\(database)"])

@@ -6,6 +6,7 @@ import MynaAudit
 import MynaCardOffice
 import MynaLinkage
 import MynaPortal
+import MynaServer
 import MynaServices
 import MynaPKI
 import MynaRegistry
@@ -142,8 +143,18 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "When kiosks may print: store (06:30–23:00 Japan time, closed 29 Dec–3 Jan) or always. Default store; the demo: always. Env: MYNA_KIOSK_HOURS.")
     var kioskHours: String?
 
+    @Option(help: "The operator's token for GET /metrics (Authorization: Bearer <token>), at least 32 visible ASCII characters. Without one, /metrics is not served. Prefer the environment, which other users cannot list: MYNA_METRICS_TOKEN.")
+    var metricsToken: String?
+
     func validate() throws {
         if let kioskHours, !["store", "always"].contains(kioskHours) { throw ValidationError("--kiosk-hours is store or always") }
+        if let token = metricsToken ?? ProcessInfo.processInfo.environment["MYNA_METRICS_TOKEN"], MetricsToken(token) == nil {
+            throw ValidationError("the metrics token is at least \(MetricsToken.minimumLength) visible ASCII characters (e.g. openssl rand -hex 32)")
+        }
+    }
+
+    var resolvedMetricsToken: MetricsToken? {
+        (metricsToken ?? ProcessInfo.processInfo.environment["MYNA_METRICS_TOKEN"]).flatMap(MetricsToken.init)
     }
 
     var resolvedKioskHours: CertificateIssuingCentre.ServiceHours? {
