@@ -58,28 +58,52 @@ public struct PortalSessions: Sendable {
         return (token, session)
     }
 
-    /// The live session a token stands for, its idle clock reset; nil when unknown,
-    /// ended, idle too long, past its lifetime, or signed in with a card that no longer
-    /// stands. The card is checked in the same query that reads the session.
+    /// How stale `last_seen_at` may grow before a request writes it again: most requests
+    /// cost a read, not a write (issue 14, finding 5). The idle time-out is fifteen
+    /// minutes, so a minute of slack changes nothing a resident notices.
+    public static let touchInterval: Int64 = 60_000
+
+    /// The live session a token stands for, its idle clock reset at most once a minute;
+    /// nil when unknown, ended, idle too long, past its lifetime, or signed in with a card
+    /// that no longer stands. The card is checked in the same query that reads the
+    /// session, and an unknown token is only read: it writes nothing.
     public func session(for token: String) async throws -> PortalSession? {
         guard token.utf8.count <= 64 else { return nil }
         let now = clock.milliseconds
         let hash = Self.hash(token)
-        return try await database.transaction { connection -> PortalSession? in
-            guard let row = try await connection.first(SQL(Self.read, [.blob(hash)])), try row.optionalInt("ended_at") == nil else { return nil }
-            let idle = now - Int64(try row.int("last_seen_at")) >= Self.idleTimeout
-            let lapsed = now >= Int64(try row.int("expires_at"))
-            let ending: String? = if try row.int("card_stands") == 0 { "card-ended" } else if idle || lapsed { "timeout" } else { nil }
-            if let ending {
+        guard let row = try await database.read({ try await $0.first(SQL(Self.read, [.blob(hash)])) }), try row.optionalInt("ended_at") == nil
+        else { return nil }
+        let lastSeen = Int64(try row.int("last_seen_at"))
+        let idle = now - lastSeen >= Self.idleTimeout
+        let lapsed = now >= Int64(try row.int("expires_at"))
+        let ending: String? = if try row.int("card_stands") == 0 { "card-ended" } else if idle || lapsed { "timeout" } else { nil }
+        if let ending {
+            try await database.transaction { connection in
                 try await connection.query(SQL(
-                    "UPDATE portal_sessions SET ended_at = ?, end_reason = ? WHERE token_hash = ?", [.integer(now), .text(ending), .blob(hash)]))
-                return nil
+                    "UPDATE portal_sessions SET ended_at = ?, end_reason = ? WHERE token_hash = ? AND ended_at IS NULL",
+                    [.integer(now), .text(ending), .blob(hash)]))
             }
-            try await connection.query(SQL("UPDATE portal_sessions SET last_seen_at = ? WHERE token_hash = ?", [.integer(now), .blob(hash)]))
-            return PortalSession(
-                residentID: try row.optionalString("resident_id"), cardID: try row.optionalString("card_id"), csrfToken: try row.string("csrf_token"),
-                createdAt: Date(milliseconds: try row.int("created_at")), expiresAt: Date(milliseconds: try row.int("expires_at")))
+            return nil
         }
+        if now - lastSeen >= Self.touchInterval {
+            try await database.transaction { connection in
+                try await connection.query(SQL("UPDATE portal_sessions SET last_seen_at = ? WHERE token_hash = ?", [.integer(now), .blob(hash)]))
+            }
+        }
+        return PortalSession(
+            residentID: try row.optionalString("resident_id"), cardID: try row.optionalString("card_id"), csrfToken: try row.string("csrf_token"),
+            createdAt: Date(milliseconds: try row.int("created_at")), expiresAt: Date(milliseconds: try row.int("expires_at")))
+    }
+
+    /// A visitor who has not signed in: nothing is stored for them (an anonymous request
+    /// writes nothing, issue 14 finding 5). The token is their cookie's; their CSRF token
+    /// is derived from it, which a page on another site cannot do — it never sees the
+    /// `__Host-`, `HttpOnly` cookie.
+    public func visitor(_ token: String) -> PortalSession {
+        let now = clock.milliseconds
+        return PortalSession(
+            residentID: nil, cardID: nil, csrfToken: Base64URL.encode(SHA256.hash(data: Array("myna-portal-visitor-csrf\0\(token)".utf8))),
+            createdAt: Date(milliseconds: now), expiresAt: Date(milliseconds: now + Self.absoluteLifetime))
     }
 
     /// Ends a session (sign-out, or replaced at sign-in).

@@ -440,12 +440,14 @@ struct PortalController {
 
     private func visit(_ request: Request) async throws -> Visit {
         let (language, languageCookie) = PortalLanguageChoice.of(request)
-        if let token = PortalCookie.token(in: request), let session = try await portal.sessions.session(for: token) {
+        if let token = PortalCookie.token(in: request), (16...64).contains(token.utf8.count), token.utf8.allSatisfy(Base64URL.isAlphabet) {
+            // A session, or a visitor whose cookie names none: nothing is written for them.
+            let session = try await portal.sessions.session(for: token) ?? portal.sessions.visitor(token)
             return Visit(token: token, session: session, language: language, path: request.uri.path, query: request.uri.query, setCookie: languageCookie)
         }
-        let (token, session) = try await portal.sessions.start()
+        let token = Base64URL.randomToken()
         return Visit(
-            token: token, session: session, language: language, path: request.uri.path, query: request.uri.query,
+            token: token, session: portal.sessions.visitor(token), language: language, path: request.uri.path, query: request.uri.query,
             setCookie: languageCookie + [PortalCookie.set(token)])
     }
 

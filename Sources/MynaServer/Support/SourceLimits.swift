@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import MynaCore
+public import MynaCore
 import Synchronization
 
 /// How much one source (a client address) may ask of one kind of thing, per minute, before
@@ -73,8 +73,13 @@ final class SourceLimiter: Sendable {
 public struct SourceLimits: Sendable {
     /// Off only for benchmarks, whose load comes from one address by design.
     let enabled: Bool
+    /// The clock the buckets refill by (a test's clock that stands still makes them exact).
+    let clock: WallClock
 
-    public init(enabled: Bool = true) { self.enabled = enabled }
+    public init(enabled: Bool = true, clock: WallClock = .system) {
+        self.enabled = enabled
+        self.clock = clock
+    }
 
     /// No limits: for benchmarks that measure the server, not its refusals.
     public static let unlimited = SourceLimits(enabled: false)
@@ -109,7 +114,7 @@ struct SourceLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let limiter = limits.limiter(for: request.method, path: request.uri.path) {
-            try limiter.check(context.clientAddress)
+            try limiter.check(context.clientAddress, now: limits.clock.milliseconds)
         }
         return try await next(request, context)
     }
