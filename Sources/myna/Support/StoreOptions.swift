@@ -57,9 +57,10 @@ extension StoreOptions {
         return RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: registry.database))
     }
 
-    /// The linkage hub over the registry, with the allow-list of this build loaded.
-    func openLinkage(registry: Registry) async throws -> LinkageHub {
-        try await LinkageHub.open(registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")))
+    /// The linkage hub over the registry, with the allow-list of this build loaded and
+    /// notices pushed only where `pushPolicy` lets them go.
+    func openLinkage(registry: Registry, pushPolicy: PushEndpointPolicy = PushEndpointPolicy()) async throws -> LinkageHub {
+        try await LinkageHub.open(registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")), pushPolicy: pushPolicy)
     }
 
     /// Mynapoint on its own, for the operator's commands.
@@ -136,8 +137,27 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "When kiosks may print: store (06:30–23:00 Japan time, closed 29 Dec–3 Jan) or always. Default store; the demo: always. Env: MYNA_KIOSK_HOURS.")
     var kioskHours: String?
 
+    @Option(help: """
+        Hosts and address blocks (CIDR) notices may be pushed to over plain http and at non-public addresses, comma-separated, \
+        e.g. 127.0.0.0/8,::1,localhost. Default none: https to public addresses only; the demo: loopback. Env: MYNA_PUSH_ALLOW.
+        """)
+    var pushAllow: String?
+
     func validate() throws {
         if let kioskHours, !["store", "always"].contains(kioskHours) { throw ValidationError("--kiosk-hours is store or always") }
+        if let pushAllow, PushEndpointPolicy(allowing: pushAllow) == nil {
+            throw ValidationError("--push-allow lists host names and address blocks such as 127.0.0.0/8, separated by commas")
+        }
+    }
+
+    /// Where notices may be pushed (docs/linkage.md, "Where notices may go"); `fallback`
+    /// when neither the flag nor MYNA_PUSH_ALLOW says.
+    func pushPolicy(fallback: [PushEndpointPolicy.Allowance] = []) throws -> PushEndpointPolicy {
+        guard let text = pushAllow ?? ProcessInfo.processInfo.environment["MYNA_PUSH_ALLOW"] else { return PushEndpointPolicy(allowing: fallback) }
+        guard let policy = PushEndpointPolicy(allowing: text) else {
+            throw UsageFailure("MYNA_PUSH_ALLOW lists host names and address blocks such as 127.0.0.0/8, separated by commas")
+        }
+        return policy
     }
 
     var resolvedKioskHours: CertificateIssuingCentre.ServiceHours? {
