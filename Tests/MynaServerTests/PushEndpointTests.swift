@@ -32,6 +32,22 @@ struct PushScene {
         #expect(status == .created || status == .ok)
     }
 
+    /// Pushes until `arrived` says the endpoint saw it: on a loaded machine an attempt may
+    /// time out before it arrives, and the next one comes only past the back-off.
+    func push(until arrived: () -> Bool) async throws {
+        let pusher = NoticePushService(hub: hub, logger: testLogger)
+        for _ in 0..<5 where !arrived() {
+            try await pusher.pushDue()
+            for _ in 0..<50 where !arrived() { try await Task.sleep(for: .milliseconds(100)) }
+            if !arrived() { environment.clock.advance(by: 3601) }
+        }
+    }
+
+    /// Notices not yet acknowledged, read without handing them out.
+    func undelivered() async throws -> Int {
+        try await environment.database.read { try await $0.first(SQL("SELECT COUNT(*) AS n FROM linkage_notices WHERE delivered_at IS NULL"))!.int("n") }
+    }
+
     func pending() async throws -> Int { try await hub.pendingNotices(for: welfare.agency).count }
 
     /// Endpoints the welfare office has subscribed; nothing else writes them.
@@ -165,9 +181,8 @@ struct PushEndpointTests {
             try await PushScene.run(kind, policy: policy) { scene in
                 #expect(try await scene.subscribe("http://agency.test:\(port)/notices").0 == .created)
                 try await scene.registerCopy()
-                try await NoticePushService(hub: scene.hub, logger: testLogger).pushDue()
-                #expect(hits.value == 1)
-                #expect(try await scene.pending() == 0)
+                try await scene.push(until: { hits.value > 0 })
+                #expect(hits.value >= 1)  // only the pinned address leads to this listener
             }
         }
     }
@@ -186,8 +201,9 @@ struct PushEndpointTests {
                 try await PushScene.run(kind, policy: PushEndpointPolicy(allowing: PushEndpointPolicy.loopback)) { scene in
                     #expect(try await scene.subscribe("http://127.0.0.1:\(port)/notices").0 == .created)
                     try await scene.registerCopy()
-                    try await NoticePushService(hub: scene.hub, logger: testLogger).pushDue()
-                    #expect(redirected.value == 1 && hits.value == 0)
+                    try await scene.push(until: { redirected.value > 0 })
+                    try await Task.sleep(for: .milliseconds(500))  // time for a followed redirect to land
+                    #expect(redirected.value >= 1 && hits.value == 0)
                     #expect(try await scene.pending() == 1)  // a redirect is not a 2xx: it waits
                 }
             }
