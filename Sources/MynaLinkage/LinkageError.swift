@@ -20,6 +20,11 @@ public struct LinkageError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidAllowList = "invalid-allow-list"
         case nonDisclosureNotAllowed = "non-disclosure-not-allowed"
         case invalidEndpoint = "invalid-endpoint"
+        /// Plain http to a host the operator has not allowed (PushEndpointPolicy.swift).
+        case endpointNotHTTPS = "endpoint-not-https"
+        /// A host that is, or resolves to, a loopback, private, link-local or reserved address.
+        case endpointNotPublic = "endpoint-not-public"
+        case endpointUnresolvable = "endpoint-unresolvable"
     }
 
     public let code: Code

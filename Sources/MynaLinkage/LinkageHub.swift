@@ -19,12 +19,17 @@ public struct LinkageHub: Sendable {
     let codeKey: SymmetricKey
     let clock: WallClock
     let recorder: ProvisionRecorder
+    /// Where notices may be pushed; checked at subscription and before every push.
+    public let pushPolicy: PushEndpointPolicy
     /// The version of the code key new codes come from; codes already issued stay.
     static let codeKeyVersion = 1
 
     /// Opens the hub: loads the allow-list shipped with this build into the database
-    /// (once per version) and serves the newest version there.
-    public static func open(registry: Registry, keys: KeyStore, clock: WallClock = .system) async throws -> LinkageHub {
+    /// (once per version) and serves the newest version there. Notices are pushed only
+    /// where `pushPolicy` lets them go: by default https endpoints at public addresses.
+    public static func open(
+        registry: Registry, keys: KeyStore, clock: WallClock = .system, pushPolicy: PushEndpointPolicy = PushEndpointPolicy()
+    ) async throws -> LinkageHub {
         let (bundled, bytes) = try AllowList.bundled()
         try await bundled.load(
             into: registry.database, bytes: bytes, by: "system:release", reason: "the allow-list shipped with this release", at: clock.milliseconds)
@@ -33,7 +38,7 @@ public struct LinkageHub: Sendable {
         }
         return LinkageHub(
             registry: registry, agencies: AgencyDirectory(database: registry.database, clock: clock), allowLists: CurrentAllowList(current, at: clock.milliseconds),
-            codeKey: try keys.key(.agencyCodes), clock: clock, recorder: ProvisionRecorder(database: registry.database))
+            codeKey: try keys.key(.agencyCodes), clock: clock, recorder: ProvisionRecorder(database: registry.database), pushPolicy: pushPolicy)
     }
 
     var database: any Database { registry.database }

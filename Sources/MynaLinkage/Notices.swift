@@ -32,18 +32,25 @@ extension LinkageHub {
     /// An agency subscribes to changes of an item it may lawfully obtain for some task.
     /// With an endpoint, notices are also pushed there (the hub retries until the
     /// endpoint answers 2xx); the returned secret verifies the pushes. Without one, the
-    /// agency pulls them. Subscribing again replaces the endpoint and its secret.
+    /// agency pulls them. Subscribing again replaces the endpoint and its secret. The
+    /// endpoint must pass ``PushEndpointPolicy`` (https, public addresses, unless the
+    /// operator allows it).
     @discardableResult
     public func subscribe(to item: DataItem, endpoint: String? = nil, by agency: Agency) async throws -> PushEndpoint? {
         guard allowList.rows.contains(where: { $0.requester == agency.type && $0.item == item }) else {
             throw LinkageError(.notOnAllowList, "no row of the allow-list lets \(agency.type.rawValue) obtain \(item.rawValue)")
         }
-        let push = try endpoint.map { text -> PushEndpoint in
-            guard text.utf8.count <= 2048, let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
-                url.host?.isEmpty == false, url.user == nil
-            else { throw LinkageError(.invalidEndpoint, "the endpoint must be an http or https URL of at most 2,048 bytes, without credentials") }
-            return PushEndpoint(url: url, secret: ProvisionRecords.newSalt())
+        var checked: PushEndpoint?
+        if let endpoint {
+            guard endpoint.utf8.count <= 2048, let url = URL(string: endpoint) else {
+                throw LinkageError(.invalidEndpoint, "the endpoint must be an http or https URL of at most 2,048 bytes, without credentials")
+            }
+            // Refused before anything is written: an endpoint on the hub's own network
+            // would turn pushes into requests the agency could not make itself.
+            _ = try await pushPolicy.check(url)
+            checked = PushEndpoint(url: url, secret: ProvisionRecords.newSalt())
         }
+        let push = checked
         let now = clock.milliseconds
         try await database.transaction { connection in
             try await connection.query(SQL(

@@ -153,74 +153,54 @@ struct NoticePushTests {
 
     @Test("notices are pushed to the subscriber's endpoint, signed, retried with back-off until taken, then not again", arguments: DatabaseKind.available)
     func push(kind: DatabaseKind) async throws {
-        try await withTestRegistry(kind) { registry, environment in
-            let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
-            let secret = Mutex<[UInt8]>([])
-            let deliveries = Mutex<[Delivery]>([])
-            // The agency's endpoint: refuses the first delivery, takes the rest.
-            let router = Router()
-            router.post("/notices") { request, _ -> Response in
-                let bytes = Array(try await request.body.collect(upTo: 1 << 20).readableBytesView)
-                let header = request.headers.first { $0.name.canonicalName == "myna-signature" }?.value ?? ""
-                let signed = NoticeSignature.verify(header, body: bytes, secret: secret.withLock { $0 }, now: Date())
-                let notices = (try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])?["notices"] as? [[String: Any]] ?? []
-                let status: HTTPResponse.Status = deliveries.withLock { $0.isEmpty } ? .serviceUnavailable : .noContent
-                deliveries.withLock { $0.append(Delivery(status: status, keys: notices.compactMap { $0["idempotencyKey"] as? String }, signed: signed)) }
-                return Response(status: status)
-            }
-            let receiver = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-            try await receiver.test(.live) { endpoint in
-                let port = try #require(endpoint.port)
-                let server = buildApplication(registry: registry, linkage: hub, configuration: .init(), logger: testLogger)
-                try await server.test(.router) { client in
-                    let chiyoda = try MunicipalityCode("131016")
-                    let number = try await registry.residents.register(
-                        try BasicInfo(
-                            name: "佐藤 花子", nameKana: "サトウ ハナコ", address: try Address(municipality: chiyoda, text: "東京都千代田区九段南1-2-1"),
-                            birthDate: try CalendarDate(iso: "1988-03-03"), sex: .female),
-                        by: .system("test"), reason: "test").number
-                    func agency(_ name: String, _ type: AgencyType) async throws -> LinkageAPITests.AgencyAPI {
-                        let made = try await hub.agencies.register(name: name, type: type, municipality: chiyoda)
-                        return LinkageAPITests.AgencyAPI(client: client, agency: made.agency, keyID: made.keyID, key: made.privateKey, clock: environment.clock)
-                    }
-                    let tax = try await agency("千代田区 税務課", .municipalTax)
-                    let welfare = try await agency("千代田区 子ども支援課", .municipalWelfare)
-                    let taxCode = try await tax.call(.post, "/v1/linkage/codes", json: ["individualNumber": number.unmaskedDigits]).1["code"] as? String
-                    _ = try await welfare.call(.post, "/v1/linkage/codes", json: ["individualNumber": number.unmaskedDigits])
-                    let bad = try await welfare.call(.post, "/v1/linkage/subscriptions", json: ["item": "local-tax-assessment", "endpoint": "ftp://example.jp/x"])
-                    #expect(bad.0 == .unprocessableContent && bad.1["code"] as? String == "invalid-endpoint")
-                    let (created, subscription, _) = try await welfare.call(
-                        .post, "/v1/linkage/subscriptions", json: ["item": "local-tax-assessment", "endpoint": "http://127.0.0.1:\(port)/notices"])
-                    #expect(created == .created)
-                    secret.withLock { $0 = Array(Data(base64Encoded: subscription["secret"] as? String ?? "") ?? Data()) }
-                    _ = try await tax.call(.post, "/v1/linkage/items", json: ["code": taxCode ?? "", "item": "local-tax-assessment", "value": ["taxableIncomeYen": 1]])
+        let secret = Mutex<[UInt8]>([])
+        let deliveries = Mutex<[Delivery]>([])
+        // The agency's endpoint: refuses the first delivery, takes the rest.
+        let router = Router()
+        router.post("/notices") { request, _ -> Response in
+            let bytes = Array(try await request.body.collect(upTo: 1 << 20).readableBytesView)
+            let header = request.headers.first { $0.name.canonicalName == "myna-signature" }?.value ?? ""
+            let signed = NoticeSignature.verify(header, body: bytes, secret: secret.withLock { $0 }, now: Date())
+            let notices = (try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])?["notices"] as? [[String: Any]] ?? []
+            let status: HTTPResponse.Status = deliveries.withLock { $0.isEmpty } ? .serviceUnavailable : .noContent
+            deliveries.withLock { $0.append(Delivery(status: status, keys: notices.compactMap { $0["idempotencyKey"] as? String }, signed: signed)) }
+            return Response(status: status)
+        }
+        try await withLoopbackListener(router) { port in
+            // The endpoint is on this machine: loopback is allowed, as `myna demo` allows it.
+            try await PushScene.run(kind, policy: PushEndpointPolicy(allowing: PushEndpointPolicy.loopback)) { scene in
+                let bad = try await scene.subscribe("ftp://example.jp/x")
+                #expect(bad.0 == .unprocessableContent && bad.1["code"] as? String == "invalid-endpoint")
+                let (created, subscription) = try await scene.subscribe("http://127.0.0.1:\(port)/notices")
+                #expect(created == .created)
+                secret.withLock { $0 = Array(Data(base64Encoded: subscription["secret"] as? String ?? "") ?? Data()) }
+                try await scene.registerCopy()
 
-                    // An attempt the endpoint does not answer in time (a loaded machine) counts
-                    // like a refusal: back off, try again. So push until it is taken.
-                    let pusher = NoticePushService(hub: hub, logger: testLogger)
-                    try await pusher.pushDue(with: URLSession(configuration: .ephemeral))
-                    // An attempt that timed out may still reach the endpoint late; wait for it,
-                    // so only what the next push sends is counted against it.
-                    for _ in 0..<300 where deliveries.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(100)) }
-                    let afterFirst = deliveries.withLock { $0.count }
-                    try await pusher.pushDue(with: URLSession(configuration: .ephemeral))  // backing off: nothing due yet
-                    #expect(deliveries.withLock { $0.count } == afterFirst)
-                    for _ in 0..<6 where !deliveries.withLock({ $0.contains { $0.status == .noContent } }) {
-                        environment.clock.advance(by: 3601)
-                        try await pusher.pushDue(with: URLSession(configuration: .ephemeral))
-                    }
-                    let taken = deliveries.withLock { $0.count }
-                    environment.clock.advance(by: 3601)
-                    try await pusher.pushDue(with: URLSession(configuration: .ephemeral))  // taken: never again
-                    let seen = deliveries.withLock { $0 }
-                    #expect(seen.count == taken && seen.first?.status == .serviceUnavailable && seen.last?.status == .noContent)
-                    #expect(seen.dropLast().allSatisfy { $0.status == .serviceUnavailable })
-                    #expect(seen.allSatisfy(\.signed) && seen.allSatisfy { $0.keys.count == 1 } && Set(seen.flatMap(\.keys)).count == 1)
-                    #expect(try await hub.pendingNotices(for: welfare.agency).isEmpty)
-                    // A forged signature is not one.
-                    #expect(!NoticeSignature.verify(
-                        NoticeSignature.sign(body: [1], secret: Array(repeating: 7, count: 32), at: Date()), body: [1], secret: secret.withLock { $0 }, now: Date()))
+                // An attempt the endpoint does not answer in time (a loaded machine) counts
+                // like a refusal: back off, try again. So push until it is taken.
+                let pusher = NoticePushService(hub: scene.hub, logger: testLogger)
+                try await pusher.pushDue()
+                // An attempt that timed out may still reach the endpoint late; wait for it,
+                // so only what the next push sends is counted against it.
+                for _ in 0..<300 where deliveries.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(100)) }
+                let afterFirst = deliveries.withLock { $0.count }
+                try await pusher.pushDue()  // backing off: nothing due yet
+                #expect(deliveries.withLock { $0.count } == afterFirst)
+                // Until acknowledged: a 204 that came after the attempt's deadline is not taken.
+                for _ in 0..<6 where try await scene.undelivered() > 0 {
+                    scene.environment.clock.advance(by: 3601)
+                    try await pusher.pushDue()
                 }
+                let taken = deliveries.withLock { $0.count }
+                scene.environment.clock.advance(by: 3601)
+                try await pusher.pushDue()  // taken: never again
+                let seen = deliveries.withLock { $0 }
+                #expect(seen.count == taken && seen.first?.status == .serviceUnavailable && seen.last?.status == .noContent)
+                #expect(seen.allSatisfy(\.signed) && seen.allSatisfy { $0.keys.count == 1 } && Set(seen.flatMap(\.keys)).count == 1)
+                #expect(try await scene.pending() == 0)
+                // A forged signature is not one.
+                #expect(!NoticeSignature.verify(
+                    NoticeSignature.sign(body: [1], secret: Array(repeating: 7, count: 32), at: Date()), body: [1], secret: secret.withLock { $0 }, now: Date()))
             }
         }
     }

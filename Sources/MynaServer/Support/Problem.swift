@@ -88,7 +88,8 @@ extension Problem {
         case .credentialRequired, .invalidAssertion, .expiredAssertion, .replayedAssertion, .unknownAgency: .unauthorized
         case .notOnAllowList, .refusedByPerson, .notProvider, .nonDisclosureNotAllowed: .forbidden
         case .unknownCode, .noData, .personNotFound: .notFound
-        case .invalidItem, .invalidValue, .notRefusable, .invalidEndpoint: .unprocessableContent
+        case .invalidItem, .invalidValue, .notRefusable, .invalidEndpoint, .endpointNotHTTPS, .endpointNotPublic, .endpointUnresolvable:
+            .unprocessableContent
         case .invalidAllowList: .internalServerError
         }
         return Problem(status, code: error.code.rawValue, detail: error.message)

@@ -108,7 +108,7 @@ extension AgencyCommand {
                 """)
         @OptionGroup var client: ClientOptions
         @Option(help: "The data item.") var item: String
-        @Option(help: "Push notices to this URL (http or https).") var endpoint: String?
+        @Option(help: "Push notices to this https URL (http only to hosts the server allows with --push-allow).") var endpoint: String?
 
         func run() async throws {
             var body: [String: Any] = ["item": item]

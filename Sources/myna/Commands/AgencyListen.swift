@@ -11,8 +11,8 @@ extension AgencyCommand {
         static let configuration = CommandConfiguration(
             abstract: "Receive pushed notices: verify the hub's signature, print each new notice once as a JSON line.",
             discussion: """
-                Subscribe first with `myna agency subscribe --item ITEM --endpoint http://HOST:PORT/notices`, and give the secret it \\
-                printed to --secret. A delivery with a bad or stale signature is answered 401 and handled not at all; a good one \\
+                Subscribe first with `myna agency subscribe --item ITEM --endpoint http://HOST:PORT/notices` (plain http to a \\
+                host the server allows with --push-allow; `myna demo` allows loopback), and give the secret it printed to --secret. A delivery with a bad or stale signature is answered 401 and handled not at all; a good one \\
                 is answered 204 after its new notices are handled (and recorded in --seen), so the hub stops retrying it.
                 """)
         @Option(help: "The address to listen on.") var host = "127.0.0.1"

@@ -4,6 +4,7 @@ import MynaCard
 import MynaCardEmulator
 import MynaCardOffice
 import MynaCore
+import MynaLinkage
 import MynaRegistry
 import MynaServices
 import MynaStore
@@ -39,7 +40,8 @@ struct Demo: AsyncParsableCommand {
         let logger = makeLogger("myna")
         let registry = try await store.openRegistry(logger: logger)
         let cards = try store.openCardOffice(registry: registry, urlBase: server.resolvedPKIURL, logger: logger)
-        let linkage = try await store.openLinkage(registry: registry)
+        // The demo's agencies listen on this machine (`myna agency listen`): loopback is allowed.
+        let linkage = try await store.openLinkage(registry: registry, pushPolicy: try server.pushPolicy(fallback: PushEndpointPolicy.loopback))
         let file = store.dataDirectory.appendingPathComponent("demo.json")
         var demo: DemoFile
         if let data = FileManager.default.contents(atPath: file.path), let existing = try? JSONDecoder().decode(DemoFile.self, from: data) {

@@ -21,7 +21,7 @@ struct Serve: AsyncParsableCommand {
         let logger = makeLogger("myna")
         let registry = try await store.openRegistry(logger: logger)
         let cards = try store.openCardOffice(registry: registry, urlBase: server.resolvedPKIURL, logger: logger)
-        let linkage = try await store.openLinkage(registry: registry)
+        let linkage = try await store.openLinkage(registry: registry, pushPolicy: try server.pushPolicy())
         try await serve(registry: registry, cards: cards, linkage: linkage, store: store, server: server, logger: logger)
     }
 }

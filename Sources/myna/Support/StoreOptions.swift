@@ -58,9 +58,10 @@ extension StoreOptions {
         return RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: registry.database))
     }
 
-    /// The linkage hub over the registry, with the allow-list of this build loaded.
-    func openLinkage(registry: Registry) async throws -> LinkageHub {
-        try await LinkageHub.open(registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")))
+    /// The linkage hub over the registry, with the allow-list of this build loaded and
+    /// notices pushed only where `pushPolicy` lets them go.
+    func openLinkage(registry: Registry, pushPolicy: PushEndpointPolicy = PushEndpointPolicy()) async throws -> LinkageHub {
+        try await LinkageHub.open(registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")), pushPolicy: pushPolicy)
     }
 
     /// Mynapoint on its own, for the operator's commands.
@@ -146,15 +147,34 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "The operator's token for GET /metrics (Authorization: Bearer <token>), at least 32 visible ASCII characters. Without one, /metrics is not served. Prefer the environment, which other users cannot list: MYNA_METRICS_TOKEN.")
     var metricsToken: String?
 
+    @Option(help: """
+        Hosts and address blocks (CIDR) notices may be pushed to over plain http and at non-public addresses, comma-separated, \
+        e.g. 127.0.0.0/8,::1,localhost. Default none: https to public addresses only; the demo: loopback. Env: MYNA_PUSH_ALLOW.
+        """)
+    var pushAllow: String?
+
     func validate() throws {
         if let kioskHours, !["store", "always"].contains(kioskHours) { throw ValidationError("--kiosk-hours is store or always") }
         if let token = metricsToken ?? ProcessInfo.processInfo.environment["MYNA_METRICS_TOKEN"], MetricsToken(token) == nil {
             throw ValidationError("the metrics token is at least \(MetricsToken.minimumLength) visible ASCII characters (e.g. openssl rand -hex 32)")
         }
+        if let pushAllow, PushEndpointPolicy(allowing: pushAllow) == nil {
+            throw ValidationError("--push-allow lists host names and address blocks such as 127.0.0.0/8, separated by commas")
+        }
     }
 
     var resolvedMetricsToken: MetricsToken? {
         (metricsToken ?? ProcessInfo.processInfo.environment["MYNA_METRICS_TOKEN"]).flatMap(MetricsToken.init)
+    }
+
+    /// Where notices may be pushed (docs/linkage.md, "Where notices may go"); `fallback`
+    /// when neither the flag nor MYNA_PUSH_ALLOW says.
+    func pushPolicy(fallback: [PushEndpointPolicy.Allowance] = []) throws -> PushEndpointPolicy {
+        guard let text = pushAllow ?? ProcessInfo.processInfo.environment["MYNA_PUSH_ALLOW"] else { return PushEndpointPolicy(allowing: fallback) }
+        guard let policy = PushEndpointPolicy(allowing: text) else {
+            throw UsageFailure("MYNA_PUSH_ALLOW lists host names and address blocks such as 127.0.0.0/8, separated by commas")
+        }
+        return policy
     }
 
     var resolvedKioskHours: CertificateIssuingCentre.ServiceHours? {
