@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var metricsToken: MetricsToken?
     /// Per-source limits (issue 14, finding 5); ``SourceLimits/unlimited`` for benchmarks.
     public var limits: SourceLimits
+    /// The reverse proxies whose `X-Forwarded-For` is believed; none by default.
+    public var trustedProxies: [AddressRange] = []
 
     public init(host: String = "127.0.0.1", port: Int = 8080, metricsToken: MetricsToken? = nil, limits: SourceLimits = SourceLimits()) {
         self.host = host
@@ -38,7 +40,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let (router, _) = buildRouter(
         registry: registry, pki: pki ?? cards?.publisher, cards: cards, linkage: linkage, log: log, portal: portal, oidc: oidc, services: services,
-        metrics: metrics, metricsToken: configuration.metricsToken, limits: configuration.limits)
+        metrics: metrics, metricsToken: configuration.metricsToken, limits: configuration.limits, trustedProxies: configuration.trustedProxies)
     var services: [any Service] = []
     if let cards { services.append(CardSweepService(office: cards, logger: logger)) }
     if let log { services.append(LogSequencerService(log: log, logger: logger)) }
@@ -55,11 +57,13 @@ public func buildApplication(
 public func buildRouter(
     registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
     log: TransparencyLog? = nil, portal: Portal? = nil, oidc: OIDCProvider? = nil, services: Services? = nil,
-    metrics: PrometheusCollectorRegistry? = nil, metricsToken: MetricsToken? = nil, limits: SourceLimits = SourceLimits()
+    metrics: PrometheusCollectorRegistry? = nil, metricsToken: MetricsToken? = nil, limits: SourceLimits = SourceLimits(),
+    trustedProxies: [AddressRange] = []
 ) -> (Router<MynaRequestContextType>, [Endpoint]) {
     let router = Router(context: MynaRequestContext.self)
     let book = EndpointBook()
     router.addMiddleware {
+        ClientAddressMiddleware(trustedProxies: trustedProxies)
         AccessLogMiddleware()
         MetricsMiddleware()
         ProblemMiddleware(book: book)

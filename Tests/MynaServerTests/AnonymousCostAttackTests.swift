@@ -91,6 +91,21 @@ struct AnonymousCostAttackTests {
         #expect(small.count <= 1000)
     }
 
+    @Test("X-Forwarded-For cannot buy a client a fresh limit: believed only from the operator's proxies, and read from the right")
+    func forwardedForIsNotTrustedByDefault() throws {
+        let proxies = [try #require(AddressRange("10.0.0.0/8")), try #require(AddressRange("::1"))]
+        // No proxies configured, or a client connecting directly: the header is ignored.
+        #expect(ClientAddressMiddleware.client(connectedFrom: "198.51.100.7", forwardedFor: ["203.0.113.1"], trusting: []) == "198.51.100.7")
+        #expect(ClientAddressMiddleware.client(connectedFrom: "198.51.100.7", forwardedFor: ["203.0.113.1"], trusting: proxies) == "198.51.100.7")
+        // Through the proxy: the last hop that is not a proxy, whatever the client wrote before it.
+        #expect(ClientAddressMiddleware.client(
+            connectedFrom: "10.1.2.3", forwardedFor: ["1.2.3.4, 198.51.100.7", "10.9.9.9"], trusting: proxies) == "198.51.100.7")
+        #expect(ClientAddressMiddleware.client(connectedFrom: "::1", forwardedFor: ["2001:db8::5"], trusting: proxies) == "2001:db8::5")
+        // Garbage where the client should be: the proxy itself counts, not a name the client chose.
+        #expect(ClientAddressMiddleware.client(connectedFrom: "10.1.2.3", forwardedFor: ["evil, not-an-address"], trusting: proxies) == "10.1.2.3")
+        #expect(ClientAddressMiddleware.client(connectedFrom: "10.1.2.3", forwardedFor: [], trusting: proxies) == "10.1.2.3")
+    }
+
     @Test("a flood of staff sign-ins from one address is refused before any password is checked", arguments: DatabaseKind.available)
     func staffSignInFlood(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in

@@ -8,8 +8,9 @@ import MynaRegistry
 public struct MynaRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     var session: StaffSession?
-    /// The peer's IP address, for limits that count per caller (the hotline). Never logged.
-    let clientAddress: String?
+    /// The peer's IP address, for limits that count per caller (the hotline, sign-ins);
+    /// behind the operator's proxies, the client's (``ClientAddressMiddleware``). Never logged.
+    var clientAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

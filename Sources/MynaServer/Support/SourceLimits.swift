@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+public import MynaLinkage
 public import MynaCore
 import Synchronization
 
@@ -117,5 +118,38 @@ struct SourceLimitMiddleware: RouterMiddleware {
             try limiter.check(context.clientAddress, now: limits.clock.milliseconds)
         }
         return try await next(request, context)
+    }
+}
+
+/// Sets ``MynaRequestContext/clientAddress`` to the client behind the operator's reverse
+/// proxies: `X-Forwarded-For` is believed only when the connection comes from a proxy the
+/// operator named (`--trusted-proxy`), and then read from the right, skipping the proxies,
+/// so a client cannot name itself someone else to escape its limits (issue 14, finding 5).
+struct ClientAddressMiddleware: RouterMiddleware {
+    typealias Context = MynaRequestContext
+    let trustedProxies: [AddressRange]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard !trustedProxies.isEmpty else { return try await next(request, context) }
+        var context = context
+        context.clientAddress = Self.client(
+            connectedFrom: context.clientAddress, forwardedFor: request.headers[values: .init("X-Forwarded-For")!], trusting: trustedProxies)
+        return try await next(request, context)
+    }
+
+    /// The client: the connection's peer, unless that is a trusted proxy; then the last
+    /// address in `X-Forwarded-For` that is not one of the trusted proxies.
+    static func client(connectedFrom peer: String?, forwardedFor headers: [String], trusting proxies: [AddressRange]) -> String? {
+        func trusted(_ text: Substring) -> Bool {
+            guard let address = IPAddress(ipv4: text) ?? IPAddress(ipv6: text) else { return false }
+            return proxies.contains { $0.contains(address) }
+        }
+        guard let peer, trusted(Substring(peer)) else { return peer }
+        let hops = headers.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !hops.isEmpty, hops.count <= 32 else { return peer }
+        for hop in hops.reversed() where !trusted(Substring(hop)) {
+            return IPAddress(ipv4: Substring(hop)) ?? IPAddress(ipv6: Substring(hop)) != nil ? hop : peer
+        }
+        return hops.first
     }
 }

@@ -37,11 +37,13 @@ func serve(
     let log = try store.openLog(registry: registry)
     try await log.sequence()
     let portal = Portal(registry: registry, cards: cards, linkage: linkage, origin: server.resolvedOrigin)
+    var configuration = ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort, metricsToken: server.resolvedMetricsToken)
+    configuration.trustedProxies = try server.resolvedTrustedProxies()
     let app = buildApplication(
         registry: registry, cards: cards, linkage: linkage, log: log, portal: portal,
         oidc: try await store.openOIDC(registry: registry, issuer: server.resolvedIssuer, linkage: linkage),
         services: try store.openServices(portal: portal, linkage: linkage, publicURL: server.resolvedIssuer, kioskHours: server.resolvedKioskHours ?? kioskHours),
-        configuration: ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort, metricsToken: server.resolvedMetricsToken),
+        configuration: configuration,
         metrics: metrics, logger: logger)
     let database = try store.location.redacted
     logger.info("serving", metadata: ["address": "http://\(server.resolvedHost):\(server.resolvedPort)", "database": "\(database)"])

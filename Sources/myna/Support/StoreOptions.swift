@@ -186,6 +186,20 @@ struct ServerOptions: ParsableArguments {
     }
 
     var resolvedHost: String { host ?? ProcessInfo.processInfo.environment["MYNA_HOST"] ?? "127.0.0.1" }
+
+    @Option(help: "Reverse proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For names the client, for per-source limits. Default none: the connection's address counts. Env: MYNA_TRUSTED_PROXIES.")
+    var trustedProxy: String?
+
+    /// The proxies whose `X-Forwarded-For` is believed; a malformed entry stops the server.
+    func resolvedTrustedProxies() throws -> [AddressRange] {
+        guard let text = trustedProxy ?? ProcessInfo.processInfo.environment["MYNA_TRUSTED_PROXIES"] else { return [] }
+        return try text.split(separator: ",").map { entry in
+            guard let range = AddressRange(entry.trimmingCharacters(in: .whitespaces)[...]) else {
+                throw UsageFailure("--trusted-proxy lists addresses or CIDR blocks such as 10.0.0.0/8, separated by commas")
+            }
+            return range
+        }
+    }
     var resolvedPort: Int { port ?? ProcessInfo.processInfo.environment["MYNA_PORT"].flatMap(Int.init) ?? 8080 }
 }
 
