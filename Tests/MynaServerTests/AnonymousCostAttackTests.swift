@@ -78,6 +78,12 @@ struct AnonymousCostAttackTests {
         #expect(limits.limiter(for: .get, path: "/v1/pki/ocsp/authentication/MEIw") === limits.ocsp)
         #expect(limits.limiter(for: .get, path: "/v1/stats") == nil)
         #expect(SourceLimits.unlimited.limiter(for: .post, path: "/v1/staff/sessions") == nil)
+        // The figures docs/operations.md gives.
+        #expect((limits.staffSignIn.burst, limits.staffSignIn.perMinute) == (10, 10))
+        #expect((limits.challenges.burst, limits.challenges.perMinute) == (60, 30))
+        #expect((limits.hotline.burst, limits.hotline.perMinute) == (20, 20))
+        #expect((limits.ocsp.burst, limits.ocsp.perMinute) == (120, 600))
+        #expect(limits.limiter(for: .post, path: "/v1/cards/suspension") === limits.hotline)
 
         #expect(refusals(limits.staffSignIn, 25, from: "198.51.100.7") == 15)
         #expect(refusals(limits.staffSignIn, 5, from: "203.0.113.9") == 0)  // another source is not held up
@@ -142,6 +148,7 @@ struct AnonymousCostAttackTests {
                 try await group.waitForAll()
             }
             #expect(await cache.computed == 1)
+            #expect(StatisticsCache(try makeTestServices(portal, hub, environment).statistics).lifetime == 5_000)
         }
     }
 
@@ -180,6 +187,7 @@ struct AnonymousCostAttackTests {
                     #expect(try await status(of: one) == 0)
                 }
             }
+            #expect(OCSPResponder.maximumCertIDs == 10 && OCSPResponder.maximumCached == 100_000)
             let responder = try #require(publisher.responder(.authentication))
             #expect(await responder.cachedCount == 0)
         }
@@ -202,6 +210,9 @@ struct AnonymousCostAttackTests {
             let service = RetentionService(
                 portal: portal, linkage: hub, oidc: nil, policy: RetentionPolicy(), clock: environment.clock.wallClock, logger: testLogger)
             #expect(try await service.purge() == 0)  // nothing is old yet
+            let policy = RetentionPolicy()
+            #expect(policy.challenges == 86_400_000 && policy.anonymousSessions == 86_400_000)
+            #expect(policy.residentSessions == 90 * 86_400_000 && policy.refusals == 90 * 86_400_000 && service.interval == .seconds(600))
             environment.clock.advance(by: 91 * 86_400)
             _ = try await portal.signIn.challenge()  // made now: kept
             #expect(try await service.purge() == 5 + 1 + 3 + 1)
