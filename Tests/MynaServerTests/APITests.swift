@@ -50,6 +50,30 @@ struct APITests {
         }
     }
 
+    /// Found by schemathesis (scripts/contract): `GET /v1/residents/lookup` was refused with
+    /// `Allow: GET, PATCH, POST` — the `GET` of `/v1/residents/{id}` advertised where the
+    /// router never serves it — and OPTIONS was a 405. Allow now names what the route serves,
+    /// and OPTIONS answers with it (RFC 9110 §9.3.7, §15.5.6).
+    @Test("Allow names exactly the methods the route serves; OPTIONS answers with it")
+    func allowHeader() async throws {
+        try await withRouter(.sqlite) { _, _, client in
+            let cases: [(HTTPRequest.Method, String, HTTPResponse.Status, String)] = [
+                (.get, "/v1/residents/lookup", .methodNotAllowed, "POST, OPTIONS"),
+                (.options, "/v1/residents/lookup", .noContent, "POST, OPTIONS"),
+                (.options, "/v1/residents/search", .noContent, "POST, OPTIONS"),
+                (.put, "/v1/residents/some-id", .methodNotAllowed, "GET, PATCH, OPTIONS"),
+                (.options, "/v1/residents/some-id", .noContent, "GET, PATCH, OPTIONS"),
+                (.options, "/v1/staff/sessions/current", .noContent, "DELETE, GET, OPTIONS"),
+            ]
+            for (method, path, status, allow) in cases {
+                let response = try await client.execute(uri: path, method: method, headers: [:], body: nil)
+                #expect(response.status == status, "\(method) \(path)")
+                #expect(response.headers[.allow] == allow, "\(method) \(path)")
+            }
+            #expect(try await client.execute(uri: "/v1/nothing", method: .options, headers: [:], body: nil).status == .notFound)
+        }
+    }
+
     @Test("bad input gets a problem document with a stable code and writes nothing", arguments: DatabaseKind.available)
     func badInput(kind: DatabaseKind) async throws {
         try await withRouter(kind) { registry, environment, client in
