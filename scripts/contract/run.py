@@ -107,7 +107,7 @@ def contract(label, extra):
              "--generation-deterministic", "--workers", "4", "--request-timeout", "30",
              "--phases", "examples,coverage,fuzzing", "--suppress-health-check", "all", "--no-color", "--output-truncate", "true",
              "--report", "junit", "--report-junit-path", os.path.join(reports, "junit.xml")],
-            cwd=HERE, env={**os.environ, "SCHEMATHESIS_HOOKS": "hooks", "MYNA_CONTRACT_CREDENTIALS": credentials_file, "PYTHONPATH": HERE},
+            cwd=WORK, env={**os.environ, "SCHEMATHESIS_HOOKS": "hooks", "MYNA_CONTRACT_CREDENTIALS": credentials_file, "PYTHONPATH": HERE},
             capture_output=True, text=True, timeout=900)
         took = time.time() - started
         with open(os.path.join(WORK, f"schemathesis-{label}.log"), "w") as f:
