@@ -101,6 +101,13 @@ struct APITests {
                 ("oversized body", .contentTooLarge, "body-too-large", try await clerk.call(.post, "/v1/residents", raw: Array(repeating: 0x20, count: 70_000))),
                 ("unknown resident", .notFound, "resident-not-found", try await clerk.call(.post, "/v1/procedures", json: ["residentId": "nobody", "purpose": "x"])),
                 ("no session", .unauthorized, "session-required", try await API(client: client).call(.get, "/v1/staff/sessions/current")),
+                // U+0000 reached PostgreSQL and failed there as a 500 (found by scripts/contract).
+                ("U+0000 in a string", .unprocessableContent, "invalid-field",
+                 try await clerk.call(.post, "/v1/procedures", json: ["residentId": "a\u{0}b", "purpose": "x"])),
+                ("U+0000 in a sign-in", .unprocessableContent, "invalid-field",
+                 try await API(client: client).call(.post, "/v1/staff/sessions", json: ["username": "clerk\u{0}", "password": "long enough pass", "totp": "123456"])),
+                ("U+0000 deep in a body", .unprocessableContent, "invalid-field",
+                 try await clerk.call(.post, "/v1/residents", json: with(["address": ["municipalityCode": "131016", "text": "東京都\u{0}"]]))),
                 ("wrong method", .methodNotAllowed, "method-not-allowed", try await clerk.call(.put, "/v1/residents/some-id")),
                 ("unknown path", .notFound, "not-found", try await clerk.call(.get, "/v1/residents/some-id/nothing")),
                 ("a clerk creating staff", .forbidden, "role-not-permitted",
