@@ -51,6 +51,30 @@ struct APITests {
         }
     }
 
+    /// Found by schemathesis (scripts/contract): `GET /v1/residents/lookup` was refused with
+    /// `Allow: GET, PATCH, POST` — the `GET` of `/v1/residents/{id}` advertised where the
+    /// router never serves it — and OPTIONS was a 405. Allow now names what the route serves,
+    /// and OPTIONS answers with it (RFC 9110 §9.3.7, §15.5.6).
+    @Test("Allow names exactly the methods the route serves; OPTIONS answers with it")
+    func allowHeader() async throws {
+        try await withRouter(.sqlite) { _, _, client in
+            let cases: [(HTTPRequest.Method, String, HTTPResponse.Status, String)] = [
+                (.get, "/v1/residents/lookup", .methodNotAllowed, "POST, OPTIONS"),
+                (.options, "/v1/residents/lookup", .noContent, "POST, OPTIONS"),
+                (.options, "/v1/residents/search", .noContent, "POST, OPTIONS"),
+                (.put, "/v1/residents/some-id", .methodNotAllowed, "GET, PATCH, OPTIONS"),
+                (.options, "/v1/residents/some-id", .noContent, "GET, PATCH, OPTIONS"),
+                (.options, "/v1/staff/sessions/current", .noContent, "DELETE, GET, OPTIONS"),
+            ]
+            for (method, path, status, allow) in cases {
+                let response = try await client.execute(uri: path, method: method, headers: [:], body: nil)
+                #expect(response.status == status, "\(method) \(path)")
+                #expect(response.headers[.allow] == allow, "\(method) \(path)")
+            }
+            #expect(try await client.execute(uri: "/v1/nothing", method: .options, headers: [:], body: nil).status == .notFound)
+        }
+    }
+
     @Test("bad input gets a problem document with a stable code and writes nothing", arguments: DatabaseKind.available)
     func badInput(kind: DatabaseKind) async throws {
         try await withRouter(kind) { registry, environment, client in
@@ -78,6 +102,13 @@ struct APITests {
                 ("oversized body", .contentTooLarge, "body-too-large", try await clerk.call(.post, "/v1/residents", raw: Array(repeating: 0x20, count: 70_000))),
                 ("unknown resident", .notFound, "resident-not-found", try await clerk.call(.post, "/v1/procedures", json: ["residentId": "nobody", "purpose": "x"])),
                 ("no session", .unauthorized, "session-required", try await API(client: client).call(.get, "/v1/staff/sessions/current")),
+                // U+0000 reached PostgreSQL and failed there as a 500 (found by scripts/contract).
+                ("U+0000 in a string", .unprocessableContent, "invalid-field",
+                 try await clerk.call(.post, "/v1/procedures", json: ["residentId": "a\u{0}b", "purpose": "x"])),
+                ("U+0000 in a sign-in", .unprocessableContent, "invalid-field",
+                 try await API(client: client).call(.post, "/v1/staff/sessions", json: ["username": "clerk\u{0}", "password": "long enough pass", "totp": "123456"])),
+                ("U+0000 deep in a body", .unprocessableContent, "invalid-field",
+                 try await clerk.call(.post, "/v1/residents", json: with(["address": ["municipalityCode": "131016", "text": "東京都\u{0}"]]))),
                 ("wrong method", .methodNotAllowed, "method-not-allowed", try await clerk.call(.put, "/v1/residents/some-id")),
                 ("unknown path", .notFound, "not-found", try await clerk.call(.get, "/v1/residents/some-id/nothing")),
                 ("a clerk creating staff", .forbidden, "role-not-permitted",

@@ -21,14 +21,19 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
-            // RFC 9110 §15.5.6: a known resource with another method is 405, with Allow.
-            let allowed = book.methods(matching: request.uri.path)
-            guard !allowed.isEmpty else {
+            // RFC 9110 §15.5.6: a known resource with another method is 405, with Allow;
+            // §9.3.7: OPTIONS on it answers with Allow. One place for every route.
+            let served = book.methods(matching: request.uri.path)
+            guard !served.isEmpty else {
                 return try Problem(.notFound, code: "not-found", detail: "no such resource").response(from: request, context: context)
             }
-            var response = try Problem(.methodNotAllowed, code: "method-not-allowed", detail: "use " + allowed.joined(separator: ", "))
+            let allow = (served + ["OPTIONS"]).joined(separator: ", ")
+            if request.method == .options {
+                return Response(status: .noContent, headers: [.allow: allow])
+            }
+            var response = try Problem(.methodNotAllowed, code: "method-not-allowed", detail: "use " + served.joined(separator: ", "))
                 .response(from: request, context: context)
-            response.headers[.allow] = allowed.joined(separator: ", ")
+            response.headers[.allow] = allow
             return response
         } catch let problem as Problem {
             return try problem.response(from: request, context: context)

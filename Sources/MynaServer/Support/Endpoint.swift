@@ -14,13 +14,28 @@ final class EndpointBook: @unchecked Sendable {
     private(set) var endpoints: [Endpoint] = []
 
     /// The methods served at `path`, matching `{parameter}` segments to any one segment.
+    /// Like the router's trie, a literal segment wins over a parameter in the same place:
+    /// `/v1/residents/lookup` is `POST` only, never the `GET` of `/v1/residents/{id}`.
     func methods(matching path: String) -> [String] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        return endpoints.filter { endpoint in
+        let matches = endpoints.compactMap { endpoint -> (literals: [Bool], method: String)? in
             let template = endpoint.path.split(separator: "/", omittingEmptySubsequences: false)
-            return template.count == segments.count
-                && zip(template, segments).allSatisfy { $0.hasPrefix("{") && $0.hasSuffix("}") && !$1.isEmpty || $0 == $1 }
-        }.map(\.method).sorted()
+            guard template.count == segments.count else { return nil }
+            var literals: [Bool] = []
+            for (part, segment) in zip(template, segments) {
+                if part.hasPrefix("{") && part.hasSuffix("}") && !segment.isEmpty {
+                    literals.append(false)
+                } else if part == segment {
+                    literals.append(true)
+                } else {
+                    return nil
+                }
+            }
+            return (literals, endpoint.method)
+        }
+        let lessSpecific: ([Bool], [Bool]) -> Bool = { $0.lexicographicallyPrecedes($1) { !$0 && $1 } }
+        guard let best = matches.map(\.literals).max(by: lessSpecific) else { return [] }
+        return matches.filter { $0.literals == best }.map(\.method).sorted()
     }
 
     func on<Routes: RouterMethods, Output: ResponseGenerator>(

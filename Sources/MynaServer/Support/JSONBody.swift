@@ -47,6 +47,11 @@ extension Request {
         if let unknown = fields.keys.sorted().first(where: { !Body.fields.contains($0) }) {
             throw Problem(.badRequest, code: "unknown-field", detail: "unknown field \"\(unknown.prefix(40))\"")
         }
+        // No text Myna keeps may hold U+0000, and PostgreSQL's text type cannot store it
+        // (on SQLite it went through): refused here, for every body, on both databases.
+        if let field = Self.fieldHoldingNUL(fields) {
+            throw Problem(.unprocessableContent, code: "invalid-field", detail: "field \"\(field.prefix(40))\" contains the character U+0000")
+        }
         for (name, allowed) in Body.nestedFields {
             guard let nested = fields[name] as? [String: Any] else { continue }
             if let unknown = nested.keys.sorted().first(where: { !allowed.contains($0) }) {
@@ -57,6 +62,28 @@ extension Request {
             return try JSONDecoder().decode(Body.self, from: data)
         } catch let error as DecodingError {
             throw Problem(.unprocessableContent, code: "invalid-field", detail: Self.describe(error))
+        }
+    }
+
+    /// The path of the first string (key or value) in a parsed body that holds U+0000.
+    private static func fieldHoldingNUL(_ value: Any, at path: String = "") -> String? {
+        switch value {
+        case let text as String:
+            return text.unicodeScalars.contains("\u{0}") ? (path.isEmpty ? "body" : path) : nil
+        case let object as [String: Any]:
+            for (key, nested) in object.sorted(by: { $0.key < $1.key }) {
+                let keyPath = path.isEmpty ? key : path + "." + key
+                if key.unicodeScalars.contains("\u{0}") { return path.isEmpty ? "body" : path }
+                if let found = fieldHoldingNUL(nested, at: keyPath) { return found }
+            }
+            return nil
+        case let array as [Any]:
+            for (index, nested) in array.enumerated() {
+                if let found = fieldHoldingNUL(nested, at: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        default:
+            return nil
         }
     }
 
