@@ -7,7 +7,7 @@ import MynaServices
 /// (issue 14, finding 5). Concurrent askers of a stale report wait for one computation.
 actor StatisticsCache {
     let statistics: Statistics
-    let lifetime: Int64
+    nonisolated let lifetime: Int64
     let clock: WallClock
     private var cached: (report: StatisticsReport, at: Int64)?
     private var running: Task<StatisticsReport, any Error>?
