@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MynaCardOffice
 import MynaCore
 import MynaPKI
 import MynaRegistry
@@ -130,4 +131,20 @@ extension TestCardHolder {
             "signature": Data(try #require(try authenticate(input))).base64EncodedString(),
         ]
     }
+}
+
+/// A card office, a linkage hub and a portal over `registry`, all on the test's clock: what
+/// every test of the card's services starts from.
+func makeTestPortal(_ registry: Registry, _ environment: TestEnvironment) async throws -> (office: CardOffice, hub: LinkageHub, portal: Portal) {
+    let office = try makeTestCardOffice(registry, environment)
+    let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
+    return (office, hub, Portal(registry: registry, cards: office, linkage: hub, clock: environment.clock.wallClock))
+}
+
+/// Loads Mynapoint's "round-2" with its sign-up and spending open this week.
+func openRoundTwo(_ services: Services, _ environment: TestEnvironment, rewards: [Campaign.Reward]) async throws {
+    let today = CalendarDate(inJapanAt: environment.clock.now)
+    let window = Campaign.Window(from: today, until: CalendarDate(daysSinceEpoch: today.daysSinceEpoch + 7))
+    let campaign = try Campaign(id: "round-2", name: "マイナポイント", signUp: window, spending: window, budgetYen: 50_000, rewards: rewards)
+    try await services.mynapoint.load(Array(try JSONEncoder().encode(campaign)), by: "test")
 }

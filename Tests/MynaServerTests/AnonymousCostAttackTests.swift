@@ -139,9 +139,7 @@ struct AnonymousCostAttackTests {
     @Test("the statistics run once however many ask at once", arguments: DatabaseKind.available)
     func statisticsAreCached(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in
-            let office = try makeTestCardOffice(registry, environment)
-            let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
-            let portal = Portal(registry: registry, cards: office, linkage: hub, clock: environment.clock.wallClock)
+            let (_, hub, portal) = try await makeTestPortal(registry, environment)
             let cache = StatisticsCache(try makeTestServices(portal, hub, environment).statistics, lifetime: 60_000)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<50 { group.addTask { _ = try await cache.report() } }
@@ -196,9 +194,7 @@ struct AnonymousCostAttackTests {
     @Test("the retention purge forgets expired codes, failures, refusals and anonymous sessions, and keeps what is live", arguments: DatabaseKind.available)
     func retentionPurges(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in
-            let office = try makeTestCardOffice(registry, environment)
-            let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
-            let portal = Portal(registry: registry, cards: office, linkage: hub, clock: environment.clock.wallClock)
+            let (_, hub, portal) = try await makeTestPortal(registry, environment)
             // A stranger's leftovers: codes, failed codes, a forged agency request.
             for _ in 0..<5 { _ = try await portal.signIn.begin(for: Base64URL.randomToken()) }
             for _ in 0..<3 { _ = try? await portal.signIn.challenge(forCode: "ZZZZ-ZZZZ", source: "stranger") }

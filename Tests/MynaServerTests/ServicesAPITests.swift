@@ -15,16 +15,10 @@ struct ServicesAPITests {
     @Test("a clerk signs the procedure's resident up with their card at the counter; another person's card is refused; a later linkage earns its reward; the page and JSON show counts only", arguments: DatabaseKind.available)
     func counterSignUp(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in
-            let office = try makeTestCardOffice(registry, environment)
-            let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
-            let portal = Portal(registry: registry, cards: office, linkage: hub, clock: environment.clock.wallClock)
+            let (office, hub, portal) = try await makeTestPortal(registry, environment)
             let services = try makeTestServices(portal, hub, environment)
-            let today = CalendarDate(inJapanAt: environment.clock.now)
-            let window = Campaign.Window(from: today, until: CalendarDate(daysSinceEpoch: today.daysSinceEpoch + 7))
-            let campaign = try Campaign(
-                id: "round-2", name: "マイナポイント", signUp: window, spending: window, budgetYen: 50_000,
-                rewards: [.init(kind: .spending, rateBasisPoints: 2500, capYen: 5000), .init(kind: .publicFundAccount, yen: 7500)])
-            try await services.mynapoint.load(Array(try JSONEncoder().encode(campaign)), by: "test")
+            try await openRoundTwo(
+                services, environment, rewards: [.init(kind: .spending, rateBasisPoints: 2500, capYen: 5000), .init(kind: .publicFundAccount, yen: 7500)])
             let pay = try await hub.agencies.register(name: "みらいペイ", type: .cashlessProvider, municipality: nil).agency
             let app = buildApplication(registry: registry, cards: office, linkage: hub, portal: portal, services: services, configuration: .init(), logger: testLogger)
             let (resident, stranger) = (try await TestCardHolder.issue(by: office), try await TestCardHolder.issue(by: office, name: "別人 花子", nameKana: "ベツジン ハナコ"))
