@@ -53,6 +53,7 @@ class AgencySignature(requests.auth.AuthBase):
 
 # Which registered party each signed route is for; another type is refused (403 wrong-party-type).
 PARTY_BY_PATH = [
+    ("/v1/card/challenges", "certificate-kiosk"),  # a party's own challenge; the portal's need no credential
     ("/v1/mynapoint/", "cashless-provider"),
     ("/v1/kiosk/", "certificate-kiosk"),
     ("/v1/eligibility/", "medical-institution"),
@@ -79,6 +80,8 @@ class MynaCredentials:
             return ("bearer", CREDENTIALS["staffToken"])
         if "relyingPartyKey" in schemes:
             return ("bearer", CREDENTIALS["relyingPartyKey"])
+        if "metricsToken" in schemes:
+            return ("bearer", CREDENTIALS["metricsToken"])
         return None
 
     def set(self, case, data, context):

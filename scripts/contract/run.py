@@ -13,7 +13,7 @@ time limit) and deterministic (a fixed seed, derandomised generation, no example
 usage: VENV/bin/python scripts/contract/run.py PATH/TO/myna
 env:   MYNA_CONTRACT_WORK  where to keep data dirs, logs and reports (default: a temp dir)
 """
-import json, os, random, re, signal, socket, subprocess, sys, tempfile, time, urllib.error, urllib.request
+import json, os, random, re, secrets, signal, socket, subprocess, sys, tempfile, time, urllib.error, urllib.request
 import xml.etree.ElementTree as ElementTree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -83,7 +83,10 @@ def contract(label, extra):
     relying_party = run("rp", "add", "--name", "契約検査銀行", "--role", "authentication-verifier", *store)
     key = re.search(r"API key \(shown once\): (\S+)", relying_party.stdout)
     log = open(os.path.join(WORK, f"server-{label}.log"), "w")
-    server = subprocess.Popen([MYNA, "serve", "--port", str(port), "--kiosk-hours", "always", *store], stdout=log, stderr=log)
+    # The operator's scrape token, so /metrics is served and its 401 can be checked.
+    metrics_token = secrets.token_hex(32)
+    server = subprocess.Popen([MYNA, "serve", "--port", str(port), "--kiosk-hours", "always", *store], stdout=log, stderr=log,
+                              env={**os.environ, "MYNA_METRICS_TOKEN": metrics_token})
     try:
         for _ in range(300):
             try:
@@ -95,6 +98,7 @@ def contract(label, extra):
             "staffToken": sign_in(base, demo, "chiyoda-supervisor"),
             "signOutToken": sign_in(base, demo, "auditor"),
             "relyingPartyKey": key.group(1) if key else "",
+            "metricsToken": metrics_token,
             "agencies": {agency["type"]: agency["credential"] for agency in demo["agencies"]},
         }
         credentials_file = os.path.join(WORK, f"credentials-{label}.json")
