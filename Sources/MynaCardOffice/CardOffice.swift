@@ -91,14 +91,51 @@ public struct CardOffice: Sendable {
 
     // MARK: Issuance at the counter
 
+    /// The challenge the card answers before issuance (``IssuanceChallenge``): bound to
+    /// the application and the chip the clerk's reader read, valid for
+    /// ``IssuanceChallenge/lifetime`` and taken once by ``issue(_:keys:proof:identityDocuments:by:within:)``.
+    public func issuanceChallenge(
+        _ cardID: String, chipID: String, by actor: RegistryActor, within jurisdiction: MunicipalityCode?
+    ) async throws -> IssuanceChallenge {
+        guard (1...64).contains(chipID.count), chipID.allSatisfy(\.isHexDigit) else {
+            throw CardOfficeError(.invalidKey, "the chip id is the card's hexadecimal chip id")
+        }
+        let millis = clock.milliseconds
+        let expiresAt = clock.now.addingTimeInterval(IssuanceChallenge.lifetime)
+        let nonce = Base64URL.randomToken()
+        try await database.transaction { connection in
+            let card = try await Self.card(cardID, on: connection)
+            guard card.status == .applied else { throw CardOfficeError(.wrongCardState, "only a card applied for is issued") }
+            let resident = try await residents.resident(card.residentID, on: connection, recording: nil, by: actor, purpose: "card issuance challenge")
+            try Self.require(resident, registeredIn: jurisdiction)
+            try await connection.query(SQL(
+                "INSERT INTO card_issuance_challenges (nonce, card_id, chip_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                [.text(nonce), .text(cardID), .text(chipID.lowercased()), .integer(millis),
+                 .integer(Int64(expiresAt.timeIntervalSince1970 * 1000))]))
+        }
+        return IssuanceChallenge(cardID: cardID, chipID: chipID.lowercased(), nonce: nonce, expiresAt: expiresAt)
+    }
+
     /// 交付 — the card is handed over in person: identity documents checked, PINs set on
     /// the card, its public keys certified and the certificates returned for writing to
-    /// the card.
+    /// the card. The keys are certified only with `proof` that the chip holds them: its
+    /// signature with each key over a live challenge for this application and chip
+    /// (issue 14: the clerk's word for the keys is not enough). The challenge is taken
+    /// before the signatures are checked, so a refused answer cannot be tried again.
     public func issue(
-        _ cardID: String, keys: CardKeys, identityDocuments: [IdentityDocument], by actor: RegistryActor,
+        _ cardID: String, keys: CardKeys, proof: KeyPossessionProof, identityDocuments: [IdentityDocument], by actor: RegistryActor,
         within jurisdiction: MunicipalityCode?
     ) async throws -> IssuedCertificates {
         try Self.requireIdentity(identityDocuments)
+        try await takeIssuanceChallenge(proof.nonce, card: cardID, chip: keys.chipID)
+        let challenge = IssuanceChallenge(cardID: cardID, chipID: keys.chipID, nonce: proof.nonce, expiresAt: clock.now)
+        let proven = CertificateVerifier.isValidSignature(proof.authentication, over: challenge.statement(for: .authentication), by: keys.authentication)
+            && keys.signature.map { key in
+                proof.signature.map { CertificateVerifier.isValidSignature($0, over: challenge.statement(for: .signature), by: key) } ?? false
+            } ?? true
+        guard proven else {
+            throw CardOfficeError(.keyPossessionNotProven, "the card did not sign the issuance challenge with each key it presents")
+        }
         let today = clock.today
         return try await certify(
             cardID, keys: keys, event: .issue(identityDocuments: identityDocuments.map(\.rawValue)), documents: identityDocuments,
@@ -106,6 +143,22 @@ public struct CardOffice: Sendable {
         ) { card, resident in
             // The card's validity starts at the hand-over (domain.md §2).
             (issuedOn: today, expiresOn: CardLifecycle.expiry(issuedOn: today, bornOn: resident.facts.birthDate))
+        }
+    }
+
+    /// Marks the challenge used if it is for this application and chip, unused and not
+    /// expired; otherwise refuses, saying nothing of which condition failed.
+    private func takeIssuanceChallenge(_ nonce: String, card cardID: String, chip chipID: String) async throws {
+        let millis = clock.milliseconds
+        let taken = try await database.transaction { connection in
+            try await connection.query(SQL(
+                """
+                UPDATE card_issuance_challenges SET used_at = ?
+                WHERE nonce = ? AND card_id = ? AND chip_id = ? AND used_at IS NULL AND expires_at > ? RETURNING nonce
+                """, [.integer(millis), .text(nonce), .text(cardID), .text(chipID.lowercased()), .integer(millis)]))
+        }
+        guard !taken.isEmpty else {
+            throw CardOfficeError(.keyPossessionNotProven, "the issuance challenge is unknown, already used, expired or for another card")
         }
     }
 
@@ -162,11 +215,16 @@ public struct CardOffice: Sendable {
         return issued
     }
 
-    /// Hands over many cards at once (the demo's seeding, a benchmark's fleet): the same
-    /// checks and records as ``issue(_:keys:identityDocuments:by:within:)``, batched.
+    /// Hands over many cards at once (a benchmark's fleet of generated keys): the same
+    /// checks and records as ``issue(_:keys:proof:identityDocuments:by:within:)``,
+    /// batched, but without proof of possession — so only a system actor may use it,
+    /// never staff, and no route reaches it.
     public func issueMany(
         _ cards: [(id: String, keys: CardKeys)], identityDocuments: [IdentityDocument], by actor: RegistryActor, within jurisdiction: MunicipalityCode?
     ) async throws -> [IssuedCertificates] {
+        guard case .system = actor else {
+            throw CardOfficeError(.keyPossessionNotProven, "staff issue cards one at a time, with the card's proof of its keys")
+        }
         try Self.requireIdentity(identityDocuments)
         let today = clock.today
         return try await certify(

@@ -76,6 +76,53 @@ public struct CardKeys: Sendable {
     }
 }
 
+/// 鍵の保有確認 — what the card office hands the counter before issuance: a nonce bound
+/// to the card application and the chip the clerk read, short-lived and taken once. The
+/// card signs ``statement(for:)`` with each key it holds, so the office certifies only
+/// keys the chip in front of the clerk holds (issue 14: a clerk could otherwise have any
+/// key certified in the holder's name).
+public struct IssuanceChallenge: Sendable, Hashable {
+    public let cardID: String
+    public let chipID: String
+    public let nonce: String
+    public let expiresAt: Date
+
+    /// Long enough for the holder to enter both PINs at the counter.
+    public static let lifetime: TimeInterval = 300
+
+    public init(cardID: String, chipID: String, nonce: String, expiresAt: Date) {
+        self.cardID = cardID
+        self.chipID = chipID
+        self.nonce = nonce
+        self.expiresAt = expiresAt
+    }
+
+    /// The domain-separated bytes the card signs with its `kind` key (PKCS#1 v1.5 over
+    /// SHA-256, as the card's COMPUTE DIGITAL SIGNATURE makes it): a signature made for
+    /// anything else — a sign-in, a document, another card or kind — never matches.
+    public func statement(for kind: CertificateKind) -> [UInt8] {
+        Self.statement(cardID: cardID, chipID: chipID, kind: kind, nonce: nonce)
+    }
+
+    public static func statement(cardID: String, chipID: String, kind: CertificateKind, nonce: String) -> [UInt8] {
+        Array("myna-card-issuance-v1\n\(cardID)\n\(chipID)\n\(kind.rawValue)\n\(nonce)".utf8)
+    }
+}
+
+/// The card's answer to an ``IssuanceChallenge``: its signature over the statement with
+/// each key (the signature key's only when the card has one).
+public struct KeyPossessionProof: Sendable, Hashable {
+    public let nonce: String
+    public let authentication: [UInt8]
+    public let signature: [UInt8]?
+
+    public init(nonce: String, authentication: [UInt8], signature: [UInt8]?) {
+        self.nonce = nonce
+        self.authentication = authentication
+        self.signature = signature
+    }
+}
+
 /// What the counter writes to the card after issuance, resumption or renewal: the new
 /// certificates and the CA certificates that go beside them (EF 000B and 0002).
 public struct IssuedCertificates: Sendable {
@@ -141,6 +188,12 @@ public struct CardOfficeError: Error, Sendable, Hashable, CustomStringConvertibl
         case factsDoNotMatch = "facts-do-not-match"
         case tooManyAttempts = "too-many-attempts"
         case conflict = "card-changed-concurrently"
+        /// Issuance without a valid signature by each key over a live issuance challenge.
+        case keyPossessionNotProven = "key-possession-not-proven"
+        /// The key is already certified for another card (anyone's).
+        case keyAlreadyCertified = "key-already-certified"
+        /// The authentication and signature keys are the same key.
+        case keysNotDistinct = "keys-not-distinct"
     }
 
     public let code: Code

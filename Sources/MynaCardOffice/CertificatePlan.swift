@@ -29,6 +29,9 @@ enum CertificatePlan {
         if keys.signature != nil, kinds[.signature] != nil, facts.birthDate.age(on: today) < 15 {
             throw CardOfficeError(.signatureKeyNotAllowed, "a holder under 15 gets no signature certificate")
         }
+        if let signature = keys.signature, keyHash(signature) == keyHash(keys.authentication) {
+            throw CardOfficeError(.keysNotDistinct, "the authentication and signature keys must be two different keys")
+        }
         let office = facts.address.municipality.digits
         var planned: [Planned] = []
         for (kind, key) in [(CertificateKind.authentication, keys.authentication), (.signature, keys.signature)] {
@@ -65,13 +68,31 @@ enum CertificatePlan {
         return Array(SHA256.hash(data: Array(canonical.utf8)))
     }
 
+    /// Records the plan, after refusing any key already certified for another card: one
+    /// key certified in two people's names (or on two cards) would let either card speak
+    /// for the other (issue 14). The same card's key may be certified again (a renewal, a
+    /// resumption, a retry after the CA failed).
     static func record(_ planned: [Planned], card: String, resident: Resident, at millis: Int64, on connection: any SQLConnection) async throws {
+        for plan in planned {
+            let taken = try await connection.first(SQL(
+                "SELECT card_id FROM card_certificates WHERE key_hash = ? AND card_id <> ? LIMIT 1",
+                [.blob(keyHash(plan.request.subjectPublicKey)), .text(card)]))
+            if taken != nil { throw CardOfficeError(.keyAlreadyCertified, "this key is already certified for another card") }
+        }
         try await connection.insertMany(
-            into: "card_certificates", columns: ["serial", "card_id", "resident_id", "kind", "facts_digest", "not_after", "planned_at"],
+            into: "card_certificates",
+            columns: ["serial", "card_id", "resident_id", "kind", "facts_digest", "not_after", "planned_at", "key_hash"],
             rows: planned.map {
                 [.blob($0.serial), .text(card), .text(resident.id), .text($0.request.kind.rawValue), $0.factsDigest.map(SQLValue.blob) ?? .null,
-                 .integer(Int64($0.request.notAfter.timeIntervalSince1970 * 1000)), .integer(millis)]
+                 .integer(Int64($0.request.notAfter.timeIntervalSince1970 * 1000)), .integer(millis),
+                 .blob(keyHash($0.request.subjectPublicKey))]
             })
+    }
+
+    /// SHA-256 of the key's subjectPublicKey (the SPKI's key bits): equal for the same
+    /// key however it was encoded on the way in.
+    static func keyHash(_ key: Certificate.PublicKey) -> [UInt8] {
+        Array(SHA256.hash(data: Array(key.subjectPublicKeyInfoBytes)))
     }
 
     static func install(_ serials: [[UInt8]], at millis: Int64, on connection: any SQLConnection) async throws {

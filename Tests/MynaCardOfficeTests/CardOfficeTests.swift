@@ -52,8 +52,8 @@ struct CardFixture: Sendable {
     func issuedCard(born: String = "1990-05-01") async throws -> (resident: String, card: CardRecord, issued: IssuedCertificates, chip: VirtualCard, keys: CardKeys) {
         let resident = try await resident(born: born)
         let applied = try await office.apply(for: resident, by: clerk, within: chiyoda).card
-        let (chip, keys) = try card()
-        let issued = try await office.issue(applied.id, keys: keys, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
+        var (chip, keys) = try card()
+        let issued = try await office.issue(applied.id, chip: &chip, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
         return (resident, issued.card, issued, chip, keys)
     }
 
@@ -101,18 +101,18 @@ struct CardOfficeTests {
 
             var (chip, keys) = try fixture.card()
             await expectCardError(.identityNotVerified) {
-                _ = try await office.issue(applied.id, keys: keys, identityDocuments: [.healthInsuranceCard], by: fixture.clerk, within: fixture.chiyoda)
+                _ = try await office.issue(applied.id, chip: &chip, identityDocuments: [.healthInsuranceCard], by: fixture.clerk, within: fixture.chiyoda)
             }
             await expectCardError(.outsideJurisdiction) {
-                _ = try await office.issue(applied.id, keys: keys, identityDocuments: [.passport], by: fixture.clerk, within: try MunicipalityCode("011002"))
+                _ = try await office.issue(applied.id, chip: &chip, identityDocuments: [.passport], by: fixture.clerk, within: try MunicipalityCode("011002"))
             }
             let issued = try await office.issue(
-                applied.id, keys: keys, identityDocuments: [.healthInsuranceCard, .pensionBook], by: fixture.clerk, within: fixture.chiyoda)
+                applied.id, chip: &chip, identityDocuments: [.healthInsuranceCard, .pensionBook], by: fixture.clerk, within: fixture.chiyoda)
             #expect(issued.card.status == .active && issued.card.chipID == chip.id)
             // Issued 2026-11-18 to someone born 1990-05-01: 10 years, to the birthday.
             #expect(issued.card.expiresOn == (try CalendarDate(iso: "2036-05-01")))
             await expectCardError(.wrongCardState) {
-                _ = try await office.issue(applied.id, keys: keys, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
+                _ = try await office.issue(applied.id, chip: &chip, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
             }
 
             // Written to the card, then judged by OpenSSL against the published chain.
@@ -148,12 +148,12 @@ struct CardOfficeTests {
         try await withCardOffice(kind) { fixture in
             let child = try await fixture.resident(born: "2015-01-10")
             let applied = try await fixture.office.apply(for: child, by: fixture.clerk, within: fixture.chiyoda).card
-            let (_, withSignature) = try fixture.card()
+            var (withSignature, _) = try fixture.card()
             await expectCardError(.signatureKeyNotAllowed) {
-                _ = try await fixture.office.issue(applied.id, keys: withSignature, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
+                _ = try await fixture.office.issue(applied.id, chip: &withSignature, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
             }
-            let (_, keys) = try fixture.card(signature: false)
-            let issued = try await fixture.office.issue(applied.id, keys: keys, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
+            var (chip, _) = try fixture.card(signature: false)
+            let issued = try await fixture.office.issue(applied.id, chip: &chip, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
             #expect(issued.signature == nil)
             // Under 18 at issue: 5 years, to the birthday.
             #expect(issued.card.expiresOn == (try CalendarDate(iso: "2031-01-10")))
@@ -400,8 +400,8 @@ struct CardOfficeTests {
             let (reissue, fee) = try await office.apply(for: resident, by: fixture.clerk, within: fixture.chiyoda)
             #expect(fee == 1000 && reissue.replacesID == card.id)
             #expect(try await office.history(of: reissue.id).first?.feeYen == 1000)
-            let (_, keys) = try fixture.card()
-            let second = try await office.issue(reissue.id, keys: keys, identityDocuments: [.myNumberCard, .passport], by: fixture.clerk, within: fixture.chiyoda)
+            var (secondChip, _) = try fixture.card()
+            let second = try await office.issue(reissue.id, chip: &secondChip, identityDocuments: [.myNumberCard, .passport], by: fixture.clerk, within: fixture.chiyoda)
 
             let statement = try await office.returnCard(reissue.id, reason: "no longer needed", by: fixture.clerk, within: fixture.chiyoda)
             #expect(statement.card.status == .returned && statement.revokedCertificates.count == 2)
@@ -414,8 +414,8 @@ struct CardOfficeTests {
 
             // A third card, left to expire: the sweep marks it, and the next is free.
             let (third, _) = try await office.apply(for: resident, by: fixture.clerk, within: fixture.chiyoda)
-            let (_, thirdKeys) = try fixture.card()
-            _ = try await office.issue(third.id, keys: thirdKeys, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
+            var (thirdChip, _) = try fixture.card()
+            _ = try await office.issue(third.id, chip: &thirdChip, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
             fixture.clock.advance(by: 11 * 366 * 86_400)
             #expect(try await office.sweep().cardsExpired == 1)
             #expect(try await office.card(third.id).status == .expired)

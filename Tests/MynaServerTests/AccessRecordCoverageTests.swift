@@ -70,6 +70,7 @@ struct AccessRecordCoverageTests {
         "POST /v1/cards/suspension": .none("answers only that a suspension was taken, from facts the caller gave"),
         "GET /v1/residents/{id}/cards": .recorded,
         "POST /v1/residents/{id}/cards": .recorded,
+        "POST /v1/residents/{id}/cards/{card}/issuance-challenge": .none("hands the counter a nonce for the chip; the issue that answers it is recorded"),
         "POST /v1/residents/{id}/cards/{card}/issue": .recorded,
         "POST /v1/residents/{id}/cards/{card}/resume": .recorded,
         "POST /v1/residents/{id}/cards/{card}/renew": .recorded,
@@ -367,8 +368,9 @@ extension AccessRecordCoverageTests.World {
         let cardID = try #require((applied["card"] as? [String: Any])?["id"] as? String)
         let card = "\(base)/cards/\(cardID)"
         var chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "PASS1234"])
+        let proven = try await CardAPITests.provenBody(&chip, clerk: clerk, path: card, pins: [.authentication: "1234", .signature: "PASS1234"])
         let issued = try await check("POST /v1/residents/{id}/cards/{card}/issue", expecting: { _ in [byClerk(person, .cardIssue, "issue")] }) {
-            try await clerk.call(.post, "\(card)/issue", json: CardAPITests.keysBody(chip))
+            try await clerk.call(.post, "\(card)/issue", json: proven)
         }
         for (field, key) in [("authenticationCertificate", KeyKind.authentication), ("signatureCertificate", .signature)] {
             try chip.install(certificate: Array(try Certificate(pemEncoded: try #require(issued[field] as? String)).derBytesForTest), for: key)
@@ -398,8 +400,9 @@ extension AccessRecordCoverageTests.World {
             try await clerk.call(.post, "\(card)/return", json: ["reason": "使わないため"])
         }
         let second = try #require(((try await clerk.call(.post, "\(base)/cards")).1["card"] as? [String: Any])?["id"] as? String)
-        let fresh = try VirtualCard.new(pins: [.authentication: "5678", .textInput: "5678"])
-        #expect(try await clerk.call(.post, "\(base)/cards/\(second)/issue", json: CardAPITests.keysBody(fresh)).0 == .ok)
+        var fresh = try VirtualCard.new(pins: [.authentication: "5678", .textInput: "5678"])
+        let freshBody = try await CardAPITests.provenBody(&fresh, clerk: clerk, path: "\(base)/cards/\(second)", pins: [.authentication: "5678"])
+        #expect(try await clerk.call(.post, "\(base)/cards/\(second)/issue", json: freshBody).0 == .ok)
         try await check("POST /v1/residents/{id}/cards/{card}/loss", expecting: { _ in [byClerk(person, .cardLoss, "紛失")] }) {
             try await clerk.call(.post, "\(base)/cards/\(second)/loss", json: ["reason": "紛失"])
         }

@@ -21,6 +21,26 @@ struct CardAPITests {
         return body
     }
 
+    /// The body of `/issue` as the counter sends it: the office's challenge for this chip,
+    /// answered by the card with each key after its PIN (`myna card prove-keys`).
+    static func provenBody(
+        _ card: inout VirtualCard, clerk: API, path: String, pins: [KeyKind: String] = [.authentication: "1234", .signature: "PASS1234"],
+        documents: [String]? = ["drivers-licence"]
+    ) async throws -> [String: Any] {
+        let (status, answer) = try await clerk.call(.post, "\(path)/issuance-challenge", json: ["chipId": card.id])
+        #expect(status == .created)
+        let challenge = IssuanceChallenge(
+            cardID: try #require(answer["cardId"] as? String), chipID: try #require(answer["chipId"] as? String),
+            nonce: try #require(answer["nonce"] as? String), expiresAt: Date())
+        #expect((answer["statements"] as? [String: String])?["authentication"] == String(decoding: challenge.statement(for: .authentication), as: UTF8.self))
+        let proof = try card.prove(challenge, pins: pins)
+        var body = keysBody(card, documents: documents)
+        body["nonce"] = challenge.nonce
+        body["authenticationProof"] = Data(proof.authentication).base64EncodedString()
+        if let signature = proof.signature { body["signatureProof"] = Data(signature).base64EncodedString() }
+        return body
+    }
+
     @Test("apply, hand over, suspend by hotline, resume, report loss, reissue, return — over HTTP", arguments: DatabaseKind.available)
     func lifecycle(kind: DatabaseKind) async throws {
         try await withRouter(kind, cards: true) { registry, environment, client in
@@ -47,12 +67,15 @@ struct CardAPITests {
                 (Self.keysBody(chip).merging(["chipId": "not hex"]) { $1 }, "invalid-field"),
                 (Self.keysBody(chip).merging(["identityDocuments": ["a-napkin"]]) { $1 }, "invalid-field"),
                 (Self.keysBody(chip).merging(["extra": 1]) { $1 }, "unknown-field"),
+                // Keys without the card's proof that it holds them (issue 14).
+                (Self.keysBody(chip), "key-possession-not-proven"),
+                (Self.keysBody(chip).merging(["nonce": "made-up", "authenticationProof": "AAAA"]) { $1 }, "key-possession-not-proven"),
             ] {
                 let (status, problem) = try await clerk.call(.post, "\(base)/issue", json: body)
                 #expect(problem["code"] as? String == code && status.code >= 400 && status.code < 500, "\(code): \(status)")
             }
             #expect(try await clerk.call(.post, "\(base)/suspend").1["code"] as? String == "wrong-card-state")
-            let (issuedStatus, issued) = try await clerk.call(.post, "\(base)/issue", json: Self.keysBody(chip))
+            let (issuedStatus, issued) = try await clerk.call(.post, "\(base)/issue", json: try await Self.provenBody(&chip, clerk: clerk, path: base))
             #expect(issuedStatus == .ok)
             // The office's PIN-reset key, written first, as `myna card install` does.
             let officeKey = try #require(issued["cardOfficeKey"] as? String)
@@ -101,8 +124,10 @@ struct CardAPITests {
             let (_, reissue) = try await clerk.call(.post, "/v1/residents/\(id)/cards")
             #expect(reissue["feeYen"] as? Int == 1000)
             let second = try #require((reissue["card"] as? [String: Any])?["id"] as? String)
-            let fresh = try VirtualCard.new(pins: [.authentication: "5678", .textInput: "5678"])
-            #expect(try await clerk.call(.post, "/v1/residents/\(id)/cards/\(second)/issue", json: Self.keysBody(fresh)).0 == .ok)
+            var fresh = try VirtualCard.new(pins: [.authentication: "5678", .textInput: "5678"])
+            let secondPath = "/v1/residents/\(id)/cards/\(second)"
+            let proven = try await Self.provenBody(&fresh, clerk: clerk, path: secondPath, pins: [.authentication: "5678"])
+            #expect(try await clerk.call(.post, "\(secondPath)/issue", json: proven).0 == .ok)
             let (returned, statement) = try await clerk.call(.post, "/v1/residents/\(id)/cards/\(second)/return", json: ["reason": "使わないため"])
             #expect(returned == .ok && (statement["remains"] as? [String])?.isEmpty == false)
             #expect(try await clerk.call(.post, "/v1/residents/\(id)/cards/\(cardID)/return", json: ["reason": "x"]).1["code"] as? String == "wrong-card-state")

@@ -1,9 +1,9 @@
 public import Foundation
-import MynaCard
+public import MynaCard
 public import MynaCardEmulator
 public import MynaCardOffice
 public import MynaCore
-import MynaPKI
+public import MynaPKI
 public import MynaRegistry
 import X509
 
@@ -43,8 +43,7 @@ public struct TestCardHolder: Sendable {
         let resident = registered.resident.id
         let applied = try await office.apply(for: resident, by: clerk, within: chiyoda).card
         var chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "ABC123"])
-        let keys = try Self.keys(of: chip)
-        let issued = try await office.issue(applied.id, keys: keys, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
+        let issued = try await office.issue(applied.id, chip: &chip, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
         // Written at hand-over, as the counter writes it: the card then verifies PIN resets.
         try chip.installCardOfficeKey(issued.cardOfficeKey)
         return TestCardHolder(residentID: resident, number: registered.number, card: issued.card, issued: issued, chip: chip)
@@ -56,8 +55,7 @@ public struct TestCardHolder: Sendable {
         let clerk = RegistryActor.staff(id: "clerk-1", procedureID: "procedure-1")
         let applied = try await office.apply(for: previous.residentID, by: clerk, within: chiyoda).card
         var chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "ABC123"])
-        let keys = try Self.keys(of: chip)
-        let issued = try await office.issue(applied.id, keys: keys, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
+        let issued = try await office.issue(applied.id, chip: &chip, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
         // Written at hand-over, as the counter writes it: the card then verifies PIN resets.
         try chip.installCardOfficeKey(issued.cardOfficeKey)
         return TestCardHolder(residentID: previous.residentID, number: previous.number, card: issued.card, issued: issued, chip: chip)
@@ -81,5 +79,37 @@ public struct TestCardHolder: Sendable {
     public mutating func authenticate(_ data: [UInt8], pin: String = "1234") throws -> [UInt8]? {
         guard case .signed(let signature) = try chip.sign(digestInfo: DigestInfo.sha256(data), with: .authentication, pin: pin) else { return nil }
         return signature
+    }
+}
+
+extension VirtualCard {
+    /// The card's answer to an issuance challenge: the statement signed with each key it
+    /// holds, after the PINs the holder enters at the counter.
+    public mutating func prove(
+        _ challenge: IssuanceChallenge, pins: [KeyKind: String] = [.authentication: "1234", .signature: "ABC123"]
+    ) throws -> KeyPossessionProof {
+        func signed(_ kind: KeyKind, _ certificateKind: CertificateKind) throws -> [UInt8]? {
+            guard publicKey(for: kind) != nil, let pin = pins[kind] else { return nil }
+            guard case .signed(let signature) = try sign(digestInfo: DigestInfo.sha256(challenge.statement(for: certificateKind)), with: kind, pin: pin)
+            else { return nil }
+            return signature
+        }
+        return KeyPossessionProof(
+            nonce: challenge.nonce, authentication: try signed(.authentication, .authentication) ?? [], signature: try signed(.signature, .signature))
+    }
+}
+
+extension CardOffice {
+    /// Issuance as the counter runs it: the office's challenge for the chip the reader
+    /// read, the card's signatures over it, then the keys certified. `keys` defaults to
+    /// the chip's own; a test passes others to show they are refused.
+    public func issue(
+        _ cardID: String, chip: inout VirtualCard, keys: CardKeys? = nil, pins: [KeyKind: String] = [.authentication: "1234", .signature: "ABC123"],
+        identityDocuments: [IdentityDocument], by actor: RegistryActor, within jurisdiction: MunicipalityCode?
+    ) async throws -> IssuedCertificates {
+        let presented = try keys ?? TestCardHolder.keys(of: chip)
+        let challenge = try await issuanceChallenge(cardID, chipID: presented.chipID, by: actor, within: jurisdiction)
+        return try await issue(
+            cardID, keys: presented, proof: try chip.prove(challenge, pins: pins), identityDocuments: identityDocuments, by: actor, within: jurisdiction)
     }
 }

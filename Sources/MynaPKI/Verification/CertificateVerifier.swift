@@ -91,7 +91,7 @@ public struct CertificateVerifier: Sendable {
     }
 
     /// RSA PKCS#1 v1.5 with SHA-256, as the card's COMPUTE DIGITAL SIGNATURE makes it.
-    static func isValidSignature(_ signature: [UInt8], over data: [UInt8], by key: Certificate.PublicKey) -> Bool {
+    public static func isValidSignature(_ signature: [UInt8], over data: [UInt8], by key: Certificate.PublicKey) -> Bool {
         guard let rsa = _RSA.Signing.PublicKey(key) else { return false }
         return rsa.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: data, padding: .insecurePKCS1v1_5)
     }

@@ -38,11 +38,19 @@ struct CardController {
             let (card, fee) = try await office.apply(for: id, by: context.session.actor, within: context.session.member.municipality)
             return JSONResponse(status: .created, value: ApplicationView(card: CardView(card), feeYen: fee))
         }
+        // 鍵の保有確認: the card signs this with each key before its keys are certified.
+        book.on(staff, .post, "/v1/residents/{id}/cards/{card}/issuance-challenge") { request, context in
+            let card = try await card(context, permission: .handleCards)
+            let body = try await request.decodeJSON(as: IssuanceChallengeBody.self, context: context)
+            let challenge = try await office.issuanceChallenge(
+                card.id, chipID: body.chipId, by: context.session.actor, within: context.session.member.municipality)
+            return JSONResponse(status: .created, value: IssuanceChallengeView(challenge))
+        }
         book.on(staff, .post, "/v1/residents/{id}/cards/{card}/issue") { request, context in
             let card = try await card(context, permission: .handleCards)
             let body = try await request.decodeJSON(as: CardKeysBody.self, context: context)
             let issued = try await office.issue(
-                card.id, keys: try body.keys(), identityDocuments: body.identityDocuments ?? [], by: context.session.actor,
+                card.id, keys: try body.keys(), proof: body.proof(), identityDocuments: body.identityDocuments ?? [], by: context.session.actor,
                 within: context.session.member.municipality)
             RegistryMetrics.cardsIssued.increment()
             return JSONResponse(value: IssuedView(issued))
@@ -117,11 +125,29 @@ struct HotlineBody: RequestBody {
 /// The card's public keys as the counter's reader reads them, with the identity
 /// documents shown (for issuance and resumption).
 struct CardKeysBody: RequestBody {
-    static let fields: Set<String> = ["chipId", "authenticationKey", "signatureKey", "identityDocuments"]
+    static let fields: Set<String> = [
+        "chipId", "authenticationKey", "signatureKey", "identityDocuments", "nonce", "authenticationProof", "signatureProof",
+    ]
     let chipId: String
     let authenticationKey: String
     let signatureKey: String?
     let identityDocuments: [IdentityDocument]?
+    /// For issuance: the challenge's nonce and the card's signatures over it (base64).
+    let nonce: String?
+    let authenticationProof: String?
+    let signatureProof: String?
+
+    /// The card's proof of its keys. Missing or malformed parts become an empty proof, so
+    /// that the office refuses them as it refuses a wrong signature
+    /// (`key-possession-not-proven`), after its other checks.
+    func proof() -> KeyPossessionProof {
+        let decode = { (text: String?) -> [UInt8]? in
+            text.flatMap { $0.utf8.count <= 1024 ? Data(base64Encoded: $0) : nil }.map { [UInt8]($0) }
+        }
+        return KeyPossessionProof(
+            nonce: nonce.flatMap { $0.utf8.count <= 128 ? $0 : nil } ?? "", authentication: decode(authenticationProof) ?? [],
+            signature: decode(signatureProof))
+    }
 
     func keys() throws -> CardKeys {
         guard (1...64).contains(chipId.count), chipId.allSatisfy({ $0.isHexDigit }) else {
@@ -130,6 +156,30 @@ struct CardKeysBody: RequestBody {
         return CardKeys(
             chipID: chipId.lowercased(), authentication: try CardKeys.publicKey(pem: authenticationKey),
             signature: try signatureKey.map(CardKeys.publicKey(pem:)))
+    }
+}
+
+struct IssuanceChallengeBody: RequestBody {
+    static let fields: Set<String> = ["chipId"]
+    let chipId: String
+}
+
+struct IssuanceChallengeView: Encodable, Sendable {
+    let cardId: String
+    let chipId: String
+    let nonce: String
+    let expiresAt: Date
+    /// What the card signs with each key (UTF-8), for readers that do not build it.
+    let statements: [String: String]
+
+    init(_ challenge: IssuanceChallenge) {
+        cardId = challenge.cardID
+        chipId = challenge.chipID
+        nonce = challenge.nonce
+        expiresAt = challenge.expiresAt
+        statements = Dictionary(uniqueKeysWithValues: CertificateKind.allCases.map {
+            ($0.rawValue, String(decoding: challenge.statement(for: $0), as: UTF8.self))
+        })
     }
 }
 

@@ -74,7 +74,8 @@ extension Problem {
         case .outsideJurisdiction: .forbidden
         case .tooManyAttempts: .tooManyRequests
         case .identityNotVerified, .reasonRequired, .residentNotEligible, .signatureKeyNotAllowed, .renewalTooEarly, .invalidKey,
-            .factsDoNotMatch: .unprocessableContent
+            .factsDoNotMatch, .keyPossessionNotProven, .keysNotDistinct: .unprocessableContent
+        case .keyAlreadyCertified: .conflict
         }
         var problem = Problem(status, code: error.code.rawValue, detail: error.message)
         problem.retryAfter = error.retryAfter

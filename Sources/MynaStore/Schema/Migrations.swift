@@ -32,7 +32,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal, mykey, services, leanResidentIndexes, cardChallengePurposes, cardBoundGrants, staffSignInFailures]
+    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal, mykey, services, leanResidentIndexes, cardChallengePurposes, cardBoundGrants, staffSignInFailures, cardKeyPossession]
 
     /// Brings `database` to the latest schema, or to `version` (tests of an upgrade
     /// start from an older one); returns the versions it applied.
@@ -483,6 +483,25 @@ public enum Migrations {
         """,
         "CREATE INDEX staff_sign_in_failures_by_source ON staff_sign_in_failures (staff_id, source_key, occurred_at)",
         "CREATE INDEX staff_sign_in_failures_by_member ON staff_sign_in_failures (staff_id, occurred_at)",
+    ])
+
+    /// 16 — proof of key possession at issuance (issue 14): the challenges the office
+    /// hands the counter, each bound to a card application and the chip read, taken once;
+    /// and a hash of each certified public key, so that a key already certified for one
+    /// card is refused for any other. Rows certified before this migration have no hash.
+    static let cardKeyPossession = Migration(version: 16, name: "card-key-possession", statements: [
+        """
+        CREATE TABLE card_issuance_challenges (
+            nonce TEXT PRIMARY KEY,
+            card_id TEXT NOT NULL REFERENCES cards(id),
+            chip_id TEXT NOT NULL,
+            created_at {BIGINT} NOT NULL,
+            expires_at {BIGINT} NOT NULL,
+            used_at {BIGINT})
+        """,
+        "CREATE INDEX card_issuance_challenges_by_card ON card_issuance_challenges (card_id)",
+        "ALTER TABLE card_certificates ADD COLUMN key_hash {BLOB}",
+        "CREATE INDEX card_certificates_by_key ON card_certificates (key_hash)",
     ])
 
     /// 12 — leaner indexes on `residents`, measured on a million-row import

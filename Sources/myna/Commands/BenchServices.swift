@@ -6,6 +6,7 @@ import FoundationNetworking
 #endif
 import Hummingbird
 import Logging
+import MynaCard
 import MynaCardEmulator
 import MynaCardOffice
 import MynaCore
@@ -325,8 +326,9 @@ func issueBenchCards(_ count: Int, office: CardOffice, registry: MynaRegistry.Re
                 birthDate: try CalendarDate(iso: "1980-04-01"), sex: .female),
             by: .system("bench"), reason: "bench").resident.id
         let card = try await office.apply(for: resident, by: .system("bench"), within: nil).card
-        let chip = try VirtualCard.new(pins: [.authentication: "1234", .textInput: "1234", .signature: "BENCH2026"])
-        let issued = try await office.issue(card.id, keys: try CardKeys(chip), identityDocuments: [.driversLicence], by: .system("bench"), within: nil)
+        let pins: [PINKind: String] = [.authentication: "1234", .textInput: "1234", .signature: "BENCH2026"]
+        var chip = try VirtualCard.new(pins: pins)
+        let issued = try await office.issue(card.id, chip: &chip, pins: pins, identityDocuments: [.driversLicence], by: .system("bench"), within: nil)
         cards.append(BenchCard(resident: resident, cardID: card.id, chip: chip, certificate: issued.authentication ?? []))
         if index % 10 == 0 { progress.update(index) }
     }

@@ -3,13 +3,15 @@ import Crypto
 import Foundation
 import MynaCard
 import MynaCardEmulator
+import MynaCardOffice
+import MynaPKI
 import MynaStore
 
 /// The resident's side: a virtual My Number card in a file.
 struct CardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card", abstract: "A virtual My Number card (keys generated on the card, PINs enforced by it).",
-        subcommands: [New.self, Show.self, PublicKey.self, Keys.self, Install.self, ResetPIN.self, ExportCertificate.self, Sign.self, Login.self, SignIn.self, Mykey.self])
+        subcommands: [New.self, Show.self, PublicKey.self, Keys.self, ProveKeys.self, Install.self, ResetPIN.self, ExportCertificate.self, Sign.self, Login.self, SignIn.self, Mykey.self])
 
     struct CardOptions: ParsableArguments {
         @Option(help: "The card file.") var card: String
@@ -91,7 +93,7 @@ struct CardCommand: ParsableCommand {
     struct Keys: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print what the counter's reader sends to issue or renew certificates: the chip id and the public keys (JSON).",
-            discussion: "Pipe it into POST /v1/residents/{id}/cards/{card}/issue (add identityDocuments), /resume or /renew.")
+            discussion: "Pipe it into POST /v1/residents/{id}/cards/{card}/resume or /renew. For /issue, the card answers the issuance challenge with prove-keys.")
         @OptionGroup var options: CardOptions
 
         func run() throws {
@@ -99,6 +101,47 @@ struct CardCommand: ParsableCommand {
             var body: [String: String] = ["chipId": card.id]
             body["authenticationKey"] = card.publicKey(for: .authentication)?.pem
             body["signatureKey"] = card.publicKey(for: .signature)?.pem
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(body), as: UTF8.self))
+        }
+    }
+
+    struct ProveKeys: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "prove-keys",
+            abstract: "Answer the counter's issuance challenge: the card signs it with each key after its PIN; prints the body for /issue (JSON).",
+            discussion: "--from takes the answer of POST /v1/residents/{id}/cards/{card}/issuance-challenge. Add identityDocuments and post the output to /issue.")
+        @OptionGroup var options: CardOptions
+        @Option(name: .customLong("from"), help: "The counter's issuance challenge (JSON).") var challenge: String
+        @Option(help: "User-authentication PIN. Env: MYNA_CARD_PIN.") var authPin: String?
+        @Option(help: "Signature password, when the card has a signature key.") var signPin: String?
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: challenge),
+                let asked = try? JSONDecoder().decode(IssuanceChallengeFile.self, from: data)
+            else { throw ValidationError("\(challenge) is not the counter's issuance challenge") }
+            let file = try options.file()
+            let card = try file.load()
+            // The card answers only a challenge for itself: a statement naming another chip
+            // would let its signature vouch for keys it does not hold.
+            guard asked.chipId.lowercased() == card.id.lowercased() else { throw ValidationError("the challenge is for another card") }
+            var body: [String: String] = ["chipId": card.id, "nonce": asked.nonce]
+            for (kind, certificateKind, pin) in [
+                (KeyKind.authentication, CertificateKind.authentication, authPin ?? ProcessInfo.processInfo.environment["MYNA_CARD_PIN"]),
+                (.signature, .signature, signPin),
+            ] {
+                guard let publicKey = card.publicKey(for: kind) else { continue }
+                guard let pin else { throw ValidationError("the card's \(kind.rawValue) key needs its PIN") }
+                let statement = IssuanceChallenge.statement(cardID: asked.cardId, chipID: card.id, kind: certificateKind, nonce: asked.nonce)
+                let result = try file.update { card in try card.sign(digestInfo: DigestInfo.sha256(statement), with: kind, pin: pin) }
+                guard case .signed(let signature) = result else {
+                    if case .refused(let verification) = result { throw CardRefusal(verification) }
+                    return
+                }
+                body["\(kind == .authentication ? "authentication" : "signature")Key"] = publicKey.pem
+                body["\(kind == .authentication ? "authentication" : "signature")Proof"] = Data(signature).base64EncodedString()
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(body), as: UTF8.self))
@@ -237,6 +280,12 @@ struct IssuedCertificatesFile: Decodable {
     let signatureCACertificate: String
     /// Absent from answers of servers older than signed PIN resets.
     let cardOfficeKey: String?
+}
+
+struct IssuanceChallengeFile: Decodable {
+    let cardId: String
+    let chipId: String
+    let nonce: String
 }
 
 struct PINResetFile: Decodable {

@@ -5,6 +5,7 @@ import MynaCardEmulator
 import MynaCardOffice
 import MynaCore
 import MynaLinkage
+import MynaPKI
 import MynaRegistry
 import MynaServices
 import MynaStore
@@ -144,7 +145,7 @@ struct Demo: AsyncParsableCommand {
                 let resident = demo.residents[index]
                 let card = try await office.apply(for: resident.id, by: .system("demo"), within: nil).card
                 let issued = try await office.issue(
-                    card.id, keys: try CardKeys(chip), identityDocuments: [.issuanceNotice, .driversLicence], by: .system("demo"), within: nil)
+                    card.id, chip: &chip, pins: pins.byKind, identityDocuments: [.issuanceNotice, .driversLicence], by: .system("demo"), within: nil)
                 try chip.installCardOfficeKey(issued.cardOfficeKey)
                 for (kind, certificate, ca) in [
                     (KeyKind.authentication, issued.authentication, issued.authenticationCA), (.signature, issued.signature, issued.signatureCA),
@@ -277,6 +278,28 @@ struct DemoPINs: Codable, Sendable {
         var pins: [PINKind: String] = [.authentication: authentication, .textInput: textInput]
         if let signature { pins[.signature] = signature }
         return pins
+    }
+}
+
+extension CardOffice {
+    /// Issuance as the counter runs it (the demo's cards, the benchmarks' holders): the
+    /// office's challenge, the card's signature over it with each key after its PIN, then
+    /// the keys certified.
+    func issue(
+        _ cardID: String, chip: inout VirtualCard, pins: [PINKind: String], identityDocuments: [IdentityDocument], by actor: RegistryActor,
+        within jurisdiction: MunicipalityCode?
+    ) async throws -> IssuedCertificates {
+        let keys = try CardKeys(chip)
+        let challenge = try await issuanceChallenge(cardID, chipID: keys.chipID, by: actor, within: jurisdiction)
+        var signatures: [KeyKind: [UInt8]] = [:]
+        for (kind, certificateKind) in [(KeyKind.authentication, CertificateKind.authentication), (.signature, .signature)] {
+            guard chip.publicKey(for: kind) != nil, let pin = pins[kind.pinKind] else { continue }
+            guard case .signed(let signature) = try chip.sign(digestInfo: DigestInfo.sha256(challenge.statement(for: certificateKind)), with: kind, pin: pin)
+            else { throw UsageFailure("the card refused its PIN") }
+            signatures[kind] = signature
+        }
+        let proof = KeyPossessionProof(nonce: challenge.nonce, authentication: signatures[.authentication] ?? [], signature: signatures[.signature])
+        return try await issue(cardID, keys: keys, proof: proof, identityDocuments: identityDocuments, by: actor, within: jurisdiction)
     }
 }
 
