@@ -28,6 +28,18 @@ public enum AgencyType: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Municipal agencies act for one municipality and hold data of its residents only.
     public var isMunicipal: Bool { self == .municipalTax || self == .municipalWelfare || self == .residentRegistry }
+
+    /// 個人番号利用事務実施者 — the agencies that run procedures by individual number
+    /// (番号法 第9条, 別表): only they may present a number and be given their code for
+    /// the person (issue 14). A kiosk, a medical institution and a cashless provider run
+    /// no numbered procedure; the clinic reaches a patient only through the card
+    /// (``LinkageHub/acquireCodes(forResidents:by:purpose:)``, by the id the card names).
+    public var mayPresentNumbers: Bool {
+        switch self {
+        case .nationalTax, .pension, .healthInsurer, .municipalTax, .municipalWelfare, .residentRegistry: true
+        case .medicalInstitution, .cashlessProvider, .certificateKiosk: false
+        }
+    }
 }
 
 /// The data items exchanged (情報提供ネットワークで提供される特定個人情報), each provided

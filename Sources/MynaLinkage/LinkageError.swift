@@ -25,6 +25,9 @@ public struct LinkageError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A host that is, or resolves to, a loopback, private, link-local or reserved address.
         case endpointNotPublic = "endpoint-not-public"
         case endpointUnresolvable = "endpoint-unresolvable"
+        /// The agency runs no numbered procedure, so it may not present an individual
+        /// number (番号法 第9条). Said before anything is looked up.
+        case numbersNotPermitted = "numbers-not-permitted"
     }
 
     public let code: Code

@@ -54,6 +54,11 @@ public struct LinkageHub: Sendable {
     /// them, once; it then uses only the code. A municipal agency obtains codes only for
     /// people registered in (or moving to) its municipality.
     public func acquireCode(for number: IndividualNumber, by agency: Agency) async throws -> String {
+        // Refused before the number is looked up, so the answer is the same whether the
+        // number was ever issued or not (issue 14: a kiosk could test numbers here).
+        guard agency.type.mayPresentNumbers else {
+            throw LinkageError(.numbersNotPermitted, "only agencies that run procedures by individual number may present one")
+        }
         let now = clock.milliseconds
         return try await database.transaction { connection in
             guard let residentID = try await registry.residents.residentID(holding: number, on: connection) else {

@@ -77,6 +77,25 @@ struct LinkageTests {
         }
     }
 
+    @Test("parties that run no numbered procedure cannot present a number to the hub, issued or not (issue 14)", arguments: DatabaseKind.available)
+    func numbersOnlyForNumberedProcedures(kind: DatabaseKind) async throws {
+        try await withLinkage(kind) { fixture in
+            let hub = fixture.hub
+            for type in AgencyType.allCases where !type.mayPresentNumbers {
+                let party = try await hub.agencies.register(name: "party \(type.rawValue)", type: type, municipality: nil).agency
+                for number in [fixture.number, try IndividualNumber("123456789018")] {
+                    await expectLinkageError(.numbersNotPermitted) { _ = try await hub.acquireCode(for: number, by: party) }
+                }
+            }
+            #expect(Set(AgencyType.allCases.filter { !$0.mayPresentNumbers }) == [.certificateKiosk, .medicalInstitution, .cashlessProvider])
+            let records = try await fixture.registry.residents.accessRecords(of: fixture.resident, by: .system("test"), purpose: "test")
+            #expect(!records.contains { $0.action == .agencyCodeAcquisition })
+            // The clinic's path through the card, by the resident id it names, still works.
+            let clinic = try await hub.agencies.register(name: "山田クリニック", type: .medicalInstitution, municipality: nil).agency
+            #expect(try await hub.acquireCodes(forResidents: [fixture.resident], by: clinic).count == 1)
+        }
+    }
+
     @Test("a query allowed by the list is answered from the provider's copy and recorded", arguments: DatabaseKind.available)
     func brokeredQuery(kind: DatabaseKind) async throws {
         try await withLinkage(kind) { fixture in

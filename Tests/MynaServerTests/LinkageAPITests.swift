@@ -37,23 +37,66 @@ struct LinkageAPITests {
         }
     }
 
-    @Test("agencies acquire codes, register copies and query through the hub, signed; the counter sees the records", arguments: DatabaseKind.available)
-    func exchange(kind: DatabaseKind) async throws {
+    /// A signed agency registered on the spot.
+    typealias AgencyMaker = @Sendable (String, AgencyType, MunicipalityCode?) async throws -> AgencyAPI
+
+    /// The router over a fresh hub, with 佐藤 花子 of 千代田区 registered.
+    func withHubRouter(
+        _ kind: DatabaseKind,
+        _ body: @escaping @Sendable (Registry, TestEnvironment, LinkageHub, TransparencyLog, any TestClientProtocol, RegisteredResident, AgencyMaker) async throws -> Void
+    ) async throws {
         try await withTestRegistry(kind) { registry, environment in
             let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
             let log = try TransparencyLog(database: registry.database, keys: environment.keys, clock: environment.clock.wallClock)
             let app = buildApplication(registry: registry, linkage: hub, log: log, configuration: .init(), logger: testLogger)
             try await app.test(.router) { client in
-                let chiyoda = try MunicipalityCode("131016")
                 let registered = try await registry.residents.register(
                     try BasicInfo(
-                        name: "佐藤 花子", nameKana: "サトウ ハナコ", address: try Address(municipality: chiyoda, text: "東京都千代田区九段南1-2-1"),
+                        name: "佐藤 花子", nameKana: "サトウ ハナコ", address: try Address(municipality: try MunicipalityCode("131016"), text: "東京都千代田区九段南1-2-1"),
                         birthDate: try CalendarDate(iso: "1988-03-03"), sex: .female),
                     by: .system("test"), reason: "test")
-                func agency(_ name: String, _ type: AgencyType, _ municipality: MunicipalityCode?) async throws -> AgencyAPI {
+                let agency: AgencyMaker = { name, type, municipality in
                     let made = try await hub.agencies.register(name: name, type: type, municipality: municipality)
                     return AgencyAPI(client: client, agency: made.agency, keyID: made.keyID, key: made.privateKey, clock: environment.clock)
                 }
+                try await body(registry, environment, hub, log, client, registered, agency)
+            }
+        }
+    }
+
+    @Test("a kiosk, a clinic and a cashless provider cannot present numbers: identical 403s for issued and unissued numbers; a tax office gets its code", arguments: DatabaseKind.available)
+    func codesOnlyForNumberedProcedures(kind: DatabaseKind) async throws {
+        try await withHubRouter(kind) { registry, _, _, _, _, registered, agency in
+            do {
+                let issued = registered.number.unmaskedDigits
+                // A valid check digit, but no one was ever given this number.
+                let unissued = "123456789018"
+                #expect(try await registry.residents.residentID(holding: try IndividualNumber(unissued)) == nil)
+                for (name, type) in [("コンビニ端末", AgencyType.certificateKiosk), ("山田クリニック", .medicalInstitution), ("ペイ株式会社", .cashlessProvider)] {
+                    let party = try await agency(name, type, nil)
+                    var answers: [String] = []
+                    for number in [issued, unissued] {
+                        let (status, problem, _) = try await party.call(.post, "/v1/linkage/codes", json: ["individualNumber": number])
+                        #expect(status == .forbidden && problem["code"] as? String == "numbers-not-permitted", "\(name): \(status)")
+                        answers.append("\(status.code) \(problem["code"] ?? "") \(problem["detail"] ?? "")")
+                    }
+                    #expect(answers[0] == answers[1], "\(name) told an issued number from an unissued one")
+                }
+                // Nothing was read of the person, so nothing was recorded.
+                let records = try await registry.residents.accessRecords(of: registered.resident.id, by: .system("test"), purpose: "test")
+                #expect(!records.contains { $0.action == .agencyCodeAcquisition })
+                let tax = try await agency("麹町税務署", .nationalTax, nil)
+                let (created, code, _) = try await tax.call(.post, "/v1/linkage/codes", json: ["individualNumber": issued])
+                #expect(created == .created && (code["code"] as? String)?.isEmpty == false)
+            }
+        }
+    }
+
+    @Test("agencies acquire codes, register copies and query through the hub, signed; the counter sees the records", arguments: DatabaseKind.available)
+    func exchange(kind: DatabaseKind) async throws {
+        try await withHubRouter(kind) { registry, environment, hub, log, client, registered, agency in
+            do {
+                let chiyoda = try MunicipalityCode("131016")
                 let tax = try await agency("千代田区 税務課", .municipalTax, chiyoda)
                 let welfare = try await agency("千代田区 子ども支援課", .municipalWelfare, chiyoda)
                 let number = registered.number.unmaskedDigits

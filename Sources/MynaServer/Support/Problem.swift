@@ -87,7 +87,7 @@ extension Problem {
     static func from(_ error: LinkageError) -> Problem {
         let status: HTTPResponse.Status = switch error.code {
         case .credentialRequired, .invalidAssertion, .expiredAssertion, .replayedAssertion, .unknownAgency: .unauthorized
-        case .notOnAllowList, .refusedByPerson, .notProvider, .nonDisclosureNotAllowed: .forbidden
+        case .notOnAllowList, .refusedByPerson, .notProvider, .nonDisclosureNotAllowed, .numbersNotPermitted: .forbidden
         case .unknownCode, .noData, .personNotFound: .notFound
         case .invalidItem, .invalidValue, .notRefusable, .invalidEndpoint, .endpointNotHTTPS, .endpointNotPublic, .endpointUnresolvable:
             .unprocessableContent
