@@ -40,6 +40,7 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
         // Eligibility
         case invalidEligibilityCheck = "invalid-eligibility-check"
         case noEligibilityRecord = "no-eligibility-record"
+        case visualCheckLimitReached = "visual-check-limit-reached"
 
         public var kind: Kind {
             switch self {
@@ -51,7 +52,7 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
             case .campaignExists, .providerAccountTaken, .alreadySignedUp, .providerCannotChange, .budgetReached, .reportIDReused,
                 .alreadyCancelled, .requestIDReused:
                 .conflict
-            case .notCardHolder, .residentNotRegistered, .outsideSignUpWindow: .forbidden
+            case .notCardHolder, .residentNotRegistered, .outsideSignUpWindow, .visualCheckLimitReached: .forbidden
             case .kioskClosed, .kioskTimeout: .unavailable
             }
         }

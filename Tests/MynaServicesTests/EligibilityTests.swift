@@ -65,6 +65,37 @@ struct EligibilityTests {
         }
     }
 
+    @Test("a clinic replaying a card's public certificate for visual checks is stopped at the limit, and the refusal recorded (issue 14)", arguments: DatabaseKind.available)
+    func visualCheckReplay(kind: DatabaseKind) async throws {
+        try await withServices(kind) { fixture in
+            let eligibility = fixture.services.eligibility
+            let clinic = try await fixture.register("千代田内科クリニック", .medicalInstitution)
+            let other = try await fixture.register("丸の内歯科", .medicalInstitution)
+            let insurer = try await fixture.register("協会けんぽ", .healthInsurer)
+            let patient = try await TestCardHolder.issue(by: fixture.office)
+            let code = try await fixture.hub.acquireCode(for: patient.number, by: insurer)
+            let record: [String: Any] = ["insurerNumber": "01130012", "symbol": "1234", "number": "00042", "eligible": true, "copaymentPercent": 30]
+            try await fixture.hub.register(item: .healthInsurance, value: Array(try JSONSerialization.data(withJSONObject: record)), code: code, by: insurer)
+            // The certificate the clinic kept from one visit, replayed without the patient.
+            let kept = try #require(patient.issued.authentication)
+            for _ in 0..<OnlineEligibility.visualChecksPerPatientPerDay {
+                #expect(try await eligibility.check(.visualCheck(certificateDER: kept, staff: "受付 田中"), by: clinic, source: "clinic").eligible)
+            }
+            await expectServiceError(.visualCheckLimitReached) {
+                _ = try await eligibility.check(.visualCheck(certificateDER: kept, staff: "受付 田中"), by: clinic, source: "clinic")
+            }
+            // Another clinic is not affected; a day later the clinic may check again.
+            #expect(try await eligibility.check(.visualCheck(certificateDER: kept, staff: "受付 佐藤"), by: other, source: "other").eligible)
+            fixture.environment.clock.advance(by: 86_401)
+            #expect(try await eligibility.check(.visualCheck(certificateDER: kept, staff: "受付 田中"), by: clinic, source: "clinic").eligible)
+            let outcomes = try await fixture.environment.database.read { connection in
+                try await connection.query(SQL("SELECT outcome FROM eligibility_checks WHERE institution_id = ? ORDER BY id", [.text(clinic.id)]))
+                    .map { try $0.string("outcome") }
+            }
+            #expect(outcomes == ["eligible", "eligible", "eligible", "refused-visual-check-limit", "eligible"])
+        }
+    }
+
     @Test("statistics are counts only, and cells under 10 are suppressed, with a partner where a total would give them away", arguments: DatabaseKind.available)
     func statistics(kind: DatabaseKind) async throws {
         try await withServices(kind) { fixture in

@@ -75,6 +75,7 @@ public struct OnlineEligibility: Sendable {
                 throw ServiceError(.invalidEligibilityCheck, "a visual check names the member of staff who made it (1–64 characters)")
             }
             residentID = try await signIn.cardHolder(presenting: certificate)
+            try await requireVisualCheckWithinLimits(institution, residentID, identification)
         }
         // The institution's own code for the patient, made now if this is their first visit:
         // it holds no number, and its code means nothing to any other institution.
@@ -94,6 +95,35 @@ public struct OnlineEligibility: Sendable {
             number: fields["number"] as? String, branchNumber: fields["branchNumber"] as? String, copaymentPercent: fields["copaymentPercent"] as? Int,
             method: identification.method, provisionRecordID: answer.recordID, checkedAt: clock.now)
     }
+
+    /// A visual check needs only the card's public authentication certificate, which the
+    /// clinic has kept from any earlier visit; so a clinic could replay it to learn a
+    /// person's insurance at will (issue 14). Until the card's face is read (see
+    /// docs/services.md), visual checks are limited per clinic: per patient per day and in
+    /// all per hour. A refusal is recorded like any check.
+    public static let visualChecksPerPatientPerDay = 3
+    public static let visualChecksPerHour = 100
+
+    private func requireVisualCheckWithinLimits(_ institution: Agency, _ residentID: String, _ identification: Identification) async throws {
+        let now = clock.milliseconds
+        let counted = "institution_id = ? AND method = 'visual-check' AND outcome <> '\(Self.visualCheckRefused)' AND checked_at > ?"
+        let (forPatient, inHour) = try await database.read { connection in
+            let forPatient = try await connection.first(SQL(
+                "SELECT COUNT(*) AS n FROM eligibility_checks WHERE \(counted) AND resident_id = ?",
+                [.text(institution.id), .integer(now - 86_400_000), .text(residentID)]))?.int("n") ?? 0
+            let inHour = try await connection.first(SQL(
+                "SELECT COUNT(*) AS n FROM eligibility_checks WHERE \(counted)", [.text(institution.id), .integer(now - 3_600_000)]))?.int("n") ?? 0
+            return (forPatient, inHour)
+        }
+        guard forPatient < Self.visualChecksPerPatientPerDay, inHour < Self.visualChecksPerHour else {
+            try await record(institution, residentID, identification, recordID: nil, outcome: Self.visualCheckRefused)
+            throw ServiceError(
+                .visualCheckLimitReached,
+                "too many checks without the PIN: ask the patient to enter the card's PIN (\(Self.visualChecksPerPatientPerDay) per patient a day, \(Self.visualChecksPerHour) an hour)")
+        }
+    }
+
+    static let visualCheckRefused = "refused-visual-check-limit"
 
     /// Every check, with how the patient was identified and by whom, for the institution's
     /// and the supervisors' audits.

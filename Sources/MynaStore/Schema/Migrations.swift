@@ -489,6 +489,7 @@ public enum Migrations {
     /// hands the counter, each bound to a card application and the chip read, taken once;
     /// and a hash of each certified public key, so that a key already certified for one
     /// card is refused for any other. Rows certified before this migration have no hash.
+    /// And an index to count a clinic's visual eligibility checks.
     static let cardKeyPossession = Migration(version: 16, name: "card-key-possession", statements: [
         """
         CREATE TABLE card_issuance_challenges (
@@ -502,6 +503,8 @@ public enum Migrations {
         "CREATE INDEX card_issuance_challenges_by_card ON card_issuance_challenges (card_id)",
         "ALTER TABLE card_certificates ADD COLUMN key_hash {BLOB}",
         "CREATE INDEX card_certificates_by_key ON card_certificates (key_hash)",
+        // Visual eligibility checks are counted per clinic (OnlineEligibility).
+        "CREATE INDEX eligibility_checks_by_institution ON eligibility_checks (institution_id, method, checked_at)",
     ])
 
     /// 12 — leaner indexes on `residents`, measured on a million-row import
