@@ -1,5 +1,6 @@
-/// The four PINs of a My Number card (domain.md §2). Each is checked for format before it
-/// is ever compared, and each has its own retry counter, kept by the card.
+/// The four PINs of a My Number card (domain.md §2), and the card-face application's
+/// opening number. Each is checked for format before it is ever compared, and each has its
+/// own retry counter, kept by the card.
 public enum PINKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// 署名用電子証明書のパスワード: 6–16 upper-case letters and digits, at least one of each.
     case signature
@@ -9,9 +10,22 @@ public enum PINKind: String, Sendable, Hashable, Codable, CaseIterable {
     case residentRegistry
     /// 券面事項入力補助用暗証番号: 4 digits.
     case textInput
+    /// 照合番号B, which opens the card-face application (券面AP, domain.md §2 and §10): not
+    /// a secret the holder chose but what is printed on the card — birth date (YYMMDD),
+    /// the card's expiry year and the 4-digit security code, 14 digits (``CardFace/numberB``).
+    /// Whoever reads it holds the card; that is what a clinic's visual check must show.
+    case cardFace
 
-    /// Wrong tries before the PIN locks; only the municipal counter unlocks it.
-    public var maximumTries: Int { self == .signature ? 5 : 3 }
+    /// Wrong tries before the PIN locks; only the municipal counter unlocks it. The
+    /// card-face number is typed from the card by staff, so it allows more slips (10: the
+    /// real card's count is not published, UNCONFIRMED; docs/cards.md says so).
+    public var maximumTries: Int {
+        switch self {
+        case .signature: 5
+        case .cardFace: 10
+        case .authentication, .residentRegistry, .textInput: 3
+        }
+    }
 
     /// Whether `pin` has this PIN's format. The reason is returned, never the PIN.
     public func validate(_ pin: String) -> PINFormatError? {
@@ -27,6 +41,9 @@ public enum PINKind: String, Sendable, Hashable, Codable, CaseIterable {
             }
         case .authentication, .residentRegistry, .textInput:
             guard scalars.count == 4 else { return .length("exactly 4 digits") }
+            guard scalars.allSatisfy({ ("0"..."9").contains($0) }) else { return .characters("digits only") }
+        case .cardFace:
+            guard scalars.count == 14 else { return .length("exactly 14 digits") }
             guard scalars.allSatisfy({ ("0"..."9").contains($0) }) else { return .characters("digits only") }
         }
         return nil

@@ -84,7 +84,7 @@ public final class CardReader: Sendable {
 /// One card session: the card and the reader-side state (selected DF and EF, PINs
 /// verified since the DF was selected).
 struct CardSession {
-    enum Application: Hashable { case jpki, textInput }
+    enum Application: Hashable { case jpki, textInput, cardFace }
 
     /// What an EF is, for the commands that may touch it.
     enum CardFile {
@@ -119,7 +119,7 @@ struct CardSession {
         guard cla == 0x00 || cla == 0x80 else { return ([], .claNotSupported) }
         let expectedCLA: UInt8
         switch ins {
-        case 0xA4, 0xB0, 0x20, 0x24: expectedCLA = 0x00
+        case 0xA4, 0xB0, 0x20, 0x24, CardFaceApplication.internalAuthenticate: expectedCLA = 0x00
         case 0x2A: expectedCLA = 0x80
         default: return ([], .insNotSupported)
         }
@@ -130,6 +130,7 @@ struct CardSession {
         case 0xB0: return readBinary(apdu)
         case 0x20: return ([], verify(apdu, store: store))
         case 0x24: return ([], changeReferenceData(apdu, store: store))
+        case CardFaceApplication.internalAuthenticate: return internalAuthenticate(apdu)
         default: return computeDigitalSignature(apdu)
         }
     }
@@ -146,6 +147,8 @@ struct CardSession {
                 target = .jpki
             } else if apdu.data == TextInputApplication.aid, card.hasPIN(.textInput) {
                 target = .textInput
+            } else if apdu.data == CardFaceApplication.aid, card.hasPIN(.cardFace) {
+                target = .cardFace
             } else {
                 return .fileNotFound
             }
@@ -201,6 +204,12 @@ struct CardSession {
             case TextInputApplication.pinEF: return .pin(.textInput)
             case TextInputApplication.myNumberEF: return card.textInput.map { .binary($0.myNumberFile, readNeeds: .textInput) }
             case TextInputApplication.basicFourEF: return card.textInput.map { .binary($0.basicFourFile, readNeeds: .textInput) }
+            default: return nil
+            }
+        case .cardFace:
+            switch id {
+            case CardFaceApplication.numberBEF: return .pin(.cardFace)
+            case CardFaceApplication.faceEF: return card.face.map { .binary($0.faceFile, readNeeds: .cardFace) }
             default: return nil
             }
         }
@@ -299,4 +308,18 @@ struct CardSession {
         }
         return (signature, .ok)
     }
+
+    // MARK: INTERNAL AUTHENTICATE
+
+    private func internalAuthenticate(_ apdu: CommandAPDU) -> Response {
+        guard apdu.p1 == 0x00, apdu.p2 == 0x00 else { return ([], .wrongP1P2) }
+        guard application == .cardFace else { return ([], .noCurrentEF) }
+        guard verified.contains(.cardFace) else { return ([], .securityStatusNotSatisfied) }
+        guard !apdu.data.isEmpty, apdu.data.count <= Self.maximumChallengeLength else { return ([], .wrongLength) }
+        guard let signature = try? card.signWithCardFaceVerified(apdu.data) else { return ([], .incorrectData) }
+        return (signature, .ok)
+    }
+
+    /// The longest data INTERNAL AUTHENTICATE signs: a challenge statement fits with room.
+    static let maximumChallengeLength = 4096
 }

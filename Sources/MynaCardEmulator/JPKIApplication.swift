@@ -1,3 +1,6 @@
+internal import MynaCard
+internal import MynaCore
+
 /// The card's file layout, as the real My Number card presents it to readers
 /// (domain notes §3: the JPKI application and the text-input assist application).
 ///
@@ -67,4 +70,34 @@ public enum TextInputApplication {
     /// EF `0002`: the basic four facts, tags `33` header, `34` name (UTF-8), `35` address,
     /// `36` birth date, `37` sex (ISO 5218). Readable after the text-input PIN.
     public static let basicFourEF: UInt16 = 0x0002
+}
+
+/// The card-face application (券面AP, domain.md §2): what is printed on the card, opened
+/// by 照合番号B — birth date, expiry year and security code as printed (``CardFace/numberB``)
+/// — so that reading it needs the card in hand, not a PIN.
+public enum CardFaceApplication {
+    /// AID `D3 92 10 00 31 00 01 01 04 02`.
+    public static let aid: [UInt8] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02]
+    /// EF `0012`: 照合番号B (PIN-B), 14 ASCII digits, 10 tries; VERIFY target.
+    public static let numberBEF: UInt16 = 0x0012
+    /// EF `0002`: the face data, readable after 照合番号B (the emulator's encoding: text, not
+    /// the real card's images; ``CardFace/faceFile``).
+    public static let faceEF: UInt16 = 0x0002
+    /// INTERNAL AUTHENTICATE `00 88 00 00 Lc <data> 00`: after 照合番号B, the card-face key
+    /// signs the data (ECDSA P-256 over SHA-256, DER) — the emulator's way to show the
+    /// card is present now, which a static face signature cannot (docs/cards.md).
+    public static let internalAuthenticate: UInt8 = 0x88
+}
+
+extension CardFace {
+    /// EF `0002` of the card-face application: a constructed `FF 21` TLV holding tags
+    /// `40` name, `41` address (UTF-8), `42` birth date and `44` expiry (`YYYYMMDD`),
+    /// `43` sex (ISO 5218 digit) and `45` the security code. The tags are this emulator's.
+    var faceFile: [UInt8] {
+        func date(_ date: CalendarDate) -> [UInt8] { Array(date.description.replacingOccurrences(of: "-", with: "").utf8) }
+        let fields: [UInt8] = TLV.encode(tag: 0x40, value: Array(name.utf8)) + TLV.encode(tag: 0x41, value: Array(address.utf8))
+            + TLV.encode(tag: 0x42, value: date(birthDate)) + TLV.encode(tag: 0x43, value: Array(String(sex.rawValue).utf8))
+            + TLV.encode(tag: 0x44, value: date(expiresOn)) + TLV.encode(tag: 0x45, value: Array(securityCode.utf8))
+        return [0xFF] + TLV.encode(tag: 0x21, value: fields)
+    }
 }

@@ -16,6 +16,9 @@ public import Foundation
 /// - the PINs, each as HMAC-SHA256 under a per-card random salt (never the PIN) with its
 ///   retry counter (`PINKind.maximumTries`);
 /// - optionally the text-input assist data (`TextInputData`);
+/// - the card-face application (券面AP): a P-256 key generated on the card, whose public
+///   half the card office records at issuance, and the printed face (`CardFace`) written
+///   at hand-over, whose 照合番号B opens the application (``signWithCardFace(_:numberB:)``);
 /// - the card office's PIN-reset public key, written once at hand-over, and the sequence
 ///   of the last reset the card took (`resetPIN(_:newPIN:authorisation:at:)`).
 ///
@@ -38,11 +41,16 @@ public struct VirtualCard: Sendable {
     private(set) var cardOfficeKey: [UInt8]?
     /// The sequence of the last reset taken: an authorisation at or below it is refused.
     private(set) var lastPINResetSequence: Int
+    /// The card-face application's key; `nil` on a card made before the application existed.
+    let cardFaceKey: P256.Signing.PrivateKey?
+    /// What is printed on the card, written once at hand-over; `nil` before it.
+    public private(set) var face: CardFace?
 
     init(
         id: String, salt: [UInt8], authenticationKey: CardKeyPair, signatureKey: CardKeyPair?,
         pins: [PINKind: CardPIN], certificates: [KeyKind: [UInt8]], caCertificates: [KeyKind: [UInt8]],
-        textInput: TextInputData?, cardOfficeKey: [UInt8]? = nil, lastPINResetSequence: Int = 0
+        textInput: TextInputData?, cardOfficeKey: [UInt8]? = nil, lastPINResetSequence: Int = 0,
+        cardFaceKey: P256.Signing.PrivateKey? = nil, face: CardFace? = nil
     ) {
         self.id = id
         self.salt = salt
@@ -54,6 +62,8 @@ public struct VirtualCard: Sendable {
         self.textInput = textInput
         self.cardOfficeKey = cardOfficeKey
         self.lastPINResetSequence = lastPINResetSequence
+        self.cardFaceKey = cardFaceKey
+        self.face = face
     }
 
     /// Issues a new card: checks each PIN's format (`PINKind.validate`), generates the key
@@ -67,6 +77,8 @@ public struct VirtualCard: Sendable {
         for required in [PINKind.authentication, .textInput] where pins[required] == nil {
             throw VirtualCardError.missingPIN(required)
         }
+        // The card-face number is printed at hand-over (``personalise(face:)``), not chosen.
+        guard pins[.cardFace] == nil else { throw VirtualCardError.noPIN(.cardFace) }
         for (kind, pin) in pins {
             if let problem = kind.validate(pin) { throw VirtualCardError.invalidPIN(kind, problem) }
         }
@@ -79,7 +91,8 @@ public struct VirtualCard: Sendable {
             pins: pins.reduce(into: [:]) { $0[$1.key] = CardPIN(kind: $1.key, pin: $1.value, salt: salt) },
             certificates: [:],
             caCertificates: [:],
-            textInput: textInput
+            textInput: textInput,
+            cardFaceKey: P256.Signing.PrivateKey()
         )
     }
 
@@ -172,6 +185,8 @@ public struct VirtualCard: Sendable {
     public mutating func resetPIN(_ kind: PINKind, newPIN: String, authorisation token: String, at now: Date = Date()) throws {
         guard hasPIN(kind) else { throw VirtualCardError.noPIN(kind) }
         if let problem = kind.validate(newPIN) { throw VirtualCardError.invalidPIN(kind, problem) }
+        // 照合番号B is what the face says; a reset restores its tries and cannot change it.
+        if kind == .cardFace, newPIN != face?.numberB { throw VirtualCardError.invalidPIN(kind, .characters("the number printed on the card")) }
         let authorisation: PINResetAuthorisation
         do {
             authorisation = try PINResetAuthorisation.verify(
@@ -200,6 +215,47 @@ public struct VirtualCard: Sendable {
         }
         guard certificates.isEmpty else { throw VirtualCardError.cardOfficeKeyLocked }
         cardOfficeKey = der
+    }
+
+    // MARK: The card-face application
+
+    /// The card-face key's public half (P-256 SubjectPublicKeyInfo DER), which the card
+    /// office records at issuance; `nil` on a card without the application.
+    public var cardFacePublicKeyDER: [UInt8]? { cardFaceKey.map { Array($0.publicKey.derRepresentation) } }
+
+    /// Writes the printed face and with it the card-face application's opening number
+    /// (照合番号B), as the card office does at hand-over. Write-once, like the office key:
+    /// only on a card with the application and without certificates yet; the same face
+    /// again changes nothing.
+    public mutating func personalise(face printed: CardFace) throws {
+        guard cardFaceKey != nil, printed.isWellFormed else { throw VirtualCardError.cardFaceUnavailable }
+        if let face {
+            guard face == printed else { throw VirtualCardError.cardFaceLocked }
+            return
+        }
+        guard certificates.isEmpty else { throw VirtualCardError.cardFaceLocked }
+        face = printed
+        pins[.cardFace] = CardPIN(kind: .cardFace, pin: printed.numberB, salt: salt)
+    }
+
+    /// INTERNAL AUTHENTICATE in the card-face application: once the card is personalised,
+    /// only after 照合番号B (a wrong number costs a try, like a PIN); before hand-over, for
+    /// the issuance challenge, without it — there is nothing on the card yet to protect.
+    /// The answer is an ECDSA P-256 / SHA-256 signature over `message` (DER). Persist the
+    /// card afterwards: the attempt changed it.
+    public mutating func signWithCardFace(_ message: [UInt8], numberB: String?) throws -> SigningResult {
+        guard let cardFaceKey else { throw VirtualCardError.cardFaceUnavailable }
+        if face != nil {
+            let verification = try verify(pin: numberB ?? "", for: .cardFace)
+            guard verification == .verified else { return .refused(verification) }
+        }
+        return .signed(Array(try cardFaceKey.signature(for: message).derRepresentation))
+    }
+
+    /// Signs after the reader session has opened the application; no number check here.
+    func signWithCardFaceVerified(_ message: [UInt8]) throws -> [UInt8] {
+        guard let cardFaceKey else { throw VirtualCardError.cardFaceUnavailable }
+        return Array(try cardFaceKey.signature(for: message).derRepresentation)
     }
 
     // MARK: Signing
@@ -250,6 +306,8 @@ public enum VirtualCardError: Error, Sendable, Hashable, CustomStringConvertible
     case resetRefused(PINResetRefusal)
     case cardOfficeKeyInvalid
     case cardOfficeKeyLocked
+    case cardFaceUnavailable
+    case cardFaceLocked
 
     public var description: String {
         switch self {
@@ -263,6 +321,8 @@ public enum VirtualCardError: Error, Sendable, Hashable, CustomStringConvertible
         case .cardOfficeKeyInvalid: "the card office's key is not a P-256 public key"
         case .cardOfficeKeyLocked:
             "the card office's key is written once, at hand-over with the first certificates: this card keeps the key it has (or, issued before, none)"
+        case .cardFaceUnavailable: "the card has no card-face application, or the face given is not one the office prints"
+        case .cardFaceLocked: "the card face is printed once, at hand-over with the first certificates"
         }
     }
 }

@@ -1,3 +1,4 @@
+internal import Crypto
 internal import MynaCard
 
 /// The card's persisted form (inside the encrypted file only).
@@ -26,6 +27,10 @@ struct VirtualCardSnapshot: Codable, Hashable {
     /// Raised by every save and checked against the counter store (`VirtualCardFile`);
     /// absent in files written before the store existed.
     var fileVersion: Int?
+    /// The card-face application's key (P-256 raw) and printed face; absent on cards made
+    /// before the application existed, and the face before hand-over.
+    var cardFaceKey: [UInt8]?
+    var face: CardFace?
 
     init(_ card: VirtualCard) {
         version = Self.currentVersion
@@ -39,6 +44,8 @@ struct VirtualCardSnapshot: Codable, Hashable {
         textInput = card.textInput
         cardOfficeKey = card.cardOfficeKey
         lastPINResetSequence = card.lastPINResetSequence == 0 ? nil : card.lastPINResetSequence
+        cardFaceKey = card.cardFaceKey.map { Array($0.rawRepresentation) }
+        face = card.face
     }
 
     func card() throws -> VirtualCard {
@@ -59,7 +66,9 @@ struct VirtualCardSnapshot: Codable, Hashable {
             caCertificates: try keyed(caCertificates),
             textInput: textInput,
             cardOfficeKey: cardOfficeKey,
-            lastPINResetSequence: lastPINResetSequence ?? 0
+            lastPINResetSequence: lastPINResetSequence ?? 0,
+            cardFaceKey: try cardFaceKey.map { try P256.Signing.PrivateKey(rawRepresentation: $0) },
+            face: face
         )
     }
 }

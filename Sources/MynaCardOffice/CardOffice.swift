@@ -105,7 +105,14 @@ public struct CardOffice: Sendable {
         let nonce = Base64URL.randomToken()
         try await database.transaction { connection in
             let card = try await Self.card(cardID, on: connection)
-            guard card.status == .applied else { throw CardOfficeError(.wrongCardState, "only a card applied for is issued") }
+            // Every step that certifies keys asks first: issuance, resumption, renewal. After
+            // the hand-over only the chip handed over may answer.
+            guard [.applied, .suspended, .active].contains(card.status) else {
+                throw CardOfficeError(.wrongCardState, "keys are certified for a card applied for, suspended or active")
+            }
+            if let chip = card.chipID, chip != chipID.lowercased() {
+                throw CardOfficeError(.invalidKey, "this chip is not the card handed over")
+            }
             let resident = try await residents.resident(card.residentID, on: connection, recording: nil, by: actor, purpose: "card issuance challenge")
             try Self.require(resident, registeredIn: jurisdiction)
             try await connection.query(SQL(
@@ -127,23 +134,66 @@ public struct CardOffice: Sendable {
         within jurisdiction: MunicipalityCode?
     ) async throws -> IssuedCertificates {
         try Self.requireIdentity(identityDocuments)
+        try await requirePossession(of: keys, proof, card: cardID, cardFace: true)
+        let today = clock.today
+        do {
+            return try await certify(
+                cardID, keys: keys, event: .issue(identityDocuments: identityDocuments.map(\.rawValue)), documents: identityDocuments,
+                action: .cardIssue, by: actor, within: jurisdiction
+            ) { card, resident in
+                // The card's validity starts at the hand-over (domain.md §2).
+                (issuedOn: today, expiresOn: CardLifecycle.expiry(issuedOn: today, bornOn: resident.facts.birthDate))
+            }
+        } catch StoreError.uniqueViolation {
+            // Two hand-overs racing with one card-face key: the index keeps one.
+            throw CardOfficeError(.keyAlreadyCertified, "this card-face key is already recorded for another card")
+        }
+    }
+
+    /// Takes the challenge and checks the card's signature over it with each key presented
+    /// — and, at issuance, the card-face key (ECDSA, as its INTERNAL AUTHENTICATE answers:
+    /// a clinic's visual check later trusts only the key recorded then). The challenge is
+    /// taken before the signatures are checked, so a refused answer cannot be tried again.
+    private func requirePossession(of keys: CardKeys, _ proof: KeyPossessionProof, card cardID: String, cardFace: Bool) async throws {
         try await takeIssuanceChallenge(proof.nonce, card: cardID, chip: keys.chipID)
+        if !cardFace { try await requireKeysCertifiedBefore(keys, card: cardID) }
         let challenge = IssuanceChallenge(cardID: cardID, chipID: keys.chipID, nonce: proof.nonce, expiresAt: clock.now)
         let proven = CertificateVerifier.isValidSignature(proof.authentication, over: challenge.statement(for: .authentication), by: keys.authentication)
             && keys.signature.map { key in
                 proof.signature.map { CertificateVerifier.isValidSignature($0, over: challenge.statement(for: .signature), by: key) } ?? false
             } ?? true
-        guard proven else {
+        let faceProven = !cardFace || keys.cardFace.map { key in
+            proof.cardFace.map { Self.isValidCardFaceSignature($0, over: challenge.cardFaceStatement, by: key) } ?? false
+        } ?? true
+        guard proven, faceProven else {
             throw CardOfficeError(.keyPossessionNotProven, "the card did not sign the issuance challenge with each key it presents")
         }
-        let today = clock.today
-        return try await certify(
-            cardID, keys: keys, event: .issue(identityDocuments: identityDocuments.map(\.rawValue)), documents: identityDocuments,
-            action: .cardIssue, by: actor, within: jurisdiction
-        ) { card, resident in
-            // The card's validity starts at the hand-over (domain.md §2).
-            (issuedOn: today, expiresOn: CardLifecycle.expiry(issuedOn: today, bornOn: resident.facts.birthDate))
+    }
+
+    /// After the hand-over a card presents the keys it was issued with (the virtual card
+    /// keeps its pairs: docs/cards.md, UNCONFIRMED choices). Without attestation a proof
+    /// shows only that someone holds the key, so a clerk could answer a resumption's
+    /// challenge with a pair of their own; requiring a key already certified for this card
+    /// confines that risk to the first hand-over. Certificates from before migration 16
+    /// carry no key hash; a card with none is not compared.
+    private func requireKeysCertifiedBefore(_ keys: CardKeys, card cardID: String) async throws {
+        let known = try await database.read { connection in
+            try await connection.query(SQL("SELECT key_hash FROM card_certificates WHERE card_id = ? AND key_hash IS NOT NULL", [.text(cardID)]))
+                .map { try $0.bytes("key_hash") }
         }
+        guard !known.isEmpty else { return }
+        for key in [keys.authentication] + (keys.signature.map { [$0] } ?? []) where !known.contains(CertificatePlan.keyHash(key)) {
+            throw CardOfficeError(.keyPossessionNotProven, "these are not the keys certified for this card at its hand-over")
+        }
+    }
+
+    /// Whether `signature` (ECDSA, DER) over `message` verifies with a card-face key
+    /// (P-256 SubjectPublicKeyInfo DER).
+    public static func isValidCardFaceSignature(_ signature: [UInt8], over message: [UInt8], by key: [UInt8]) -> Bool {
+        guard let key = try? P256.Signing.PublicKey(derRepresentation: key),
+            let signature = try? P256.Signing.ECDSASignature(derRepresentation: signature)
+        else { return false }
+        return key.isValidSignature(signature, for: message)
     }
 
     /// Marks the challenge used if it is for this application and chip, unused and not
@@ -163,12 +213,15 @@ public struct CardOffice: Sendable {
     }
 
     /// Lifting a suspension at the counter: identity checked, new certificates (the
-    /// suspended ones were revoked and stay so).
+    /// suspended ones were revoked and stay so) — for keys the card handed over proves it
+    /// holds, as at issuance (issue 14: a suspended card is often a lost one, and the
+    /// clerk's word for the keys would certify anyone's).
     public func resume(
-        _ cardID: String, keys: CardKeys, identityDocuments: [IdentityDocument], by actor: RegistryActor,
+        _ cardID: String, keys: CardKeys, proof: KeyPossessionProof, identityDocuments: [IdentityDocument], by actor: RegistryActor,
         within jurisdiction: MunicipalityCode?
     ) async throws -> IssuedCertificates {
         try Self.requireIdentity(identityDocuments)
+        try await requirePossession(of: keys, proof, card: cardID, cardFace: false)
         return try await certify(
             cardID, keys: keys, event: .resume, documents: identityDocuments, action: .cardResumption, by: actor, within: jurisdiction
         ) { card, _ in (card.issuedOn, card.expiresOn) }
@@ -178,14 +231,27 @@ public struct CardOffice: Sendable {
     /// before it expires (the old one is then revoked as superseded, after the new one is
     /// installed, so the card is never without one), and a new certificate where the card
     /// has none — after a change of name or address revoked the signature certificate.
-    public func renew(_ cardID: String, keys: CardKeys, by actor: RegistryActor, within jurisdiction: MunicipalityCode?) async throws -> IssuedCertificates {
-        try await renewMany([(cardID, keys)], by: actor, within: jurisdiction)[0]
+    /// At the counter the card proves its keys first, as at issuance.
+    public func renew(
+        _ cardID: String, keys: CardKeys, proof: KeyPossessionProof, by actor: RegistryActor, within jurisdiction: MunicipalityCode?
+    ) async throws -> IssuedCertificates {
+        try await requirePossession(of: keys, proof, card: cardID, cardFace: false)
+        return try await renew([(cardID, keys)], by: actor, within: jurisdiction)[0]
     }
 
     /// A renewal wave (J-LIS mails the expiry notices in bulk): many cards renewed with
     /// one commit per step and one signing batch, in the same order as a single renewal —
     /// new certificates installed first, the superseded ones revoked after.
+    /// Without proof of possession, like ``issueMany(_:identityDocuments:by:within:)``: only
+    /// a system actor (the benchmark's wave), never staff, and no route reaches it.
     public func renewMany(_ cards: [(id: String, keys: CardKeys)], by actor: RegistryActor, within jurisdiction: MunicipalityCode?) async throws -> [IssuedCertificates] {
+        guard case .system = actor else {
+            throw CardOfficeError(.keyPossessionNotProven, "staff renew cards one at a time, with the card's proof of its keys")
+        }
+        return try await renew(cards, by: actor, within: jurisdiction)
+    }
+
+    private func renew(_ cards: [(id: String, keys: CardKeys)], by actor: RegistryActor, within jurisdiction: MunicipalityCode?) async throws -> [IssuedCertificates] {
         let today = clock.today
         let live = try await database.read { connection in
             var live: [String: [LiveCertificate]] = [:]
@@ -260,7 +326,7 @@ public struct CardOffice: Sendable {
         let now = clock.now
         let today = clock.today
         let plans = try await database.transaction { connection in
-            var plans: [(card: CardRecord, requests: [CertificatePlan.Planned], issuedOn: CalendarDate, expiresOn: CalendarDate)] = []
+            var plans: [(card: CardRecord, requests: [CertificatePlan.Planned], issuedOn: CalendarDate, expiresOn: CalendarDate, face: CardFace?)] = []
             for item in items {
                 let card = try await Self.card(item.cardID, on: connection)
                 if case .failure(let error) = CardLifecycle.apply(event, to: card.status) { throw CardOfficeError(error) }
@@ -274,7 +340,14 @@ public struct CardOffice: Sendable {
                 let requests = try await CertificatePlan.requests(
                     for: resident, keys: item.keys, kinds: item.kinds, issuedOn: today, cardExpiry: expiresOn, at: now, on: connection)
                 try await CertificatePlan.record(requests, card: card.id, resident: resident, at: clock.milliseconds, on: connection)
-                plans.append((card, requests, issuedOn, expiresOn))
+                // The face is printed once, at hand-over; a chip's card-face key belongs to one card.
+                var face: CardFace?
+                if case .issue = event, let key = item.keys.cardFace {
+                    let taken = try await connection.first(SQL("SELECT id FROM cards WHERE card_face_key = ? AND id <> ? LIMIT 1", [.blob(key), .text(card.id)]))
+                    if taken != nil { throw CardOfficeError(.keyAlreadyCertified, "this card-face key is already recorded for another card") }
+                    face = CardFace(printing: resident.facts, expiresOn: expiresOn)
+                }
+                plans.append((card, requests, issuedOn, expiresOn, face))
             }
             return plans
         }
@@ -298,11 +371,13 @@ public struct CardOffice: Sendable {
             try await CertificatePlan.install(requests.map(\.serial), at: millis, on: connection)
             var records: [CardRecord] = []
             for (index, plan) in plans.enumerated() {
+                var columns: [String: SQLValue] = [
+                    "chip_id": .text(items[index].keys.chipID), "issued_on": .text(plan.issuedOn.description), "expires_on": .text(plan.expiresOn.description),
+                ]
+                if plan.face != nil, let key = items[index].keys.cardFace { columns["card_face_key"] = .blob(key) }
                 records.append(try await Self.step(
                     plan.card, event: event, by: actor, documents: documents, certificates: plan.requests.map(\.serial.hex), at: millis,
-                    set: ["chip_id": .text(items[index].keys.chipID), "issued_on": .text(plan.issuedOn.description),
-                          "expires_on": .text(plan.expiresOn.description)],
-                    on: connection))
+                    set: columns, on: connection))
                 try await residents.recordAccess(action, to: plan.card.residentID, by: actor, purpose: event.name, on: connection)
             }
             return records
@@ -313,7 +388,7 @@ public struct CardOffice: Sendable {
                 card: record, authentication: plan.requests.first { $0.request.kind == .authentication }.flatMap { der[$0.serial] },
                 signature: plan.requests.first { $0.request.kind == .signature }.flatMap { der[$0.serial] },
                 authenticationCA: authorities.authentication.certificate.derBytes, signatureCA: authorities.signature.certificate.derBytes,
-                cardOfficeKey: pinResetPublicKeyDER)
+                cardOfficeKey: pinResetPublicKeyDER, face: plan.face)
         }
     }
 

@@ -4,6 +4,7 @@ public import MynaCore
 public import MynaPKI
 public import X509
 import _CryptoExtras
+import Crypto
 
 /// One physical My Number card as the registry knows it.
 public struct CardRecord: Sendable, Hashable {
@@ -59,11 +60,25 @@ public struct CardKeys: Sendable {
     public let chipID: String
     public let authentication: Certificate.PublicKey
     public let signature: Certificate.PublicKey?
+    /// The card-face application's key (P-256 SubjectPublicKeyInfo DER), recorded at
+    /// issuance and never certified: it answers a clinic's visual check (``CardFace``).
+    /// Absent from a chip without the application, which then takes only PIN checks.
+    public let cardFace: [UInt8]?
 
-    public init(chipID: String, authentication: Certificate.PublicKey, signature: Certificate.PublicKey?) {
+    public init(chipID: String, authentication: Certificate.PublicKey, signature: Certificate.PublicKey?, cardFace: [UInt8]? = nil) {
         self.chipID = chipID
         self.authentication = authentication
         self.signature = signature
+        self.cardFace = cardFace
+    }
+
+    /// The card-face key as the counter's reader hands it over (PEM SubjectPublicKeyInfo),
+    /// accepted only if it is a P-256 key.
+    public static func cardFaceKey(pem: String) throws -> [UInt8] {
+        guard pem.utf8.count <= 1024, let key = try? P256.Signing.PublicKey(pemRepresentation: pem) else {
+            throw CardOfficeError(.invalidKey, "a card-face key is a P-256 public key in PEM (SubjectPublicKeyInfo)")
+        }
+        return Array(key.derRepresentation)
     }
 
     /// A card public key as the counter's reader hands it over (PEM SubjectPublicKeyInfo),
@@ -105,7 +120,18 @@ public struct IssuanceChallenge: Sendable, Hashable {
     }
 
     public static func statement(cardID: String, chipID: String, kind: CertificateKind, nonce: String) -> [UInt8] {
-        Array("myna-card-issuance-v1\n\(cardID)\n\(chipID)\n\(kind.rawValue)\n\(nonce)".utf8)
+        statement(cardID: cardID, chipID: chipID, key: kind.rawValue, nonce: nonce)
+    }
+
+    /// What the card-face key signs (ECDSA over SHA-256) to show the chip holds it.
+    public var cardFaceStatement: [UInt8] { Self.cardFaceStatement(cardID: cardID, chipID: chipID, nonce: nonce) }
+
+    public static func cardFaceStatement(cardID: String, chipID: String, nonce: String) -> [UInt8] {
+        statement(cardID: cardID, chipID: chipID, key: "card-face", nonce: nonce)
+    }
+
+    static func statement(cardID: String, chipID: String, key: String, nonce: String) -> [UInt8] {
+        Array("myna-card-issuance-v1\n\(cardID)\n\(chipID)\n\(key)\n\(nonce)".utf8)
     }
 }
 
@@ -115,11 +141,14 @@ public struct KeyPossessionProof: Sendable, Hashable {
     public let nonce: String
     public let authentication: [UInt8]
     public let signature: [UInt8]?
+    /// The card-face key's ECDSA signature (DER), when the chip presents that key.
+    public let cardFace: [UInt8]?
 
-    public init(nonce: String, authentication: [UInt8], signature: [UInt8]?) {
+    public init(nonce: String, authentication: [UInt8], signature: [UInt8]?, cardFace: [UInt8]? = nil) {
         self.nonce = nonce
         self.authentication = authentication
         self.signature = signature
+        self.cardFace = cardFace
     }
 }
 
@@ -135,6 +164,10 @@ public struct IssuedCertificates: Sendable {
     /// The card office's PIN-reset key (P-256 SubjectPublicKeyInfo DER), written to the
     /// card with its first certificates so that it can verify reset authorisations.
     public let cardOfficeKey: [UInt8]
+    /// What the office prints on the card handed over, with its security code; written to
+    /// the card-face application with the first certificates. Only at issuance, and only
+    /// for a chip that presented a card-face key.
+    public let face: CardFace?
 }
 
 /// What the counter hands the holder after a PIN reset's identity check: the record of

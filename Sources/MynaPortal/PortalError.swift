@@ -13,6 +13,8 @@ public struct PortalError: Error, Sendable, Hashable, CustomStringConvertible {
         case certificateNotAccepted = "certificate-not-accepted"
         case certificateRevoked = "certificate-revoked"
         case cardNotUsable = "card-not-usable"
+        /// A check that needs the card-face application met a card issued without one.
+        case cardFaceUnavailable = "card-face-unavailable"
         case holderNotEligible = "holder-not-eligible"
         case tooManyAttempts = "too-many-attempts"
         case sessionRequired = "portal-session-required"

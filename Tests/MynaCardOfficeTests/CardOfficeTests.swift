@@ -41,11 +41,7 @@ struct CardFixture: Sendable {
         var pins: [PINKind: String] = [.authentication: "1234", .textInput: "1234"]
         if signature { pins[.signature] = "ABC123" }
         let card = try VirtualCard.new(pins: pins)
-        let keys = CardKeys(
-            chipID: card.id,
-            authentication: try Certificate.PublicKey(derEncoded: card.publicKey(for: .authentication)!.subjectPublicKeyInfoDER),
-            signature: try card.publicKey(for: .signature).map { try Certificate.PublicKey(derEncoded: $0.subjectPublicKeyInfoDER) })
-        return (card, keys)
+        return (card, try TestCardHolder.keys(of: card))
     }
 
     /// Applies for and issues a card to a new resident.
@@ -58,10 +54,10 @@ struct CardFixture: Sendable {
     }
 
     /// An issued card and what its holder tells the hotline: the number and the date of birth.
-    func hotlineCaller() async throws -> (card: CardRecord, issued: IssuedCertificates, keys: CardKeys, number: IndividualNumber, born: CalendarDate) {
-        let (resident, card, issued, _, keys) = try await issuedCard()
+    func hotlineCaller() async throws -> (card: CardRecord, issued: IssuedCertificates, chip: VirtualCard, number: IndividualNumber, born: CalendarDate) {
+        let (resident, card, issued, chip, _) = try await issuedCard()
         let number = try await registry.residents.number(of: resident, by: .system("test"), purpose: "test")
-        return (card, issued, keys, number, try CalendarDate(iso: "1990-05-01"))
+        return (card, issued, chip, number, try CalendarDate(iso: "1990-05-01"))
     }
 
     func status(_ der: [UInt8]?, _ kind: CertificateKind) async throws -> SQLCertificateLedger.Status {
@@ -164,7 +160,7 @@ struct CardOfficeTests {
     func hotline(kind: DatabaseKind) async throws {
         try await withCardOffice(kind) { fixture in
             let office = fixture.office
-            let (card, issued, keys, number, born) = try await fixture.hotlineCaller()
+            var (card, issued, chip, number, born) = try await fixture.hotlineCaller()
             await expectCardError(.factsDoNotMatch) {
                 _ = try await office.suspendByHotline(number: number, birthDate: try CalendarDate(iso: "1990-05-02"), cardSerial: card.serial, source: "a")
             }
@@ -204,7 +200,7 @@ struct CardOfficeTests {
             #expect(try await office.suspendByHotline(number: number, birthDate: born, cardSerial: card.serial, source: "a") == .alreadySuspended)
 
             // Lifting the suspension at the counter: identity checked, new certificates.
-            let resumed = try await office.resume(card.id, keys: keys, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
+            let resumed = try await office.resume(card.id, chip: &chip, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
             #expect(resumed.card.status == .active)
             #expect(try await fixture.status(resumed.authentication, .authentication) == .good)
             if case .good = try await fixture.status(issued.authentication, .authentication) { Issue.record("the old certificate came back") }
@@ -331,7 +327,7 @@ struct CardOfficeTests {
     func factsChange(kind: DatabaseKind) async throws {
         try await withCardOffice(kind) { fixture in
             let office = fixture.office
-            let (resident, card, issued, _, keys) = try await fixture.issuedCard()
+            var (resident, card, issued, chip, _) = try await fixture.issuedCard()
             // A change of reading only (not in the certificate) revokes nothing.
             _ = try await fixture.registry.residents.changeFacts(
                 of: resident, name: nil, nameKana: "ヤマダ タロ", addressText: nil, by: .system("test"), reason: "correction")
@@ -351,11 +347,11 @@ struct CardOfficeTests {
 
             // A new signature certificate at any time, with the new address; the
             // authentication certificate is not yet due and stays as it is.
-            let renewed = try await office.renew(card.id, keys: keys, by: fixture.clerk, within: fixture.chiyoda)
+            let renewed = try await office.renew(card.id, chip: &chip, by: fixture.clerk, within: fixture.chiyoda)
             #expect(renewed.authentication == nil && renewed.signature != nil)
             #expect(try await fixture.status(renewed.signature, .signature) == .good)
             #expect(try await fixture.status(issued.authentication, .authentication) == .good)
-            await expectCardError(.renewalTooEarly) { _ = try await office.renew(card.id, keys: keys, by: fixture.clerk, within: fixture.chiyoda) }
+            await expectCardError(.renewalTooEarly) { _ = try await office.renew(card.id, chip: &chip, by: fixture.clerk, within: fixture.chiyoda) }
         }
     }
 
@@ -363,14 +359,14 @@ struct CardOfficeTests {
     func renewal(kind: DatabaseKind) async throws {
         try await withCardOffice(kind) { fixture in
             let office = fixture.office
-            let (_, card, issued, _, keys) = try await fixture.issuedCard(born: "1990-05-01")
+            var (_, card, issued, chip, _) = try await fixture.issuedCard(born: "1990-05-01")
             // Certificates run to the 5th birthday after issue: 2031-05-01.
             let notAfter = try Certificate(derEncoded: issued.authentication!).notValidAfter
             #expect(CalendarDate(inJapanAt: notAfter) == (try CalendarDate(iso: "2031-05-01")))
-            await expectCardError(.renewalTooEarly) { _ = try await office.renew(card.id, keys: keys, by: fixture.clerk, within: fixture.chiyoda) }
+            await expectCardError(.renewalTooEarly) { _ = try await office.renew(card.id, chip: &chip, by: fixture.clerk, within: fixture.chiyoda) }
             // 2031-02-15: inside the window.
             try fixture.moveClock(to: "2031-02-15")
-            let renewed = try await office.renew(card.id, keys: keys, by: fixture.clerk, within: fixture.chiyoda)
+            let renewed = try await office.renew(card.id, chip: &chip, by: fixture.clerk, within: fixture.chiyoda)
             // A renewal in the window runs to the 6th birthday, capped by the card (2036-05-01).
             #expect(CalendarDate(inJapanAt: try Certificate(derEncoded: renewed.authentication!).notValidAfter) == (try CalendarDate(iso: "2036-05-01")))
             for (old, new, kind) in [(issued.authentication!, renewed.authentication!, CertificateKind.authentication), (issued.signature!, renewed.signature!, .signature)] {

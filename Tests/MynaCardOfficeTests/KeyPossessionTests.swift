@@ -83,6 +83,88 @@ struct KeyPossessionTests {
         }
     }
 
+    @Test("a card-face key is recorded only with the chip's signature by it, and for one card only", arguments: DatabaseKind.available)
+    func cardFaceKey(kind: DatabaseKind) async throws {
+        try await withCardOffice(kind) { fixture in
+            var (card, chip, keys) = try await application(fixture)
+            var stranger = try fixture.card().0
+            // The clerk swaps in another chip's card-face key beside this card's genuine answers.
+            let swapped = CardKeys(chipID: keys.chipID, authentication: keys.authentication, signature: keys.signature, cardFace: stranger.cardFacePublicKeyDER)
+            let challenge = try await fixture.office.issuanceChallenge(card.id, chipID: chip.id, by: fixture.clerk, within: fixture.chiyoda)
+            await expectCardError(.keyPossessionNotProven) {
+                _ = try await fixture.office.issue(
+                    card.id, keys: swapped, proof: try chip.prove(challenge), identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
+            }
+            // The key presented with no card-face signature at all.
+            let again = try await fixture.office.issuanceChallenge(card.id, chipID: chip.id, by: fixture.clerk, within: fixture.chiyoda)
+            let proof = try chip.prove(again)
+            await expectCardError(.keyPossessionNotProven) {
+                _ = try await fixture.office.issue(
+                    card.id, keys: keys, proof: KeyPossessionProof(nonce: again.nonce, authentication: proof.authentication, signature: proof.signature),
+                    identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
+            }
+            try await expectNothingCertified(fixture, card)
+            // The stranger's chip is handed over to its holder; a clerk who still holds it
+            // cannot have its card-face key recorded for this card as well.
+            let (strangers, _, _) = try await application(fixture, name: "佐藤 花子")
+            let issued = try await fixture.office.issue(strangers.id, chip: &stranger, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
+            #expect(issued.face?.isWellFormed == true && issued.face?.name == "佐藤 花子")
+            let third = try await fixture.office.issuanceChallenge(card.id, chipID: chip.id, by: fixture.clerk, within: fixture.chiyoda)
+            let ownProof = try chip.prove(third)
+            guard case .signed(let strangersFace) = try stranger.signWithCardFace(third.cardFaceStatement, numberB: issued.face?.numberB) else {
+                Issue.record("the stranger's card refused its own number"); return
+            }
+            await expectCardError(.keyAlreadyCertified) {
+                _ = try await fixture.office.issue(
+                    card.id, keys: swapped,
+                    proof: KeyPossessionProof(nonce: third.nonce, authentication: ownProof.authentication, signature: ownProof.signature, cardFace: strangersFace),
+                    identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
+            }
+            try await expectNothingCertified(fixture, card)
+            // The honest hand-over records the chip's own key and prints a face for it.
+            let honest = try await fixture.office.issue(card.id, chip: &chip, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
+            #expect(honest.face?.name == "山田 太郎" && honest.face?.expiresOn == honest.card.expiresOn)
+        }
+    }
+
+    @Test("a resumption or renewal certifies only the keys the card was issued with, proved again", arguments: DatabaseKind.available)
+    func resumptionAndRenewalNeedTheCardsOwnKeys(kind: DatabaseKind) async throws {
+        try await withCardOffice(kind) { fixture in
+            var (card, chip, _) = try await application(fixture)
+            _ = try await fixture.office.issue(card.id, chip: &chip, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
+            _ = try await fixture.office.suspend(card.id, by: fixture.clerk, within: fixture.chiyoda)
+            // The clerk's own key pairs, presented under the recorded chip id, with a genuine
+            // proof by those keys: the proof holds, the keys are not the card's.
+            var clerksChip = try fixture.card().0
+            let clerksKeys = try TestCardHolder.keys(of: clerksChip)
+            let substituted = CardKeys(chipID: chip.id, authentication: clerksKeys.authentication, signature: clerksKeys.signature)
+            await expectCardError(.keyPossessionNotProven) {
+                _ = try await fixture.office.resume(
+                    card.id, chip: &clerksChip, keys: substituted, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda)
+            }
+            // The card's own keys without a fresh proof.
+            let own = try TestCardHolder.keys(of: chip)
+            await expectCardError(.keyPossessionNotProven) {
+                _ = try await fixture.office.resume(
+                    card.id, keys: own, proof: KeyPossessionProof(nonce: "", authentication: [], signature: nil), identityDocuments: [.passport],
+                    by: fixture.clerk, within: fixture.chiyoda)
+            }
+            // Another chip asks for the challenge: refused before any nonce is handed out.
+            await expectCardError(.invalidKey) {
+                _ = try await fixture.office.issuanceChallenge(card.id, chipID: clerksChip.id, by: fixture.clerk, within: fixture.chiyoda)
+            }
+            #expect(try await fixture.office.card(card.id).status == .suspended)
+            // The card itself, proving its own keys, is resumed; a renewal is held to the same.
+            #expect(try await fixture.office.resume(card.id, chip: &chip, identityDocuments: [.passport], by: fixture.clerk, within: fixture.chiyoda).card.status == .active)
+            await expectCardError(.keyPossessionNotProven) {
+                _ = try await fixture.office.renew(card.id, chip: &clerksChip, keys: substituted, by: fixture.clerk, within: fixture.chiyoda)
+            }
+            await expectCardError(.keyPossessionNotProven) {
+                _ = try await fixture.office.renewMany([(card.id, own)], by: fixture.clerk, within: fixture.chiyoda)
+            }
+        }
+    }
+
     @Test("the same key for authentication and signature is refused", arguments: DatabaseKind.available)
     func sameKeyTwice(kind: DatabaseKind) async throws {
         try await withCardOffice(kind) { fixture in

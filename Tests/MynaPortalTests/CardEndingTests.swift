@@ -128,7 +128,7 @@ struct CardEndingTests {
                 number: owner.number, birthDate: try CalendarDate(iso: "1990-05-01"), cardSerial: owner.card.serial, source: "owner")
             portal.environment.clock.advance(by: 60)
             let resumed = try await portal.office.resume(
-                owner.card.id, keys: try TestCardHolder.keys(of: owner.chip), identityDocuments: [.passport], by: Self.clerk, within: Self.chiyoda)
+                owner.card.id, chip: &owner.chip, identityDocuments: [.passport], by: Self.clerk, within: Self.chiyoda)
             #expect(resumed.card.status == .active)
             #expect(try await portal.sessions.session(for: thief) == nil)
             // The holder, with the new certificate, signs in again.

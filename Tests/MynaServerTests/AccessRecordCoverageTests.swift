@@ -379,8 +379,9 @@ extension AccessRecordCoverageTests.World {
         try await check("POST /v1/residents/{id}/cards/{card}/suspend", expecting: { _ in [byClerk(person, .cardSuspension, "suspended at the counter")] }) {
             try await clerk.call(.post, "\(card)/suspend")
         }
+        let provenAgain = try await CardAPITests.provenBody(&chip, clerk: clerk, path: card, pins: [.authentication: "1234", .signature: "PASS1234"], documents: ["passport"])
         try await check("POST /v1/residents/{id}/cards/{card}/resume", expecting: { _ in [byClerk(person, .cardResumption, "resume")] }) {
-            try await clerk.call(.post, "\(card)/resume", json: CardAPITests.keysBody(chip, documents: ["passport"]))
+            try await clerk.call(.post, "\(card)/resume", json: provenAgain)
         }
         try await check("POST /v1/residents/{id}/cards/{card}/pin-reset", expecting: { _ in [byClerk(person, .cardPINReset, "PIN reset: authentication")] }) {
             try await clerk.call(.post, "\(card)/pin-reset", json: ["pin": "authentication", "identityDocuments": ["passport"]])
@@ -393,8 +394,9 @@ extension AccessRecordCoverageTests.World {
         }) {
             try await clerk.call(.patch, base, json: ["address": "東京都千代田区永田町2-3-1", "reason": "転居届"])
         }
+        let provenForRenewal = try await CardAPITests.provenBody(&chip, clerk: clerk, path: card, pins: [.authentication: "1234", .signature: "PASS1234"], documents: nil)
         try await check("POST /v1/residents/{id}/cards/{card}/renew", expecting: { _ in [byClerk(person, .cardRenewal, "renew-certificates")] }) {
-            try await clerk.call(.post, "\(card)/renew", json: CardAPITests.keysBody(chip, documents: nil))
+            try await clerk.call(.post, "\(card)/renew", json: provenForRenewal)
         }
         try await check("POST /v1/residents/{id}/cards/{card}/return", expecting: { _ in [byClerk(person, .cardReturn, "使わないため")] }) {
             try await clerk.call(.post, "\(card)/return", json: ["reason": "使わないため"])

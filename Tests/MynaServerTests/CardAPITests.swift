@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HummingbirdTesting
 import MynaCard
@@ -38,6 +39,10 @@ struct CardAPITests {
         body["nonce"] = challenge.nonce
         body["authenticationProof"] = Data(proof.authentication).base64EncodedString()
         if let signature = proof.signature { body["signatureProof"] = Data(signature).base64EncodedString() }
+        if let faceKey = card.cardFacePublicKeyDER, let faceProof = proof.cardFace {
+            body["cardFaceKey"] = try P256.Signing.PublicKey(derRepresentation: faceKey).pemRepresentation
+            body["cardFaceProof"] = Data(faceProof).base64EncodedString()
+        }
         return body
     }
 
@@ -97,7 +102,11 @@ struct CardAPITests {
             #expect(suspended == .ok && answer["outcome"] as? String == "suspended")
 
             // Resumption at the counter, with new certificates.
-            let (resumed, again) = try await clerk.call(.post, "\(base)/resume", json: Self.keysBody(chip, documents: ["passport"]))
+            // Without the card's proof of its keys, nothing is certified; with it, new certificates.
+            let (unproven, refusal) = try await clerk.call(.post, "\(base)/resume", json: Self.keysBody(chip, documents: ["passport"]))
+            #expect(unproven == .unprocessableContent && refusal["code"] as? String == "key-possession-not-proven")
+            let (resumed, again) = try await clerk.call(
+                .post, "\(base)/resume", json: try await Self.provenBody(&chip, clerk: clerk, path: base, documents: ["passport"]))
             #expect(resumed == .ok && (again["card"] as? [String: Any])?["status"] as? String == "active")
             #expect(again["authenticationCertificate"] as? String != issued["authenticationCertificate"] as? String)
 

@@ -118,6 +118,30 @@ struct ChallengeRelayAttackTests {
         }
     }
 
+    @Test("a clinic's visual check over HTTP: the certificate it kept is refused alone; the card face read with 照合番号B passes, once", arguments: DatabaseKind.available)
+    func visualCheckNeedsTheCardFace(kind: DatabaseKind) async throws {
+        try await withScene(kind) { scene in
+            let certificate = Data(try #require(scene.customer.issued.authentication)).base64EncodedString()
+            // What a visual check was before issue 14: the public certificate and a name.
+            let (bare, bareProblem, _) = try await scene.clinic.call(
+                .post, "/v1/eligibility/checks", json: ["certificate": certificate, "visualCheckBy": "受付 田中"])
+            #expect(bare == .unprocessableContent && bareProblem["code"] as? String == "invalid-eligibility-check")
+            // With the card at the desk: its card-face application answers the clinic's challenge.
+            let (_, challenge, _) = try await scene.clinic.call(.post, "/v1/card/challenges", json: ["purpose": "eligibility-check"])
+            let input = try #require((challenge["signingInput"] as? String).flatMap(Base64URL.decode))
+            guard case .signed(let signature) = try scene.customer.readCardFace(input) else { Issue.record("the card refused"); return }
+            let body: [String: Any] = [
+                "challengeId": try #require(challenge["challengeId"] as? String), "certificate": certificate,
+                "cardFaceSignature": Data(signature).base64EncodedString(), "visualCheckBy": "受付 田中",
+            ]
+            // The card was accepted: no insurer holds a record for this customer, and that is the answer.
+            let (status, problem, _) = try await scene.clinic.call(.post, "/v1/eligibility/checks", json: body)
+            #expect(status == .notFound && problem["code"] as? String == "no-eligibility-record", "\(problem)")
+            let (replayed, replayProblem, _) = try await scene.clinic.call(.post, "/v1/eligibility/checks", json: body)
+            #expect(replayed == .conflict && replayProblem["code"] as? String == "challenge-used")
+        }
+    }
+
     @Test("an answer made for one kiosk's certificate is refused at another kiosk, at the portal and at Mykey", arguments: DatabaseKind.available)
     func kioskAnswerIsForThatKioskOnly(kind: DatabaseKind) async throws {
         try await withScene(kind) { scene in

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import MynaCard
 import MynaCore
 import MynaLinkage
 import MynaPortal
@@ -35,17 +37,14 @@ struct EligibilityTests {
             // A renewed card finds the same record: eligibility follows the person, not the serial.
             let chiyoda = try MunicipalityCode("131016")
             _ = try await fixture.office.reportLoss(insured.card.id, reason: "紛失", by: .staff(id: "clerk-1", procedureID: "p-1"), within: chiyoda)
-            let replacement = try await TestCardHolder.reissue(to: insured, by: fixture.office)
-            let visual = try await eligibility.check(
-                .visualCheck(certificateDER: try #require(replacement.issued.authentication), staff: "受付 田中"), by: clinic, source: "clinic")
+            var replacement = try await TestCardHolder.reissue(to: insured, by: fixture.office)
+            let visual = try await eligibility.check(try await fixture.visualCheck(&replacement, at: clinic), by: clinic, source: "clinic")
             #expect(visual.eligible && visual.method == "visual-check" && visual.number == "00042")
-            // The lost card's certificate is refused.
-            await #expect(throws: PortalError.self) {
-                _ = try await eligibility.check(.visualCheck(certificateDER: try #require(insured.issued.authentication), staff: "受付 田中"), by: clinic, source: "c")
-            }
-            await expectServiceError(.invalidEligibilityCheck) {
-                _ = try await eligibility.check(.visualCheck(certificateDER: try #require(replacement.issued.authentication), staff: " "), by: clinic, source: "c")
-            }
+            // The lost card's certificate is refused, even with the lost card in hand.
+            let lost = try await fixture.visualCheck(&insured, at: clinic)
+            await #expect(throws: PortalError.self) { _ = try await eligibility.check(lost, by: clinic, source: "c") }
+            let nobody = try await fixture.visualCheck(&replacement, at: clinic, staff: " ")
+            await expectServiceError(.invalidEligibilityCheck) { _ = try await eligibility.check(nobody, by: clinic, source: "c") }
             // No insurer holds a record: said plainly, and still recorded.
             let none = try await fixture.answer(&uninsured, at: clinic)
             await expectServiceError(.noEligibilityRecord) {
@@ -53,9 +52,8 @@ struct EligibilityTests {
                     .pin(challengeID: none.challenge, certificateDER: none.certificate, signature: none.signature), by: clinic, source: "clinic")
             }
             // Only medical institutions check.
-            await expectServiceError(.invalidEligibilityCheck) {
-                _ = try await eligibility.check(.visualCheck(certificateDER: try #require(replacement.issued.authentication), staff: "x"), by: kiosk, source: "c")
-            }
+            let atKiosk = try await fixture.visualCheck(&replacement, at: kiosk)
+            await expectServiceError(.invalidEligibilityCheck) { _ = try await eligibility.check(atKiosk, by: kiosk, source: "c") }
             let checks = try await fixture.environment.database.read { connection in
                 try await connection.query("SELECT method, staff, outcome FROM eligibility_checks ORDER BY id").map {
                     "\(try $0.string("method"))/\(try $0.optionalString("staff") ?? "-")/\(try $0.string("outcome"))"
@@ -65,34 +63,89 @@ struct EligibilityTests {
         }
     }
 
-    @Test("a clinic replaying a card's public certificate for visual checks is stopped at the limit, and the refusal recorded (issue 14)", arguments: DatabaseKind.available)
-    func visualCheckReplay(kind: DatabaseKind) async throws {
+    /// Two clinics and a patient whose insurer has filed a record under its own code.
+    static func twoClinicsAndAnInsuredPatient(_ fixture: ServicesFixture) async throws -> (clinic: Agency, other: Agency, patient: TestCardHolder) {
+        let clinic = try await fixture.register("千代田内科クリニック", .medicalInstitution)
+        let other = try await fixture.register("丸の内歯科", .medicalInstitution)
+        let insurer = try await fixture.register("協会けんぽ", .healthInsurer)
+        let patient = try await TestCardHolder.issue(by: fixture.office)
+        let code = try await fixture.hub.acquireCode(for: patient.number, by: insurer)
+        let record: [String: Any] = ["insurerNumber": "01130012", "symbol": "1234", "number": "00042", "eligible": true, "copaymentPercent": 30]
+        try await fixture.hub.register(item: .healthInsurance, value: Array(try JSONSerialization.data(withJSONObject: record)), code: code, by: insurer)
+        return (clinic, other, patient)
+    }
+
+    @Test("a visual check needs the card at the desk: a kept certificate, an old answer, a forged or PIN-key signature, a wrong 照合番号B and another clinic's challenge all fail (issue 14)", arguments: DatabaseKind.available)
+    func visualCheckNeedsTheCard(kind: DatabaseKind) async throws {
         try await withServices(kind) { fixture in
             let eligibility = fixture.services.eligibility
-            let clinic = try await fixture.register("千代田内科クリニック", .medicalInstitution)
-            let other = try await fixture.register("丸の内歯科", .medicalInstitution)
-            let insurer = try await fixture.register("協会けんぽ", .healthInsurer)
-            let patient = try await TestCardHolder.issue(by: fixture.office)
-            let code = try await fixture.hub.acquireCode(for: patient.number, by: insurer)
-            let record: [String: Any] = ["insurerNumber": "01130012", "symbol": "1234", "number": "00042", "eligible": true, "copaymentPercent": 30]
-            try await fixture.hub.register(item: .healthInsurance, value: Array(try JSONSerialization.data(withJSONObject: record)), code: code, by: insurer)
-            // The certificate the clinic kept from one visit, replayed without the patient.
+            let setup = try await Self.twoClinicsAndAnInsuredPatient(fixture)
+            let (clinic, other) = (setup.clinic, setup.other)
+            var patient = setup.patient
             let kept = try #require(patient.issued.authentication)
+            let clinicAudience = ChallengeAudience.party(id: clinic.id, name: clinic.name)
+
+            // With the card at the desk, the check works.
+            let visit = try await fixture.visualCheck(&patient, at: clinic)
+            #expect(try await eligibility.check(visit, by: clinic, source: "clinic").eligible)
+            // Later, without the patient: the answer it kept is spent, and a fresh challenge
+            // needs a fresh answer the clinic cannot make — not with the old answer, not with
+            // a key of its own, not with the card's PIN-key signature from another visit.
+            await expectPortalError(.challengeUsed) { _ = try await eligibility.check(visit, by: clinic, source: "clinic") }
+            guard case .visualCheck(_, _, let oldAnswer, _) = visit else { Issue.record("not a visual check"); return }
+            let ownKey = P256.Signing.PrivateKey()
+            let pinAnswer = try await fixture.answer(&patient, at: clinic)
+            for forged in [oldAnswer, Array(try ownKey.signature(for: Array("x".utf8)).derRepresentation), pinAnswer.signature] {
+                let fresh = try await fixture.portal.signIn.challenge(for: .eligibilityCheck, audience: clinicAudience)
+                await expectPortalError(.signatureInvalid) {
+                    _ = try await eligibility.check(
+                        .visualCheck(challengeID: fresh.id, certificateDER: kept, cardFaceSignature: forged, staff: "受付 田中"), by: clinic, source: "clinic")
+                }
+            }
+            // Another clinic's challenge answered by the card is refused here.
+            let elsewhere = try await fixture.visualCheck(&patient, at: other)
+            await expectPortalError(.challengePurposeMismatch) { _ = try await eligibility.check(elsewhere, by: clinic, source: "clinic") }
+            // A wrong 照合番号B: the card itself refuses and counts the try.
+            await #expect(throws: CardFaceRefused.self) { _ = try await fixture.visualCheck(&patient, at: clinic, numberB: "00000000000000") }
+            #expect(patient.chip.triesLeft(.cardFace) == PINKind.cardFace.maximumTries - 1)
+
+            let refusedChecks = try await fixture.environment.database.read { connection in
+                try await connection.first(SQL("SELECT COUNT(*) AS n FROM eligibility_checks WHERE institution_id = ?", [.text(clinic.id)]))?.int("n") ?? 0
+            }
+            #expect(refusedChecks == 1)
+        }
+    }
+
+    @Test("visual checks are limited per clinic even with the card, and the refusal recorded (issue 14)", arguments: DatabaseKind.available)
+    func visualCheckLimits(kind: DatabaseKind) async throws {
+        try await withServices(kind) { fixture in
+            let eligibility = fixture.services.eligibility
+            let setup = try await Self.twoClinicsAndAnInsuredPatient(fixture)
+            let (clinic, other) = (setup.clinic, setup.other)
+            var patient = setup.patient
+            // A clinic that kept the card (or a finder at a desk) has no PIN; it is held to the limit.
             for _ in 0..<OnlineEligibility.visualChecksPerPatientPerDay {
-                #expect(try await eligibility.check(.visualCheck(certificateDER: kept, staff: "受付 田中"), by: clinic, source: "clinic").eligible)
+                #expect(try await eligibility.check(try await fixture.visualCheck(&patient, at: clinic), by: clinic, source: "clinic").eligible)
             }
-            await expectServiceError(.visualCheckLimitReached) {
-                _ = try await eligibility.check(.visualCheck(certificateDER: kept, staff: "受付 田中"), by: clinic, source: "clinic")
-            }
+            let overLimit = try await fixture.visualCheck(&patient, at: clinic)
+            await expectServiceError(.visualCheckLimitReached) { _ = try await eligibility.check(overLimit, by: clinic, source: "clinic") }
             // Another clinic is not affected; a day later the clinic may check again.
-            #expect(try await eligibility.check(.visualCheck(certificateDER: kept, staff: "受付 佐藤"), by: other, source: "other").eligible)
+            #expect(try await eligibility.check(try await fixture.visualCheck(&patient, at: other, staff: "受付 佐藤"), by: other, source: "other").eligible)
             fixture.environment.clock.advance(by: 86_401)
-            #expect(try await eligibility.check(.visualCheck(certificateDER: kept, staff: "受付 田中"), by: clinic, source: "clinic").eligible)
+            #expect(try await eligibility.check(try await fixture.visualCheck(&patient, at: clinic), by: clinic, source: "clinic").eligible)
             let outcomes = try await fixture.environment.database.read { connection in
                 try await connection.query(SQL("SELECT outcome FROM eligibility_checks WHERE institution_id = ? ORDER BY id", [.text(clinic.id)]))
                     .map { try $0.string("outcome") }
             }
             #expect(outcomes == ["eligible", "eligible", "eligible", "refused-visual-check-limit", "eligible"])
+
+            // A card issued before the card-face application existed cannot take a visual check.
+            let cardID = patient.card.id
+            try await fixture.environment.database.transaction { connection in
+                try await connection.query(SQL("UPDATE cards SET card_face_key = NULL WHERE id = ?", [.text(cardID)]))
+            }
+            let noFace = try await fixture.visualCheck(&patient, at: other)
+            await expectPortalError(.cardFaceUnavailable) { _ = try await eligibility.check(noFace, by: other, source: "other") }
         }
     }
 

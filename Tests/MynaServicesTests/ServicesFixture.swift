@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MynaCardEmulator
 import MynaCardOffice
 import MynaCore
 import MynaLinkage
@@ -30,6 +31,18 @@ struct ServicesFixture: Sendable {
             : try await portal.signIn.challenge(
                 for: .kioskCertificate, audience: .party(id: party.id, name: party.name), details: [("certificate-kind", "residence")])
         return (challenge.id, try #require(holder.issued.authentication), try #require(try holder.authenticate(challenge.signingInput, pin: pin)))
+    }
+
+    /// A visual check as the clinic's reader makes it: a fresh challenge of the clinic's,
+    /// answered by the card-face application opened with 照合番号B read off the card (or
+    /// with `numberB`, to show a wrong one refused by the card).
+    func visualCheck(
+        _ holder: inout TestCardHolder, at clinic: Agency, staff: String = "受付 田中", numberB: String? = nil
+    ) async throws -> OnlineEligibility.Identification {
+        let challenge = try await portal.signIn.challenge(for: .eligibilityCheck, audience: .party(id: clinic.id, name: clinic.name))
+        let answer = try holder.readCardFace(challenge.signingInput, numberB: numberB)
+        guard case .signed(let signature) = answer else { throw CardFaceRefused(answer: answer) }
+        return .visualCheck(challengeID: challenge.id, certificateDER: try #require(holder.issued.authentication), cardFaceSignature: signature, staff: staff)
     }
 
     /// A campaign whose windows are open now.
@@ -75,12 +88,27 @@ func withServices(
 }
 
 func expectServiceError(_ code: ServiceError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async {
+    await expectError(ServiceError.self, code.rawValue, { $0.code == code }, sourceLocation: sourceLocation, body)
+}
+
+func expectPortalError(_ code: PortalError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async {
+    await expectError(PortalError.self, code.rawValue, { $0.code == code }, sourceLocation: sourceLocation, body)
+}
+
+private func expectError<E: Error>(
+    _ type: E.Type, _ expected: String, _ matches: (E) -> Bool, sourceLocation: SourceLocation, _ body: () async throws -> Void
+) async {
     do {
         try await body()
-        Issue.record("expected \(code.rawValue)", sourceLocation: sourceLocation)
-    } catch let error as ServiceError {
-        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+        Issue.record("expected \(expected)", sourceLocation: sourceLocation)
+    } catch let error as E {
+        #expect(matches(error), "\(error)", sourceLocation: sourceLocation)
     } catch {
-        Issue.record("expected \(code.rawValue), got \(error)", sourceLocation: sourceLocation)
+        Issue.record("expected \(expected), got \(error)", sourceLocation: sourceLocation)
     }
+}
+
+/// The card-face application refused the number it was opened with.
+struct CardFaceRefused: Error {
+    let answer: SigningResult
 }

@@ -46,6 +46,7 @@ public struct TestCardHolder: Sendable {
         let issued = try await office.issue(applied.id, chip: &chip, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
         // Written at hand-over, as the counter writes it: the card then verifies PIN resets.
         try chip.installCardOfficeKey(issued.cardOfficeKey)
+        if let face = issued.face { try chip.personalise(face: face) }
         return TestCardHolder(residentID: resident, number: registered.number, card: issued.card, issued: issued, chip: chip)
     }
 
@@ -58,6 +59,7 @@ public struct TestCardHolder: Sendable {
         let issued = try await office.issue(applied.id, chip: &chip, identityDocuments: [.driversLicence], by: clerk, within: chiyoda)
         // Written at hand-over, as the counter writes it: the card then verifies PIN resets.
         try chip.installCardOfficeKey(issued.cardOfficeKey)
+        if let face = issued.face { try chip.personalise(face: face) }
         return TestCardHolder(residentID: previous.residentID, number: previous.number, card: issued.card, issued: issued, chip: chip)
     }
 
@@ -66,13 +68,20 @@ public struct TestCardHolder: Sendable {
         CardKeys(
             chipID: chip.id,
             authentication: try Certificate.PublicKey(derEncoded: chip.publicKey(for: .authentication)!.subjectPublicKeyInfoDER),
-            signature: try chip.publicKey(for: .signature).map { try Certificate.PublicKey(derEncoded: $0.subjectPublicKeyInfoDER) })
+            signature: try chip.publicKey(for: .signature).map { try Certificate.PublicKey(derEncoded: $0.subjectPublicKeyInfoDER) },
+            cardFace: chip.cardFacePublicKeyDER)
     }
 
     /// The same holder and card after the counter wrote new certificates to it (a
     /// resumption, a renewal).
     public func with(_ certificates: IssuedCertificates) -> TestCardHolder {
         TestCardHolder(residentID: residentID, number: number, card: certificates.card, issued: certificates, chip: chip)
+    }
+
+    /// The card-face application's signature over `data`, opened with 照合番号B as read
+    /// off the card (or another number, to show it refused).
+    public mutating func readCardFace(_ data: [UInt8], numberB: String? = nil) throws -> SigningResult {
+        try chip.signWithCardFace(data, numberB: numberB ?? chip.face?.numberB)
     }
 
     /// The card's authentication signature over `data`, after the PIN.
@@ -94,8 +103,14 @@ extension VirtualCard {
             else { return nil }
             return signature
         }
+        var cardFace: [UInt8]?
+        // Before hand-over only: afterwards the application needs 照合番号B, and only issuance records the key.
+        if cardFacePublicKeyDER != nil, face == nil, case .signed(let signature) = try signWithCardFace(challenge.cardFaceStatement, numberB: nil) {
+            cardFace = signature
+        }
         return KeyPossessionProof(
-            nonce: challenge.nonce, authentication: try signed(.authentication, .authentication) ?? [], signature: try signed(.signature, .signature))
+            nonce: challenge.nonce, authentication: try signed(.authentication, .authentication) ?? [], signature: try signed(.signature, .signature),
+            cardFace: cardFace)
     }
 }
 
@@ -107,9 +122,34 @@ extension CardOffice {
         _ cardID: String, chip: inout VirtualCard, keys: CardKeys? = nil, pins: [KeyKind: String] = [.authentication: "1234", .signature: "ABC123"],
         identityDocuments: [IdentityDocument], by actor: RegistryActor, within jurisdiction: MunicipalityCode?
     ) async throws -> IssuedCertificates {
+        let (presented, proof) = try await proven(cardID, chip: &chip, keys: keys, pins: pins, by: actor, within: jurisdiction)
+        return try await issue(cardID, keys: presented, proof: proof, identityDocuments: identityDocuments, by: actor, within: jurisdiction)
+    }
+
+    /// A resumption as the counter runs it: the card proves its keys again first.
+    public func resume(
+        _ cardID: String, chip: inout VirtualCard, keys: CardKeys? = nil, pins: [KeyKind: String] = [.authentication: "1234", .signature: "ABC123"],
+        identityDocuments: [IdentityDocument], by actor: RegistryActor, within jurisdiction: MunicipalityCode?
+    ) async throws -> IssuedCertificates {
+        let (presented, proof) = try await proven(cardID, chip: &chip, keys: keys, pins: pins, by: actor, within: jurisdiction)
+        return try await resume(cardID, keys: presented, proof: proof, identityDocuments: identityDocuments, by: actor, within: jurisdiction)
+    }
+
+    /// A renewal as the counter runs it: the card proves its keys again first.
+    public func renew(
+        _ cardID: String, chip: inout VirtualCard, keys: CardKeys? = nil, pins: [KeyKind: String] = [.authentication: "1234", .signature: "ABC123"],
+        by actor: RegistryActor, within jurisdiction: MunicipalityCode?
+    ) async throws -> IssuedCertificates {
+        let (presented, proof) = try await proven(cardID, chip: &chip, keys: keys, pins: pins, by: actor, within: jurisdiction)
+        return try await renew(cardID, keys: presented, proof: proof, by: actor, within: jurisdiction)
+    }
+
+    /// The office's challenge for the chip the reader read, and the card's answer to it.
+    func proven(
+        _ cardID: String, chip: inout VirtualCard, keys: CardKeys?, pins: [KeyKind: String], by actor: RegistryActor, within jurisdiction: MunicipalityCode?
+    ) async throws -> (CardKeys, KeyPossessionProof) {
         let presented = try keys ?? TestCardHolder.keys(of: chip)
         let challenge = try await issuanceChallenge(cardID, chipID: presented.chipID, by: actor, within: jurisdiction)
-        return try await issue(
-            cardID, keys: presented, proof: try chip.prove(challenge, pins: pins), identityDocuments: identityDocuments, by: actor, within: jurisdiction)
+        return (presented, try chip.prove(challenge, pins: pins))
     }
 }

@@ -3,6 +3,7 @@ public import Foundation
 public import MynaCore
 public import MynaPKI
 public import MynaStore
+import MynaCardOffice
 import X509
 
 /// A challenge for the card: what it signs is a ``CardChallengeStatement`` naming the
@@ -109,6 +110,15 @@ public enum SignInApproval: Sendable, Hashable {
 /// party: a challenge is accepted only by the endpoint of its purpose, from its party,
 /// and only a portal sign-in ever approves a waiting browser (issue 14, finding 1: a
 /// hostile kiosk could turn a certificate print into a session in the customer's portal).
+/// Which of the card's keys answered a challenge.
+public enum CardAnswerKey: Sendable, Hashable {
+    /// The user-authentication key, after the 4-digit PIN: the holder is there and agrees.
+    case authentication
+    /// The card-face application's key, after 照合番号B read off the card face: the card
+    /// is in the hands of whoever answers (a clinic's visual check), no more.
+    case cardFace
+}
+
 public struct CardSignIn: Sendable {
     let database: any Database
     let clock: WallClock
@@ -282,12 +292,13 @@ public struct CardSignIn: Sendable {
     /// The challenge is used up either way; nothing here approves a waiting browser.
     public func cardHolder(
         answering challengeID: String, for purpose: CardChallengeStatement.Purpose, audience: ChallengeAudience,
-        details: [(key: String, value: String)] = [], certificateDER: [UInt8], signature: [UInt8], source: String
+        details: [(key: String, value: String)] = [], certificateDER: [UInt8], signature: [UInt8], signedBy key: CardAnswerKey = .authentication,
+        source: String
     ) async throws -> String {
         guard purpose != .portalSignIn else { throw PortalError(.challengePurposeMismatch, "a sign-in challenge signs in; it approves nothing else") }
         switch try await answer(
-            challengeID, purpose: purpose, audience: audience, details: details, certificateDER: certificateDER, signature: signature, source: source,
-            device: nil)
+            challengeID, purpose: purpose, audience: audience, details: details, certificateDER: certificateDER, signature: signature, key: key,
+            source: source, device: nil)
         {
         case .approved(let residentID), .signedIn(_, let residentID): return residentID
         }
@@ -295,7 +306,7 @@ public struct CardSignIn: Sendable {
 
     private func answer(
         _ challengeID: String, purpose: CardChallengeStatement.Purpose, audience: ChallengeAudience, details: [(key: String, value: String)],
-        certificateDER: [UInt8], signature: [UInt8], source: String, device: SignInDevice?
+        certificateDER: [UInt8], signature: [UInt8], key: CardAnswerKey = .authentication, source: String, device: SignInDevice?
     ) async throws -> SignInApproval {
         let now = clock.milliseconds
         try await refuseIfThrottled(source, now: now)
@@ -323,14 +334,25 @@ public struct CardSignIn: Sendable {
             throw PortalError(.challengePurposeMismatch, "this challenge was made for another purpose or party; ask for a challenge for this one")
         }
 
-        let report = try await verifier.verify(certificateDER: certificateDER, data: statementBytes, signature: signature)
-        guard report.acceptable, report.kind == .authentication, let serial = try? Array(Certificate(derEncoded: certificateDER).serialNumber.bytes) else {
+        // The authentication key's signature is checked with its certificate; the card-face
+        // key's with the key the office recorded for the card that certificate is on.
+        let report = try await verifier.verify(
+            certificateDER: certificateDER, data: key == .authentication ? statementBytes : nil, signature: key == .authentication ? signature : nil)
+        let serial = try? Array(Certificate(derEncoded: certificateDER).serialNumber.bytes)
+        var signatureValid = report.signatureValid
+        if key == .cardFace, report.acceptable, report.kind == .authentication, let serial {
+            guard let faceKey = try await cardFaceKey(ofSerial: serial) else {
+                throw PortalError(.cardFaceUnavailable, "this card was issued without a card-face application; ask for the PIN")
+            }
+            signatureValid = CardOffice.isValidCardFaceSignature(signature, over: statementBytes, by: faceKey)
+        }
+        guard report.acceptable, report.kind == .authentication, let serial, signatureValid != false else {
             try await database.transaction { connection in
                 try await connection.query(SQL("UPDATE portal_sign_ins SET failures = failures + 1 WHERE id = ?", [.text(challengeID)]))
             }
-            try await recordFailure(source, reason: report.problems.first ?? "not-authentication", now: now)
+            try await recordFailure(source, reason: report.problems.first ?? (signatureValid == false ? "signature-invalid" : "not-authentication"), now: now)
             if report.revocation == "revoked" { throw PortalError(.certificateRevoked, "the card's certificate is revoked") }
-            if report.signatureValid == false { throw PortalError(.signatureInvalid, "the signature does not verify with the certificate") }
+            if signatureValid == false { throw PortalError(.signatureInvalid, "the signature does not verify with the card's key") }
             throw PortalError(.certificateNotAccepted, "a valid user-authentication certificate of a Myna card is needed")
         }
 
@@ -352,18 +374,15 @@ public struct CardSignIn: Sendable {
         }
     }
 
-    /// The holder of a card whose user-authentication certificate is presented without a
-    /// signature — what a reader gets from the card without its PIN, for services that
-    /// then identify the person another way (a medical institution's visual check, with
-    /// the staff member recorded). The same checks as a sign-in, but for the signature.
-    public func cardHolder(presenting certificateDER: [UInt8]) async throws -> String {
-        guard certificateDER.count <= 8192 else { throw PortalError(.certificateNotAccepted, "a valid user-authentication certificate of a Myna card is needed") }
-        let report = try await verifier.verify(certificateDER: certificateDER)
-        guard report.acceptable, report.kind == .authentication, let serial = try? Array(Certificate(derEncoded: certificateDER).serialNumber.bytes) else {
-            if report.revocation == "revoked" { throw PortalError(.certificateRevoked, "the card's certificate is revoked") }
-            throw PortalError(.certificateNotAccepted, "a valid user-authentication certificate of a Myna card is needed")
+    /// The card-face key the office recorded for the card an authentication certificate
+    /// is on; `nil` for a card issued without the application (or an unknown certificate,
+    /// which ``holder(ofSerial:on:)`` then refuses).
+    private func cardFaceKey(ofSerial serial: [UInt8]) async throws -> [UInt8]? {
+        try await database.read { connection in
+            try await connection.first(SQL(
+                "SELECT k.card_face_key FROM card_certificates c JOIN cards k ON k.id = c.card_id WHERE c.serial = ? AND c.kind = 'authentication'",
+                [.blob(serial)]))?.optionalBytes("card_face_key")
         }
-        return try await database.read { try await Self.holder(ofSerial: serial, on: $0).string("resident_id") }
     }
 
     /// The card a certificate sits on and its holder — refused unless the card is active

@@ -59,14 +59,15 @@ struct CardController {
             let card = try await card(context, permission: .handleCards)
             let body = try await request.decodeJSON(as: CardKeysBody.self, context: context)
             let issued = try await office.resume(
-                card.id, keys: try body.keys(), identityDocuments: body.identityDocuments ?? [], by: context.session.actor,
+                card.id, keys: try body.keys(), proof: body.proof(), identityDocuments: body.identityDocuments ?? [], by: context.session.actor,
                 within: context.session.member.municipality)
             return JSONResponse(value: IssuedView(issued))
         }
         book.on(staff, .post, "/v1/residents/{id}/cards/{card}/renew") { request, context in
             let card = try await card(context, permission: .handleCards)
             let body = try await request.decodeJSON(as: CardKeysBody.self, context: context)
-            let issued = try await office.renew(card.id, keys: try body.keys(), by: context.session.actor, within: context.session.member.municipality)
+            let issued = try await office.renew(
+                card.id, keys: try body.keys(), proof: body.proof(), by: context.session.actor, within: context.session.member.municipality)
             return JSONResponse(value: IssuedView(issued))
         }
         book.on(staff, .post, "/v1/residents/{id}/cards/{card}/suspend") { _, context in
@@ -126,16 +127,20 @@ struct HotlineBody: RequestBody {
 /// documents shown (for issuance and resumption).
 struct CardKeysBody: RequestBody {
     static let fields: Set<String> = [
-        "chipId", "authenticationKey", "signatureKey", "identityDocuments", "nonce", "authenticationProof", "signatureProof",
+        "chipId", "authenticationKey", "signatureKey", "cardFaceKey", "identityDocuments", "nonce", "authenticationProof", "signatureProof",
+        "cardFaceProof",
     ]
     let chipId: String
     let authenticationKey: String
     let signatureKey: String?
+    /// The card-face application's key (P-256, PEM), recorded at issuance only.
+    let cardFaceKey: String?
     let identityDocuments: [IdentityDocument]?
     /// For issuance: the challenge's nonce and the card's signatures over it (base64).
     let nonce: String?
     let authenticationProof: String?
     let signatureProof: String?
+    let cardFaceProof: String?
 
     /// The card's proof of its keys. Missing or malformed parts become an empty proof, so
     /// that the office refuses them as it refuses a wrong signature
@@ -146,7 +151,7 @@ struct CardKeysBody: RequestBody {
         }
         return KeyPossessionProof(
             nonce: nonce.flatMap { $0.utf8.count <= 128 ? $0 : nil } ?? "", authentication: decode(authenticationProof) ?? [],
-            signature: decode(signatureProof))
+            signature: decode(signatureProof), cardFace: decode(cardFaceProof))
     }
 
     func keys() throws -> CardKeys {
@@ -155,7 +160,7 @@ struct CardKeysBody: RequestBody {
         }
         return CardKeys(
             chipID: chipId.lowercased(), authentication: try CardKeys.publicKey(pem: authenticationKey),
-            signature: try signatureKey.map(CardKeys.publicKey(pem:)))
+            signature: try signatureKey.map(CardKeys.publicKey(pem:)), cardFace: try cardFaceKey.map(CardKeys.cardFaceKey(pem:)))
     }
 }
 
@@ -179,7 +184,7 @@ struct IssuanceChallengeView: Encodable, Sendable {
         expiresAt = challenge.expiresAt
         statements = Dictionary(uniqueKeysWithValues: CertificateKind.allCases.map {
             ($0.rawValue, String(decoding: challenge.statement(for: $0), as: UTF8.self))
-        })
+        } + [("cardFace", String(decoding: challenge.cardFaceStatement, as: UTF8.self))])
     }
 }
 
@@ -289,6 +294,9 @@ struct IssuedView: Encodable, Sendable {
     let signatureCACertificate: String
     /// The card office's PIN-reset key, written to the card once, at hand-over.
     let cardOfficeKey: String
+    /// What is printed on the card, with its security code, written to the card-face
+    /// application at hand-over (issuance only, for a chip with that application).
+    let cardFace: CardFace?
 
     init(_ issued: IssuedCertificates) {
         card = CardView(issued.card)
@@ -297,6 +305,7 @@ struct IssuedView: Encodable, Sendable {
         authenticationCACertificate = PEMText.certificate(issued.authenticationCA)
         signatureCACertificate = PEMText.certificate(issued.signatureCA)
         cardOfficeKey = PEMText.encode(issued.cardOfficeKey, label: "PUBLIC KEY")
+        cardFace = issued.face
     }
 }
 

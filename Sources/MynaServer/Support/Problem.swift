@@ -115,6 +115,7 @@ extension Problem {
         case .challengeUsed: .conflict
         case .signatureInvalid, .certificateNotAccepted, .certificateRevoked, .sessionRequired: .unauthorized
         case .cardNotUsable, .holderNotEligible, .csrfFailed, .notApproved, .challengePurposeMismatch: .forbidden
+        case .cardFaceUnavailable: .conflict
         case .tooManyAttempts: .tooManyRequests
         case .invalidAccount, .invalidInsurance, .confirmationRequired, .holderNameMismatch, .insuranceFactsMismatch:
             .unprocessableContent

@@ -29,9 +29,11 @@ public struct OnlineEligibility: Sendable {
     public enum Identification: Sendable, Hashable {
         /// The card answered a challenge with the user-authentication key: the 4-digit PIN.
         case pin(challengeID: String, certificateDER: [UInt8], signature: [UInt8])
-        /// The card's certificate read without the PIN, and a member of staff compared the
-        /// patient with the card's photo (目視確認); who did is recorded.
-        case visualCheck(certificateDER: [UInt8], staff: String)
+        /// 目視確認: a member of staff compared the patient with the card's photo, and the
+        /// card itself answered the challenge through its card-face application, opened by
+        /// 照合番号B read off the card — so the card was there, not only its public
+        /// certificate (issue 14, finding 6). Who checked is recorded.
+        case visualCheck(challengeID: String, certificateDER: [UInt8], cardFaceSignature: [UInt8], staff: String)
 
         var method: String {
             switch self {
@@ -41,7 +43,7 @@ public struct OnlineEligibility: Sendable {
         }
 
         var staff: String? {
-            if case .visualCheck(_, let staff) = self { staff } else { nil }
+            if case .visualCheck(_, _, _, let staff) = self { staff } else { nil }
         }
     }
 
@@ -69,12 +71,14 @@ public struct OnlineEligibility: Sendable {
             residentID = try await signIn.cardHolder(
                 answering: challenge, for: .eligibilityCheck, audience: .party(id: institution.id, name: institution.name), certificateDER: certificate,
                 signature: signature, source: source)
-        case .visualCheck(let certificate, let staff):
+        case .visualCheck(let challenge, let certificate, let cardFaceSignature, let staff):
             let name = staff.trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty, name.count <= 64, !name.contains(where: \.isNewline) else {
                 throw ServiceError(.invalidEligibilityCheck, "a visual check names the member of staff who made it (1–64 characters)")
             }
-            residentID = try await signIn.cardHolder(presenting: certificate)
+            residentID = try await signIn.cardHolder(
+                answering: challenge, for: .eligibilityCheck, audience: .party(id: institution.id, name: institution.name), certificateDER: certificate,
+                signature: cardFaceSignature, signedBy: .cardFace, source: source)
             try await requireVisualCheckWithinLimits(institution, residentID, identification)
         }
         // The institution's own code for the patient, made now if this is their first visit:
@@ -96,11 +100,10 @@ public struct OnlineEligibility: Sendable {
             method: identification.method, provisionRecordID: answer.recordID, checkedAt: clock.now)
     }
 
-    /// A visual check needs only the card's public authentication certificate, which the
-    /// clinic has kept from any earlier visit; so a clinic could replay it to learn a
-    /// person's insurance at will (issue 14). Until the card's face is read (see
-    /// docs/services.md), visual checks are limited per clinic: per patient per day and in
-    /// all per hour. A refusal is recorded like any check.
+    /// A visual check asks no PIN, so whoever holds the card — a clinic that kept it, a
+    /// finder — learns its holder's insurance with it. Visual checks are therefore limited
+    /// per clinic, per patient per day and in all per hour (issue 14, finding 6), beside
+    /// the card-face answer that shows the card is there. A refusal is recorded like any check.
     public static let visualChecksPerPatientPerDay = 3
     public static let visualChecksPerHour = 100
 

@@ -32,7 +32,7 @@ public struct Migration: Sendable {
 }
 
 public enum Migrations {
-    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal, mykey, services, leanResidentIndexes, cardChallengePurposes, cardBoundGrants, staffSignInFailures, cardKeyPossession]
+    public static let all: [Migration] = [foundation, certificateLedger, relyingParties, cards, linkage, transparencyLog, linkageNotices, allowListAmendments, portal, mykey, services, leanResidentIndexes, cardChallengePurposes, cardBoundGrants, staffSignInFailures, cardKeyPossession, cardFaceKeys]
 
     /// Brings `database` to the latest schema, or to `version` (tests of an upgrade
     /// start from an older one); returns the versions it applied.
@@ -505,6 +505,14 @@ public enum Migrations {
         "CREATE INDEX card_certificates_by_key ON card_certificates (key_hash)",
         // Visual eligibility checks are counted per clinic (OnlineEligibility).
         "CREATE INDEX eligibility_checks_by_institution ON eligibility_checks (institution_id, method, checked_at)",
+    ])
+
+    /// 17 — the card-face application's key, recorded at issuance (CardOffice.issue), so a
+    /// clinic's visual check can show the card is there (issue 14, finding 6). One key, one
+    /// card: unique where present (NULLs, for cards issued before, never collide).
+    static let cardFaceKeys = Migration(version: 17, name: "card-face-keys", statements: [
+        "ALTER TABLE cards ADD COLUMN card_face_key {BLOB}",
+        "CREATE UNIQUE INDEX cards_by_card_face_key ON cards (card_face_key)",
     ])
 
     /// 12 — leaner indexes on `residents`, measured on a million-row import

@@ -75,6 +75,11 @@ struct CardCommand: ParsableCommand {
             for kind in PINKind.allCases {
                 if let tries = card.triesLeft(kind) { print("  \(kind.rawValue) PIN: \(tries == 0 ? "blocked (reset at the counter)" : "\(tries) tries left")") }
             }
+            // What anyone holding the card reads off its face; 照合番号B is made of it.
+            if let face = card.face {
+                print("  printed: \(face.name), born \(face.birthDate), valid until \(face.expiresOn), security code \(face.securityCode)")
+                print("  照合番号B (birth YYMMDD + expiry year + security code): \(face.numberB)")
+            }
         }
     }
 
@@ -92,8 +97,8 @@ struct CardCommand: ParsableCommand {
 
     struct Keys: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print what the counter's reader sends to issue or renew certificates: the chip id and the public keys (JSON).",
-            discussion: "Pipe it into POST /v1/residents/{id}/cards/{card}/resume or /renew. For /issue, the card answers the issuance challenge with prove-keys.")
+            abstract: "Print what the counter's reader reads from the card: the chip id and the public keys (JSON).",
+            discussion: "The counter certifies keys only with the card's proof: for /issue, /resume and /renew, ask POST /v1/residents/{id}/cards/{card}/issuance-challenge with the chip id and answer it with prove-keys.")
         @OptionGroup var options: CardOptions
 
         func run() throws {
@@ -110,8 +115,8 @@ struct CardCommand: ParsableCommand {
     struct ProveKeys: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "prove-keys",
-            abstract: "Answer the counter's issuance challenge: the card signs it with each key after its PIN; prints the body for /issue (JSON).",
-            discussion: "--from takes the answer of POST /v1/residents/{id}/cards/{card}/issuance-challenge. Add identityDocuments and post the output to /issue.")
+            abstract: "Answer the counter's key challenge: the card signs it with each key after its PIN; prints the body for /issue, /resume or /renew (JSON).",
+            discussion: "--from takes the answer of POST /v1/residents/{id}/cards/{card}/issuance-challenge. Add identityDocuments and post the output to /issue or /resume, or post it as it is to /renew. Before hand-over the card-face application signs too.")
         @OptionGroup var options: CardOptions
         @Option(name: .customLong("from"), help: "The counter's issuance challenge (JSON).") var challenge: String
         @Option(help: "User-authentication PIN. Env: MYNA_CARD_PIN.") var authPin: String?
@@ -142,6 +147,15 @@ struct CardCommand: ParsableCommand {
                 body["\(kind == .authentication ? "authentication" : "signature")Key"] = publicKey.pem
                 body["\(kind == .authentication ? "authentication" : "signature")Proof"] = Data(signature).base64EncodedString()
             }
+            // The card-face application signs too, before anything is printed on the card: the
+            // office records its key for clinics' visual checks.
+            if let faceKey = card.cardFacePublicKeyDER, card.face == nil {
+                let statement = IssuanceChallenge.cardFaceStatement(cardID: asked.cardId, chipID: card.id, nonce: asked.nonce)
+                if case .signed(let signature) = try file.update({ try $0.signWithCardFace(statement, numberB: nil) }) {
+                    body["cardFaceKey"] = try P256.Signing.PublicKey(derRepresentation: faceKey).pemRepresentation
+                    body["cardFaceProof"] = Data(signature).base64EncodedString()
+                }
+            }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(body), as: UTF8.self))
@@ -170,6 +184,8 @@ struct CardCommand: ParsableCommand {
                         note = "this card was issued before PIN resets were signed: it keeps no card-office key and cannot take a PIN reset"
                     }
                 }
+                // The printed face, with it the card-face application's number, before the certificates too.
+                if let face = issued.cardFace { try card.personalise(face: face) }
                 for (kind, certificate, ca) in [
                     (KeyKind.authentication, issued.authenticationCertificate, issued.authenticationCACertificate),
                     (.signature, issued.signatureCertificate, issued.signatureCACertificate),
@@ -201,10 +217,13 @@ struct CardCommand: ParsableCommand {
             guard let authorisation = grant.authorisation else {
                 throw ValidationError("\(answer) carries no signed authorisation from the card office: the card takes none other")
             }
-            let pin = newPin ?? ProcessInfo.processInfo.environment["MYNA_CARD_PIN"] ?? ""
+            // The card-face number is printed on the card, not chosen: a reset restores its tries.
+            let file = try options.file()
+            let printed = kind == .cardFace ? try file.load().face?.numberB : nil
+            let pin = printed ?? newPin ?? ProcessInfo.processInfo.environment["MYNA_CARD_PIN"] ?? ""
             if let problem = kind.validate(pin) { throw ValidationError("\(kind.rawValue) PIN: \(problem.description)") }
             // The card checks everything (signature, chip, PIN kind, expiry, single use).
-            try options.file().update { card in try card.resetPIN(kind, newPIN: pin, authorisation: authorisation) }
+            try file.update { card in try card.resetPIN(kind, newPIN: pin, authorisation: authorisation) }
             print("\(kind.rawValue) PIN reset: \(kind.maximumTries) tries")
         }
     }
@@ -261,13 +280,18 @@ struct CardCommand: ParsableCommand {
 /// The card said no; the message gives what a person needs, never the PIN.
 struct CardRefusal: Error, CustomStringConvertible {
     let verification: PINVerification
-    init(_ verification: PINVerification) { self.verification = verification }
+    /// What was refused: the PIN, or the card-face number.
+    let what: String
+    init(_ verification: PINVerification, what: String = "PIN") {
+        self.verification = verification
+        self.what = what
+    }
 
     var description: String {
         switch verification {
         case .verified: "the card refused"
-        case .wrong(let tries): "wrong PIN: \(tries) \(tries == 1 ? "try" : "tries") left before the PIN locks"
-        case .blocked: "the PIN is locked: it can be reset only at the municipal counter"
+        case .wrong(let tries): "wrong \(what): \(tries) \(tries == 1 ? "try" : "tries") left before it locks"
+        case .blocked: "the \(what) is locked: it can be reset only at the municipal counter"
         }
     }
 }
@@ -280,6 +304,8 @@ struct IssuedCertificatesFile: Decodable {
     let signatureCACertificate: String
     /// Absent from answers of servers older than signed PIN resets.
     let cardOfficeKey: String?
+    /// At issuance: what is printed on the card (``CardFace``).
+    let cardFace: CardFace?
 }
 
 struct IssuanceChallengeFile: Decodable {

@@ -43,8 +43,12 @@ struct CardSignature {
     }
 
     /// The answer's fields — `challengeId`, `certificate`, `signature` — for a request
-    /// that carries them (a kiosk's, a clinic's).
-    func fields(answering challenge: [String: Any], expecting purpose: CardChallengeStatement.Purpose, server: String) throws -> [String: Any] {
+    /// that carries them (a kiosk's, a clinic's). With `cardFaceNumber` (照合番号B, read
+    /// off the card at a clinic's desk) the card-face application answers instead of the
+    /// PIN-protected key, as `cardFaceSignature`: it shows the card is there, no more.
+    func fields(
+        answering challenge: [String: Any], expecting purpose: CardChallengeStatement.Purpose, server: String, cardFaceNumber: String? = nil
+    ) throws -> [String: Any] {
         guard let id = challenge["challengeId"] as? String, let input = (challenge["signingInput"] as? String).flatMap(Base64URL.decode) else {
             throw UsageFailure("the server's challenge is malformed")
         }
@@ -53,6 +57,17 @@ struct CardSignature {
         guard statement.challengeID == id else { throw UsageFailure("refused: the statement names another challenge than the one sent") }
         if let refusal = statement.refusal(expecting: [purpose], origin: server, now: Date()) { throw UsageFailure("refused: \(refusal)") }
         FileHandle.standardError.write(Data((statement.summary.joined(separator: "\n") + "\n").utf8))
+        if let cardFaceNumber {
+            let (certificate, result) = try options.file().update { card in
+                (card.certificate(for: .authentication), try card.signWithCardFace(input, numberB: cardFaceNumber))
+            }
+            guard let certificate else { throw UsageFailure("the card holds no authentication certificate yet: it is written at issuance") }
+            guard case .signed(let signature) = result else {
+                if case .refused(let verification) = result { throw CardRefusal(verification, what: "照合番号B") }
+                throw UsageFailure("the card did not sign")
+            }
+            return ["challengeId": id, "certificate": Data(certificate).base64EncodedString(), "cardFaceSignature": Data(signature).base64EncodedString()]
+        }
         let pin = try pin ?? ProcessInfo.processInfo.environment["MYNA_CARD_PIN"] ?? Self.askForPIN()
         let (certificate, result) = try options.file().update { card in
             (card.certificate(for: .authentication), try card.sign(digestInfo: DigestInfo.sha256(input), with: .authentication, pin: pin))

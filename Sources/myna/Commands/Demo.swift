@@ -147,6 +147,7 @@ struct Demo: AsyncParsableCommand {
                 let issued = try await office.issue(
                     card.id, chip: &chip, pins: pins.byKind, identityDocuments: [.issuanceNotice, .driversLicence], by: .system("demo"), within: nil)
                 try chip.installCardOfficeKey(issued.cardOfficeKey)
+                if let face = issued.face { try chip.personalise(face: face) }
                 for (kind, certificate, ca) in [
                     (KeyKind.authentication, issued.authentication, issued.authenticationCA), (.signature, issued.signature, issued.signatureCA),
                 ] {
@@ -298,7 +299,12 @@ extension CardOffice {
             else { throw UsageFailure("the card refused its PIN") }
             signatures[kind] = signature
         }
-        let proof = KeyPossessionProof(nonce: challenge.nonce, authentication: signatures[.authentication] ?? [], signature: signatures[.signature])
+        // Before hand-over the card-face application signs without 照合番号B: nothing is printed yet.
+        guard case .signed(let cardFace) = try chip.signWithCardFace(challenge.cardFaceStatement, numberB: nil) else {
+            throw UsageFailure("the card's face application refused")
+        }
+        let proof = KeyPossessionProof(
+            nonce: challenge.nonce, authentication: signatures[.authentication] ?? [], signature: signatures[.signature], cardFace: cardFace)
         return try await issue(cardID, keys: keys, proof: proof, identityDocuments: identityDocuments, by: actor, within: jurisdiction)
     }
 }
@@ -308,6 +314,7 @@ extension CardKeys {
     init(_ card: VirtualCard) throws {
         try self.init(
             chipID: card.id, authentication: Certificate.PublicKey(derEncoded: card.publicKey(for: .authentication)!.subjectPublicKeyInfoDER),
-            signature: card.publicKey(for: .signature).map { try Certificate.PublicKey(derEncoded: $0.subjectPublicKeyInfoDER) })
+            signature: card.publicKey(for: .signature).map { try Certificate.PublicKey(derEncoded: $0.subjectPublicKeyInfoDER) },
+            cardFace: card.cardFacePublicKeyDER)
     }
 }

@@ -194,23 +194,27 @@ struct ClinicCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check the card holder's health-insurance eligibility: with the PIN, or --visual-check-by the member of staff who compared the photo.")
+            abstract: "Check the card holder's health-insurance eligibility: with the PIN, or --visual-check-by the member of staff who compared the photo.",
+            discussion: "A visual check reads the card's face application, opened by 照合番号B — birth date (YYMMDD), expiry year and the security code, as printed on the card — so the card must be at the desk.")
         @OptionGroup var client: AgencyCommand.ClientOptions
         @OptionGroup var card: CardCommand.CardOptions
         @Option(help: "The user-authentication PIN (4 digits). Env: MYNA_CARD_PIN.") var pin: String?
         @Option(help: "Instead of the PIN: who compared the patient with the card's photo.") var visualCheckBy: String?
+        @Option(help: "With --visual-check-by: 照合番号B as read off the card (14 digits). Env: MYNA_CARD_FACE_NUMBER.") var cardFaceNumber: String?
 
         func run() async throws {
             let clinic = try AgencyClient(client)
+            let challenge = try JSONSerialization.jsonObject(
+                with: try await clinic.fetch("POST", "/v1/card/challenges", ["purpose": "eligibility-check"])) as? [String: Any] ?? [:]
             var body: [String: Any]
             if let visualCheckBy {
-                guard let certificate = try card.file().update({ $0.certificate(for: .authentication) }) else {
-                    throw UsageFailure("the card holds no authentication certificate yet")
+                guard let numberB = cardFaceNumber ?? ProcessInfo.processInfo.environment["MYNA_CARD_FACE_NUMBER"] else {
+                    throw UsageFailure("a visual check reads the card face: give --card-face-number (照合番号B as printed on the card)")
                 }
-                body = ["certificate": Data(certificate).base64EncodedString(), "visualCheckBy": visualCheckBy]
+                body = try CardSignature(options: card, pin: nil).fields(
+                    answering: challenge, expecting: .eligibilityCheck, server: clinic.server, cardFaceNumber: numberB)
+                body["visualCheckBy"] = visualCheckBy
             } else {
-                let challenge = try JSONSerialization.jsonObject(
-                    with: try await clinic.fetch("POST", "/v1/card/challenges", ["purpose": "eligibility-check"])) as? [String: Any] ?? [:]
                 body = try CardSignature(options: card, pin: pin).fields(answering: challenge, expecting: .eligibilityCheck, server: clinic.server)
             }
             try await clinic.send("POST", "/v1/eligibility/checks", body)
