@@ -9,6 +9,8 @@ public enum FormURLEncoded: Sendable {
         case emptyName
         /// RFC 6749 §3.1 and §3.2: parameters MUST NOT be included more than once.
         case duplicate(name: String)
+        /// U+0000: no OAuth parameter or form field means it, and PostgreSQL cannot hold it.
+        case nul
     }
 
     /// Every `name=value` pair in order, duplicates included, for callers that must decide
@@ -65,6 +67,7 @@ public enum FormURLEncoded: Sendable {
             }
         }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .notUTF8 }
+        guard !bytes.contains(0) else { throw .nul }
         return text
     }
 

@@ -67,6 +67,7 @@ public func buildRouter(
         AccessLogMiddleware()
         MetricsMiddleware()
         ProblemMiddleware(book: book)
+        NulCharacterMiddleware()
         SourceLimitMiddleware(limits: limits)
         StaffAuthenticationMiddleware(registry: registry)
     }

@@ -129,6 +129,8 @@ import Testing
         #expect(throws: FormURLEncoded.DecodingError.duplicate(name: "a")) { try FormURLEncoded.parameters("a=1&b=2&a=3") }
         #expect(throws: FormURLEncoded.DecodingError.malformedPercentEncoding) { try FormURLEncoded.parameters("a=%2") }
         #expect(throws: FormURLEncoded.DecodingError.malformedPercentEncoding) { try FormURLEncoded.parameters("a=%%41") }
+        // U+0000 means nothing in a form and PostgreSQL cannot hold it.
+        #expect(throws: FormURLEncoded.DecodingError.nul) { try FormURLEncoded.parameters("code=a%00b") }
         #expect(throws: FormURLEncoded.DecodingError.notUTF8) { try FormURLEncoded.parameters("a=%C3") }
         #expect(throws: FormURLEncoded.DecodingError.emptyName) { try FormURLEncoded.parameters("=x") }
     }
