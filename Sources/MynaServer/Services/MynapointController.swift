@@ -67,9 +67,7 @@ struct MynapointController {
         }
         book.on(routes, .get, "/v1/mynapoint/grants") { request, context in
             let (provider, _) = try await agencies.authenticate(request, context, as: .cashlessProvider, body: false)
-            guard let after = Int64(request.uri.queryParameters["after"].map(String.init) ?? "0"), after >= 0 else {
-                throw Problem(.badRequest, code: "invalid-query", detail: "after is the id of the last grant seen")
-            }
+            let after = Int64(try request.integerQuery("after", in: 0...Int.max) ?? 0)
             let grants = try await mynapoint.grants(for: provider, after: after)
             return JSONResponse(value: GrantListView(grants: grants.map(GrantView.init), next: grants.last?.id ?? after))
         }
