@@ -47,7 +47,8 @@ struct ResidentController {
         book.on(staff, .post, "/v1/residents/search") { request, context in
             try context.require(.search)
             let body = try await request.decodeJSON(as: SearchBody.self, context: context)
-            for text in [body.name, body.nameKana, body.address].compactMap({ $0 }) where text.count > 200 {
+            // Code points, as the document's maxLength counts them.
+            for text in [body.name, body.nameKana, body.address].compactMap({ $0 }) where text.unicodeScalars.count > 200 {
                 throw Problem(.unprocessableContent, code: "invalid-field", detail: "search fields are at most 200 characters")
             }
             let results = try await residents.search(

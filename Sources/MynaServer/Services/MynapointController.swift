@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MynaCharts
+import MynaCore
 import MynaLinkage
 import MynaPortal
 import MynaServices
@@ -112,8 +113,8 @@ struct ReportBody: RequestBody {
             try container.decode(SpendingReport.Kind.self, forKey: .kind), try container.decode(Int.self, forKey: .amountYen),
             try container.decodeIfPresent(String.self, forKey: .cancels)
         )
-        // RFC 3339, as every time in the API.
-        guard let occurred = ISO8601DateFormatter().date(from: try container.decode(String.self, forKey: .occurredAt)) else {
+        // RFC 3339, as every time in the API, with the fraction of a second it allows.
+        guard let occurred = RFC3339.date(try container.decode(String.self, forKey: .occurredAt)) else {
             throw DecodingError.dataCorruptedError(forKey: .occurredAt, in: container, debugDescription: "is not an RFC 3339 time")
         }
         occurredAt = occurred
