@@ -2,7 +2,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import MynaCardOffice
 import MynaCore
+import MynaLinkage
+import MynaPortal
+import MynaRegistry
 @testable import MynaServer
 import MynaTestSupport
 import Testing
@@ -100,6 +104,18 @@ struct ContractDataTests {
         }
     }
 
+    /// The statuses that changed, for codes an API test cannot reach without a whole
+    /// fixture (an insurer's record): each now says what kind of "no" it is.
+    @Test("codes moved to the status that says what they are")
+    func remappedStatuses() {
+        #expect(Problem.from(CardOfficeError(.factsDoNotMatch, "")).status == .notFound)
+        #expect(Problem.from(CardOfficeError(.residentNotEligible, "")).status == .conflict)
+        #expect(Problem.from(RegistryError(.unknownMunicipality, "")).status == .notFound)
+        #expect(Problem.from(LinkageError(.notRefusable, "")).status == .forbidden)
+        #expect(Problem.from(PortalError(.holderNameMismatch, "")).status == .conflict)
+        #expect(Problem.from(PortalError(.insuranceFactsMismatch, "")).status == .conflict)
+    }
+
     @Test("a challenge's details are at most 128 code points", arguments: DatabaseKind.available)
     func challengeDetails(kind: DatabaseKind) async throws {
         try await withRouter(kind, cards: true, linkage: true, portal: true) { _, _, client in
@@ -109,6 +125,24 @@ struct ContractDataTests {
                 .post, "/v1/card/challenges", json: attach.merging(["number": String(repeating: "か\u{3099}", count: 65)]) { $1 })
             #expect(long == .unprocessableContent && problem["code"] as? String == "invalid-field")
             #expect(try await API(client: client).call(.post, "/v1/card/challenges", json: attach.merging(["number": "L-1"]) { $1 }).0 == .created)
+        }
+    }
+
+    @Test("well-formed data naming nothing is 404; a record's state is 409", arguments: DatabaseKind.available)
+    func statuses(kind: DatabaseKind) async throws {
+        try await withRouter(kind, cards: true) { registry, environment, client in
+            let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
+            let (_, registered) = try await clerk.call(.post, "/v1/residents", json: demoResident)
+            let id = try #require((registered["resident"] as? [String: Any])?["id"] as? String)
+            _ = try await clerk.call(.post, "/v1/procedures", json: ["residentId": id, "purpose": "転出届"])
+            // 99999 with its check digit: a well-formed code no municipality has.
+            let (unknown, problem) = try await clerk.call(
+                .post, "/v1/residents/\(id)/move-out", json: ["destinationMunicipalityCode": "999997", "date": "2026-04-01", "reason": "転出"])
+            #expect(unknown == .notFound && problem["code"] as? String == "unknown-municipality")
+            let (died, _) = try await clerk.call(.post, "/v1/residents/\(id)/death", json: ["date": "2026-04-01", "reason": "死亡届"])
+            #expect(died == .ok)
+            let (closed, refusal) = try await clerk.call(.post, "/v1/residents/\(id)/cards")
+            #expect(closed == .conflict && refusal["code"] as? String == "resident-not-eligible")
         }
     }
 }
