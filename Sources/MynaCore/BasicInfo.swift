@@ -26,16 +26,18 @@ public struct BasicInfo: Sendable, Hashable, Codable {
     public static let maximumNameLength = 100
     public static let maximumAddressLength = 200
 
-    /// Rejects empty, oversized or control-character text. Limits are in characters
-    /// (grapheme clusters), which is how staff count them on a form.
+    /// Rejects empty, oversized or control-character text. Limits are in Unicode code
+    /// points: the unit JSON Schema's `maxLength` counts, so the API document states the
+    /// limit the server applies (openapi.json, `ResidentName`); a character written with
+    /// combining marks or a variation selector (異体字) counts each of its code points.
     static func checkText(_ text: String, field: FactError.Field, limit: Int) throws(FactError) {
         // Not all whitespace: a character is whitespace when its first scalar is, so a
         // text whose first scalar is not (nearly every text) needs no further look.
         guard let first = text.unicodeScalars.first, !first.properties.isWhitespace || !text.trimmingWhitespace.isEmpty else {
             throw FactError(.empty, field: field)
         }
-        // A character is at least one byte, so a short text needs no counting.
-        guard text.utf8.count <= limit || (text.count <= limit && text.utf8.count <= limit * 8) else {
+        // A code point is at least one byte, so a short text needs no counting.
+        guard text.utf8.count <= limit || text.unicodeScalars.count <= limit else {
             throw FactError(.tooLong, field: field)
         }
         // General category Cc is exactly U+0000–001F and U+007F–009F.

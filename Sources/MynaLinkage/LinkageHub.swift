@@ -264,7 +264,7 @@ public struct LinkageHub: Sendable {
     func decide(
         code: String, item itemName: String, task: String, withholdDays: Int?, by requester: Agency, on connection: any SQLConnection
     ) async throws -> Decision {
-        guard let item = DataItem(rawValue: itemName), itemName.count <= 64, task.count <= 64 else {
+        guard let item = DataItem(rawValue: itemName), itemName.count <= 64, task.unicodeScalars.count <= 64 else {
             let residentID = try await resident(for: code, agency: requester, on: connection)
             return .refuse(LinkageError(.invalidItem, "no such data item"), residentID: residentID, item: String(itemName.prefix(64)), basis: nil)
         }

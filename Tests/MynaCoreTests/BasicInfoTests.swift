@@ -260,14 +260,15 @@ struct BasicInfoTests {
         #expect(error?.field == .name)
     }
 
-    @Test("names up to 100 characters are accepted, counted as characters")
+    @Test("names up to 100 code points are accepted, counted as JSON Schema's maxLength counts")
     func nameLengthLimit() throws {
         #expect(BasicInfo.maximumNameLength == 100)
         #expect(try sampleInfo(name: String(repeating: "山", count: 100)).name.count == 100)
-        // 100 characters of か + combining voiced mark: 200 scalars, 600 UTF-8 bytes.
-        let decomposed = String(repeating: "か\u{3099}", count: 100)
-        #expect(decomposed.count == 100)
+        // 50 characters of か + combining voiced mark: 100 code points, 300 UTF-8 bytes.
+        let decomposed = String(repeating: "か\u{3099}", count: 50)
         #expect(try sampleInfo(name: decomposed).name == decomposed)
+        // 51 of them are 102 code points, though only 51 characters: the document's limit.
+        #expect(throws: FactError(.tooLong, field: .name)) { try sampleInfo(name: decomposed + "か\u{3099}") }
     }
 
     @Test("the kana reading must be kana")

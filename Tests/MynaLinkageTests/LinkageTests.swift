@@ -132,6 +132,17 @@ struct LinkageTests {
         }
     }
 
+    /// openapi.json's maxLength for `task` (64) counts code points.
+    @Test("a task longer than 64 code points is no task, however few characters it makes", arguments: DatabaseKind.available)
+    func taskLength(kind: DatabaseKind) async throws {
+        try await withLinkage(kind) { fixture in
+            let code = try await fixture.hub.acquireCode(for: fixture.number, by: fixture.welfare)
+            await expectLinkageError(.invalidItem) {
+                _ = try await fixture.hub.query(code: code, item: "local-tax-assessment", task: String(repeating: "か\u{3099}", count: 33), by: fixture.welfare)
+            }
+        }
+    }
+
     @Test("a person's refusal of an optional linkage is honoured at once; a required one cannot be refused", arguments: DatabaseKind.available)
     func refusal(kind: DatabaseKind) async throws {
         try await withLinkage(kind) { fixture in

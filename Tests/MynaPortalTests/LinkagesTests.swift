@@ -63,3 +63,25 @@ struct LinkagesTests {
         }
     }
 }
+
+@Suite("Linkage identifiers' limits")
+struct LinkageIdentifierLimitTests {
+    /// openapi.json states the limits as maxLength, in code points of what is sent; folding
+    /// half-width kana (ｶﾞ to ガ) or compatibility characters (㍻ to 平成) changes the count.
+    @Test("limits count the code points sent, before folding")
+    func limitsAsSent() throws {
+        // 31 × ｶﾞ: 62 code points sent, 31 characters once folded.
+        #expect(throws: PortalError.self) {
+            try PublicFundAccount(bankCode: "0001", branchCode: "123", accountType: .ordinary, accountNumber: "1234567",
+                                  holderKana: String(repeating: "ｶﾞ", count: 31))
+        }
+        #expect(try PublicFundAccount(bankCode: "0001", branchCode: "123", accountType: .ordinary, accountNumber: "1234567",
+                                      holderKana: String(repeating: "ｶﾞ", count: 30)).holderKana.count == 30)
+        // 20 × ㍻: 20 code points sent, 40 once folded.
+        #expect(try InsuranceIdentifiers(insurerNumber: "01130012", symbol: String(repeating: "㍻", count: 20), number: "1", branchNumber: nil)
+            .symbol == String(repeating: "平成", count: 20))
+        #expect(throws: PortalError.self) {
+            try InsuranceIdentifiers(insurerNumber: "01130012", symbol: String(repeating: "か\u{3099}", count: 11), number: "1", branchNumber: nil)
+        }
+    }
+}

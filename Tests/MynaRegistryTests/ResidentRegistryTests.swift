@@ -358,13 +358,17 @@ struct SearchTests {
         }
     }
 
-    @Test("a search needs a name or a reading", arguments: DatabaseKind.available)
+    @Test("a search needs a name or a reading; one of spaces and separators only matches no one", arguments: DatabaseKind.available)
     func searchNeedsAName(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, _ in
-            await #expect(throws: RegistryError.self) {
-                try await registry.residents.search(
-                    ResidentQuery(name: "  ", birthDate: try CalendarDate(iso: "1980-04-01")), within: chiyoda, by: clerk)
+            let born = try CalendarDate(iso: "1980-04-01")
+            let error = await #expect(throws: RegistryError.self) {
+                try await registry.residents.search(ResidentQuery(birthDate: born), within: chiyoda, by: clerk)
             }
+            #expect(error?.code == .invalidRequest)
+            // Not a search by birth date alone: nothing is compared with an empty key.
+            #expect(try await registry.residents.search(ResidentQuery(name: "  ", birthDate: born), within: chiyoda, by: clerk).isEmpty)
+            #expect(try await registry.residents.search(ResidentQuery(name: "・ 、", nameKana: "　", birthDate: born), within: chiyoda, by: clerk).isEmpty)
         }
     }
 }

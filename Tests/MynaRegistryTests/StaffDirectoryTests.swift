@@ -206,6 +206,32 @@ struct StaffDirectoryTests {
         }
     }
 
+    /// openapi.json states these limits as minLength and maxLength, which count code points.
+    @Test("names, passwords and purposes are measured in code points", arguments: DatabaseKind.available)
+    func lengthsInCodePoints(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            // 12 code points, 6 characters: long enough. 400 code points, 1,200 UTF-8 bytes: not too long.
+            _ = try await registry.staff.create(
+                username: "a", displayName: "x", role: .clerk, municipality: chiyoda, password: String(repeating: "か\u{3099}", count: 6))
+            _ = try await registry.staff.create(username: "b", displayName: "x", role: .clerk, municipality: chiyoda, password: String(repeating: "あ", count: 400))
+            await #expect(throws: RegistryError.self) {
+                try await registry.staff.create(username: "c", displayName: "x", role: .clerk, municipality: chiyoda, password: String(repeating: "a", count: 1025))
+            }
+            // 51 characters written with combining marks are 102 code points: too long a name.
+            await #expect(throws: RegistryError.self) {
+                try await registry.staff.create(
+                    username: "d", displayName: String(repeating: "か\u{3099}", count: 51), role: .clerk, municipality: chiyoda, password: "long enough password")
+            }
+            let resident = try await registry.residents.register(try facts(), by: clerk, reason: "birth").resident.id
+            let (signedIn, _) = try await signedInClerk(registry, environment)
+            let session = try #require(try await registry.staff.session(token: signedIn.token))
+            let error = await #expect(throws: RegistryError.self) {
+                try await registry.staff.openProcedure(in: session, for: resident, purpose: String(repeating: "か\u{3099}", count: 101), registry: registry.residents)
+            }
+            #expect(error?.code == .invalidRequest)
+        }
+    }
+
     @Test("one procedure per session, for one resident, closed by sign-out", arguments: DatabaseKind.available)
     func oneProcedure(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in

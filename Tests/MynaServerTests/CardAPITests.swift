@@ -95,7 +95,7 @@ struct CardAPITests {
             // The hotline: public, facts in the body, wrong facts told apart from nothing.
             let hotline = API(client: client)
             let wrong = try await hotline.call(.post, "/v1/cards/suspension", json: ["individualNumber": number, "birthDate": "1990-05-06", "cardSerial": serial])
-            #expect(wrong.0 == .unprocessableContent && wrong.1["code"] as? String == "facts-do-not-match")
+            #expect(wrong.0 == .notFound && wrong.1["code"] as? String == "facts-do-not-match")
             let badNumber = try await hotline.call(.post, "/v1/cards/suspension", json: ["individualNumber": "123456789010", "birthDate": "1990-05-05", "cardSerial": serial])
             #expect(badNumber.0 == .unprocessableContent)
             let (suspended, answer) = try await hotline.call(.post, "/v1/cards/suspension", json: ["individualNumber": number, "birthDate": "1990-05-05", "cardSerial": serial])

@@ -146,7 +146,8 @@ struct LinkageAPITests {
                 _ = try await clerk.call(.post, "/v1/procedures", json: ["residentId": registered.resident.id, "purpose": "情報提供等記録の確認"])
                 let (_, seen) = try await clerk.call(.get, "/v1/residents/\(registered.resident.id)/provision-records")
                 #expect((seen["records"] as? [[String: Any]])?.count == 2)  // the refusal for another agency's code names no one
-                #expect(try await clerk.call(.post, "/v1/residents/\(registered.resident.id)/linkage-refusals", json: ["item": "pension-benefit"]).1["code"] as? String == "not-refusable")
+                let compulsory = try await clerk.call(.post, "/v1/residents/\(registered.resident.id)/linkage-refusals", json: ["item": "pension-benefit"])
+                #expect(compulsory.0 == .forbidden && compulsory.1["code"] as? String == "not-refusable")
                 #expect(try await clerk.call(.post, "/v1/residents/\(registered.resident.id)/linkage-refusals", json: ["item": "local-tax-assessment"]).0 == .noContent)
                 let (refused, _, _) = try await welfare.call(.post, "/v1/linkage/queries", json: [
                     "code": welfareCode["code"]!, "item": "local-tax-assessment", "task": "municipal-medical-subsidy",

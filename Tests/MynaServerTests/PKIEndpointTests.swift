@@ -102,6 +102,11 @@ struct OCSPEndpointTests {
                 #expect(try OCSPResponse(derEncoded: Array(foreign.body.readableBytesView)).status == .unauthorized)
                 #expect(try await client.execute(uri: "/v1/pki/ocsp/root", method: .post, headers: headers, body: ByteBuffer(bytes: [0])).status == .notFound)
                 #expect(try await client.execute(uri: "/v1/pki/ocsp/authentication", method: .post, body: ByteBuffer(bytes: [0])).status == .unsupportedMediaType)
+                // Over the document's maxLength (16 KiB): refused like any body too large, not answered.
+                let tooLarge = try await client.execute(
+                    uri: "/v1/pki/ocsp/authentication", method: .post, headers: headers, body: ByteBuffer(bytes: [UInt8](repeating: 0x30, count: 16 * 1024 + 1)))
+                let problem = try JSONSerialization.jsonObject(with: Data(tooLarge.body.readableBytesView)) as? [String: Any]
+                #expect(tooLarge.status == .contentTooLarge && problem?["code"] as? String == "body-too-large")
             }
         }
     }

@@ -88,7 +88,7 @@ struct CounterLinkagesAPITests {
             #expect(declined == .unprocessableContent && problem["code"] as? String == "confirmation-required")
             let (wrong, mismatch) = try await clerk.call(
                 .put, "/v1/residents/\(id)/linkages/public-fund-account", json: body.merging(["holderNameKana": "ベツジン タロウ"]) { $1 })
-            #expect(wrong == .unprocessableContent && mismatch["code"] as? String == "holder-name-mismatch")
+            #expect(wrong == .conflict && mismatch["code"] as? String == "holder-name-mismatch")
             #expect(try await clerk.call(.put, "/v1/residents/\(id)/linkages/public-fund-account", json: body).0 == .noContent)
             let (_, linkages) = try await clerk.call(.get, "/v1/residents/\(id)/linkages")
             let account = try #require(linkages["publicFundAccount"] as? [String: Any])

@@ -6,6 +6,11 @@ run.py wrote to the file named by MYNA_CONTRACT_CREDENTIALS:
   staffToken    a signed-in supervisor's bearer token (staffSession)
   signOutToken  another member's token, used only by DELETE /v1/staff/sessions/current,
                 so signing out does not end the session every other staff operation uses
+  procedureToken  a clerk's token, used only by /v1/procedures…, so opening and closing
+                procedures leaves alone the one the staff token holds (schemathesis.toml)
+  lifeEventsToken  a supervisor's token with a procedure for another resident, used only
+                by the life events (LIFE_EVENTS), which end the registration of the record
+                they change, so the staff token's resident stays registered
   relyingPartyKey  an `rp_…` API key (relyingPartyKey)
   agencies      {agency type: credential file} from `myna demo --seed-only`
 Agency requests are signed per request (Authorization: MynaAgency <assertion>, see
@@ -13,10 +18,11 @@ Sources/MynaLinkage/RequestAssertion.swift): a compact JWS, ES256, bound to the 
 path with its query and the SHA-256 of the body exactly as sent, so the signing happens in
 a `requests` auth object, after the body is serialised.
 """
-import base64, hashlib, json, os, time, uuid
+import base64, hashlib, itertools, json, os, time, uuid
 
 import requests
 import schemathesis
+from hypothesis import strategies as st
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
@@ -60,6 +66,8 @@ PARTY_BY_PATH = [
     ("/v1/linkage/items", "municipal-tax"),
     ("/v1/linkage/", "municipal-welfare"),
 ]
+# Driven for a resident of their own (schemathesis.toml), in a session of their own.
+LIFE_EVENTS = {f"/v1/residents/{{id}}/{event}" for event in ("move-out", "move-in", "death", "number-change")}
 SIGNERS = {kind: AgencySignature(path) for kind, path in CREDENTIALS["agencies"].items()}
 
 
@@ -77,6 +85,10 @@ class MynaCredentials:
         if "staffSession" in schemes:
             if context.operation.method.upper() == "DELETE" and context.operation.path == "/v1/staff/sessions/current":
                 return ("bearer", CREDENTIALS["signOutToken"])
+            if context.operation.path.startswith("/v1/procedures"):
+                return ("bearer", CREDENTIALS["procedureToken"])
+            if context.operation.path in LIFE_EVENTS:
+                return ("bearer", CREDENTIALS["lifeEventsToken"])
             return ("bearer", CREDENTIALS["staffToken"])
         if "relyingPartyKey" in schemes:
             return ("bearer", CREDENTIALS["relyingPartyKey"])
@@ -93,5 +105,79 @@ class MynaCredentials:
             case.headers["Authorization"] = "Bearer " + value
 
 
+SOURCES = itertools.count()
+
+
+@schemathesis.hook
+def before_call(ctx, case, **kwargs):
+    """Each request from an address of its own (198.18.0.0/15, RFC 2544's benchmarking
+    block), named by X-Forwarded-For to the server, which trusts the loopback proxy
+    (run.py): the per-source limits (sign-in, card challenges, the hotline, OCSP) would
+    otherwise answer most generated requests with 429, and the checks would see no data."""
+    number = next(SOURCES) % (1 << 17)
+    case.headers = case.headers or {}
+    case.headers["X-Forwarded-For"] = f"198.{18 + (number >> 16)}.{(number >> 8) & 0xFF}.{number & 0xFF}"
+
+
+def with_check_digit(weights, check):
+    """The strategy for a code of len(weights) digits and its check digit."""
+    def complete(digits):
+        return digits + str(check(sum(int(d) * w for d, w in zip(digits, weights))))
+    return st.text("0123456789", min_size=len(weights), max_size=len(weights)).map(complete)
+
+
+# The formats openapi.json names for codes with a check digit, as MynaCore checks them: the
+# generator makes codes whose check digit is right, as the document says they must be.
+schemathesis.openapi.format("municipality-code", with_check_digit([6, 5, 4, 3, 2], lambda s: (11 - s % 11) % 10))
+schemathesis.openapi.format(
+    "individual-number", with_check_digit([6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2], lambda s: 0 if s % 11 <= 1 else 11 - s % 11))
+
 # Certificate verification takes a PDF and OCSP a DER request: bodies of bytes, sent as generated.
 schemathesis.serializer.alias(["application/pdf", "application/ocsp-request"], "application/octet-stream")
+
+
+def reversed_range(first, last):
+    """Whether the query's range ends before it starts."""
+    return lambda case: int(case.query[last]) < int(case.query[first])
+
+
+# Refusals of schema-valid data for rules no OpenAPI keyword can state, by operation:
+# (status, the codes that may carry it, and a condition on the request if there is one).
+# schemathesis.toml lets each of these operations answer valid data with that status; the
+# check below holds the exception to exactly these codes, so any other refusal still fails.
+DOCUMENTED_REFUSALS = {
+    # RFC 6962 §4.4 and §4.6: a range that ends before it starts (it compares two parameters).
+    "getEntries": (400, {"reversed-range"}, reversed_range("start", "end")),
+    "getConsistencyProof": (400, {"reversed-range"}, reversed_range("first", "second")),
+    # The seal is a signature over the file's bytes.
+    "verifyCertificatePDF": (422, {"certificate-seal-invalid"}, None),
+    # A PEM's content must be an RSA-2048 key; the proofs are the card's signatures; the two
+    # keys must differ (it compares two fields).
+    "issueCard": (422, {"invalid-key", "key-possession-not-proven", "keys-not-distinct"}, None),
+    # After the hand-over only the chip handed over is challenged (compared with the card's record).
+    "issuanceChallenge": (422, {"invalid-key"}, None),
+    "resumeCard": (422, {"invalid-key", "key-possession-not-proven", "keys-not-distinct"}, None),
+    "renewCardCertificates": (422, {"invalid-key", "key-possession-not-proven", "keys-not-distinct"}, None),
+    # `residentConfirmed: false` is the resident's "no": recorded, and nothing is linked.
+    "registerPublicFundAccount": (422, {"confirmation-required"}, lambda case: case.body.get("residentConfirmed") is False),
+    "linkHealthInsurance": (422, {"confirmation-required"}, lambda case: case.body.get("residentConfirmed") is False),
+    # Whether an endpoint may be pushed to depends on DNS and the operator's --push-allow, not
+    # on the request alone.
+    "subscribeToItem": (422, {"endpoint-not-https", "endpoint-not-public", "endpoint-unresolvable"}, None),
+}
+
+
+@schemathesis.check
+def documented_refusals_only(ctx, response, case):
+    """An operation that schemathesis.toml lets refuse schema-valid data does so only with
+    the codes, and under the condition, named in DOCUMENTED_REFUSALS."""
+    refusal = DOCUMENTED_REFUSALS.get(case.operation.definition.raw.get("operationId"))
+    if refusal is None or case.meta is None or not case.meta.generation.mode.is_positive:
+        return None
+    status, codes, condition = refusal
+    if response.status_code != status:
+        return None
+    code = response.json().get("code")
+    if code not in codes or (condition is not None and not condition(case)):
+        raise AssertionError(f"valid data refused with {status} {code}, which DOCUMENTED_REFUSALS does not allow")
+    return None

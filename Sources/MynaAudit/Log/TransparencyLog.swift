@@ -167,7 +167,8 @@ public actor TransparencyLog {
     /// RFC 6962 §4.4: the proof that the tree of `first` leaves is a prefix of the tree
     /// of `second` leaves.
     public func consistencyProof(first: Int, second: Int) async throws -> [[UInt8]] {
-        guard 0 <= first, first <= second, second <= (try await treeSize()) else { throw LogError.outOfRange }
+        guard first <= second else { throw LogError.reversedRange }
+        guard 0 <= first, second <= (try await treeSize()) else { throw LogError.outOfRange }
         return try await tree.consistencyProof(firstSize: first, secondSize: second)
     }
 
@@ -180,13 +181,18 @@ public actor TransparencyLog {
         return (index, try await tree.inclusionProof(leafIndex: index, treeSize: treeSize))
     }
 
-    /// RFC 6962 §4.6: the entries (commitments) from `start` through `end`, inclusive.
+    /// RFC 6962 §4.6: the entries (commitments) from `start` through `end`, inclusive, at
+    /// most 1,000. As RFC 6962 §4.6 lets a log, the range is cut at the tree's end: past it
+    /// there is nothing, and the answer is empty.
     public func entries(start: Int, end: Int) async throws -> [[UInt8]] {
-        guard 0 <= start, start <= end else { throw LogError.outOfRange }
+        guard start <= end else { throw LogError.reversedRange }
+        guard 0 <= start else { throw LogError.outOfRange }
+        // `end - start` cannot overflow (0 ≤ start ≤ end); `start + 999` could, near Int.max.
+        let last = end - start < 1_000 ? end : start + 999
         return try await database.read { connection in
             try await connection.query(SQL(
                 "SELECT commitment FROM log_leaves WHERE leaf_index >= ? AND leaf_index <= ? ORDER BY leaf_index",
-                [.integer(Int64(start)), .integer(Int64(min(end, start + 999)))])).map { try $0.bytes("commitment") }
+                [.integer(Int64(start)), .integer(Int64(last))])).map { try $0.bytes("commitment") }
         }
     }
 
@@ -242,12 +248,16 @@ public actor TransparencyLog {
 }
 
 public enum LogError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Past the tree: no such size, or no such leaf in it.
     case outOfRange
+    /// A range that ends before it starts (`second < first`, `end < start`).
+    case reversedRange
     case concurrentSequencer
 
     public var description: String {
         switch self {
         case .outOfRange: "the log has no such entry or size"
+        case .reversedRange: "the range ends before it starts"
         case .concurrentSequencer: "another sequencer moved the log on; try again"
         }
     }

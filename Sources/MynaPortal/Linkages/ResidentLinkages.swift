@@ -22,7 +22,9 @@ public struct PublicFundAccount: Sendable, Hashable, Codable {
             throw PortalError(.invalidAccount, "bank code is 4 digits, branch code 3 and account number 7")
         }
         let holder = JapaneseText.foldWidth(holderKana).trimmingCharacters(in: .whitespaces)
-        guard !holder.isEmpty, holder.count <= 60, JapaneseText.isKana(holder.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "　", with: "")) else {
+        // The limit is on the name as sent, in code points, as openapi.json's maxLength
+        // states it: folding can join (ｶﾞ to ガ) or split (㌍ to カロリー) characters.
+        guard !holder.isEmpty, holderKana.unicodeScalars.count <= 60, JapaneseText.isKana(holder.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "　", with: "")) else {
             throw PortalError(.invalidAccount, "the holder's name is in kana, as on the passbook")
         }
         (self.bankCode, self.branchCode, self.accountType, self.accountNumber, self.holderKana) = (bankCode, branchCode, accountType, accountNumber, holder)
@@ -37,9 +39,11 @@ public struct InsuranceIdentifiers: Sendable, Hashable, Codable {
     public let branchNumber: String?
 
     public init(insurerNumber: String, symbol: String, number: String, branchNumber: String?) throws {
-        let folded = [symbol, number, branchNumber ?? ""].map { JapaneseText.foldWidth($0).trimmingCharacters(in: .whitespaces) }
+        let sent = [symbol, number, branchNumber ?? ""]
+        let folded = sent.map { JapaneseText.foldWidth($0).trimmingCharacters(in: .whitespaces) }
+        // Limits on the identifiers as sent, in code points (openapi.json's maxLength).
         guard insurerNumber.count == 8, insurerNumber.allSatisfy({ $0.isASCII && $0.isNumber }), !folded[0].isEmpty, !folded[1].isEmpty,
-            folded.allSatisfy({ $0.count <= 20 }), folded[2].allSatisfy({ $0.isASCII && $0.isNumber })
+            sent.allSatisfy({ $0.unicodeScalars.count <= 20 }), folded[2].allSatisfy({ $0.isASCII && $0.isNumber })
         else { throw PortalError(.invalidInsurance, "the insurer number is 8 digits; symbol and number as on the card") }
         (self.insurerNumber, self.symbol, self.number) = (insurerNumber, folded[0], folded[1])
         self.branchNumber = folded[2].isEmpty ? nil : folded[2]

@@ -445,11 +445,13 @@ public struct ResidentRegistry: Sendable {
     /// a match on all four is `full`; anything less is `partial` and must never be taken
     /// for the person (the root cause of the 2023 mis-linkings, domain.md §8).
     public func search(_ query: ResidentQuery, within municipality: MunicipalityCode, by actor: RegistryActor) async throws -> [SearchResult] {
+        guard query.name != nil || query.nameKana != nil else { throw RegistryError(.invalidRequest, "give a name or a kana reading") }
         let nameKey = query.name.map(JapaneseText.normalizedName) ?? ""
         let kanaKey = query.nameKana.map(JapaneseText.normalizedKana) ?? ""
-        guard !nameKey.isEmpty || !kanaKey.isEmpty else {
-            throw RegistryError(.invalidRequest, "give a name or a kana reading")
-        }
+        // A name of white space and separators only normalises to nothing, which no name
+        // is compared by: it matches no one (rather than a refusal the API document could
+        // not state, as it cannot normalise), and birth date alone is never searched by.
+        guard !nameKey.isEmpty || !kanaKey.isEmpty else { return [] }
         return try await database.transaction { connection in
             // Two branches, one per index (migration 12): the municipality's residents
             // born that day, and the people moving in to it born that day.

@@ -49,8 +49,9 @@ public struct StaffDirectory: Sendable {
         guard username.count <= 64, !username.isEmpty,
             username.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) })
         else { throw RegistryError(.invalidRequest, "a username is 1–64 ASCII letters, digits, dots, hyphens or underscores") }
-        guard !displayName.isEmpty, displayName.count <= 100 else { throw RegistryError(.invalidRequest, "a display name is 1–100 characters") }
-        guard password.count >= Self.minimumPasswordLength, password.utf8.count <= 1024 else {
+        // Lengths in code points, the unit of the API document's minLength and maxLength.
+        guard !displayName.isEmpty, displayName.unicodeScalars.count <= 100 else { throw RegistryError(.invalidRequest, "a display name is 1–100 characters") }
+        guard password.unicodeScalars.count >= Self.minimumPasswordLength, password.unicodeScalars.count <= 1024 else {
             throw RegistryError(.weakPassword, "a password has at least \(Self.minimumPasswordLength) characters")
         }
         let id = UUID().uuidString.lowercased()
@@ -228,7 +229,7 @@ public struct StaffDirectory: Sendable {
             throw RegistryError(.roleNotPermitted, "this role does not open counter procedures")
         }
         let trimmedPurpose = purpose.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmedPurpose.isEmpty, purpose.count <= 200 else {
+        guard !trimmedPurpose.isEmpty, purpose.unicodeScalars.count <= 200 else {
             throw RegistryError(.invalidRequest, "a procedure needs a purpose of at most 200 characters")
         }
         let resident = try await registry.peek(residentID)

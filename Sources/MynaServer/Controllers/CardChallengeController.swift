@@ -71,7 +71,8 @@ struct CardChallengeController {
     /// registered name is looked up, so the holder reads who they are signing up with.
     private func details(_ purpose: CardChallengeStatement.Purpose, _ body: CardChallengeBody) async throws -> [(key: String, value: String)] {
         func required(_ value: String?, _ field: String) throws -> String {
-            guard let value, !value.isEmpty, value.count <= 128 else {
+            // 128 code points, as the document's maxLength counts.
+            guard let value, !value.isEmpty, value.unicodeScalars.count <= 128 else {
                 throw Problem(.unprocessableContent, code: "invalid-field", detail: "a \(purpose.rawValue) challenge needs \(field)")
             }
             return value

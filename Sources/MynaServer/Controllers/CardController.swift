@@ -42,6 +42,9 @@ struct CardController {
         book.on(staff, .post, "/v1/residents/{id}/cards/{card}/issuance-challenge") { request, context in
             let card = try await card(context, permission: .handleCards)
             let body = try await request.decodeJSON(as: IssuanceChallengeBody.self, context: context)
+            guard CardKeysBody.isChipID(body.chipId) else {
+                throw CardOfficeError(.invalidKey, "the chip id is the card's hexadecimal chip id")
+            }
             let challenge = try await office.issuanceChallenge(
                 card.id, chipID: body.chipId, by: context.session.actor, within: context.session.member.municipality)
             return JSONResponse(status: .created, value: IssuanceChallengeView(challenge))
@@ -50,7 +53,7 @@ struct CardController {
             let card = try await card(context, permission: .handleCards)
             let body = try await request.decodeJSON(as: CardKeysBody.self, context: context)
             let issued = try await office.issue(
-                card.id, keys: try body.keys(), proof: body.proof(), identityDocuments: body.identityDocuments ?? [], by: context.session.actor,
+                card.id, keys: try body.keys(), proof: body.proof(), identityDocuments: try body.documents(), by: context.session.actor,
                 within: context.session.member.municipality)
             RegistryMetrics.cardsIssued.increment()
             return JSONResponse(value: IssuedView(issued))
@@ -59,13 +62,14 @@ struct CardController {
             let card = try await card(context, permission: .handleCards)
             let body = try await request.decodeJSON(as: CardKeysBody.self, context: context)
             let issued = try await office.resume(
-                card.id, keys: try body.keys(), proof: body.proof(), identityDocuments: body.identityDocuments ?? [], by: context.session.actor,
+                card.id, keys: try body.keys(), proof: body.proof(), identityDocuments: try body.documents(), by: context.session.actor,
                 within: context.session.member.municipality)
             return JSONResponse(value: IssuedView(issued))
         }
         book.on(staff, .post, "/v1/residents/{id}/cards/{card}/renew") { request, context in
             let card = try await card(context, permission: .handleCards)
             let body = try await request.decodeJSON(as: CardKeysBody.self, context: context)
+            _ = try body.documents()  // not needed to renew, but held to the same rule
             let issued = try await office.renew(
                 card.id, keys: try body.keys(), proof: body.proof(), by: context.session.actor, within: context.session.member.municipality)
             return JSONResponse(value: IssuedView(issued))
@@ -93,7 +97,7 @@ struct CardController {
             let card = try await card(context, permission: .handleCards)
             let body = try await request.decodeJSON(as: PINResetBody.self, context: context)
             let grant = try await office.authorisePINReset(
-                card.id, pin: body.pin, identityDocuments: body.identityDocuments, by: context.session.actor,
+                card.id, pin: body.pin, identityDocuments: try IdentityDocument.eachOnce(body.identityDocuments), by: context.session.actor,
                 within: context.session.member.municipality)
             return JSONResponse(value: PINResetView(grant, staffId: context.session.member.id))
         }
@@ -154,13 +158,31 @@ struct CardKeysBody: RequestBody {
             signature: decode(signatureProof), cardFace: decode(cardFaceProof))
     }
 
+    /// The documents shown, each once.
+    func documents() throws -> [IdentityDocument] { try IdentityDocument.eachOnce(identityDocuments ?? []) }
+
+    /// 1–64 ASCII hexadecimal digits (`Character.isHexDigit` alone takes full-width ones).
+    static func isChipID(_ text: String) -> Bool { (1...64).contains(text.utf8.count) && text.utf8.allSatisfy { $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit } }
+
     func keys() throws -> CardKeys {
-        guard (1...64).contains(chipId.count), chipId.allSatisfy({ $0.isHexDigit }) else {
+        guard Self.isChipID(chipId) else {
             throw Problem(.unprocessableContent, code: "invalid-field", detail: "chipId is the card's hexadecimal chip id")
         }
         return CardKeys(
             chipID: chipId.lowercased(), authentication: try CardKeys.publicKey(pem: authenticationKey),
             signature: try signatureKey.map(CardKeys.publicKey(pem:)), cardFace: try cardFaceKey.map(CardKeys.cardFaceKey(pem:)))
+    }
+}
+
+extension IdentityDocument {
+    /// Identity documents as listed at the counter: each kind once (openapi.json:
+    /// `uniqueItems`), since "two others" means two different documents
+    /// (``IdentityDocument/suffice(_:)`` counts kinds).
+    static func eachOnce(_ documents: [IdentityDocument]) throws -> [IdentityDocument] {
+        guard Set(documents).count == documents.count else {
+            throw Problem(.unprocessableContent, code: "invalid-field", detail: "field \"identityDocuments\" lists a document twice")
+        }
+        return documents
     }
 }
 

@@ -24,8 +24,8 @@ struct LogController {
         }
         // RFC 6962 §4.4.
         book.on(routes, .get, "/v1/log/get-sth-consistency") { request, _ in
-            let first = try Self.integer(request, "first")
-            let second = try Self.integer(request, "second")
+            let first = try request.integerQuery(required: "first", in: 0...Int.max)
+            let second = try request.integerQuery(required: "second", in: 0...Int.max)
             let proof = try await Self.inRange { try await log.consistencyProof(first: first, second: second) }
             return JSONResponse(value: ConsistencyView(consistency: proof.map { Data($0).base64EncodedString() }))
         }
@@ -34,15 +34,15 @@ struct LogController {
             guard let text = request.uri.queryParameters.get("hash"), let hash = Data(base64Encoded: String(text)), hash.count == 32 else {
                 throw Problem(.badRequest, code: "invalid-query", detail: "hash is a base64 SHA-256 leaf hash")
             }
-            let size = try Self.integer(request, "tree_size")
+            let size = try request.integerQuery(required: "tree_size", in: 0...Int.max)
             let (index, path) = try await Self.inRange { try await log.inclusionProof(leafHash: Array(hash), treeSize: size) }
             return JSONResponse(value: AuditPathView(leaf_index: index, audit_path: path.map { Data($0).base64EncodedString() }))
         }
         // RFC 6962 §4.6. Entries are commitments; extra_data is empty, as the log must
         // reveal nothing about anyone.
         book.on(routes, .get, "/v1/log/get-entries") { request, _ in
-            let start = try Self.integer(request, "start")
-            let end = try Self.integer(request, "end")
+            let start = try request.integerQuery(required: "start", in: 0...Int.max)
+            let end = try request.integerQuery(required: "end", in: 0...Int.max)
             let entries = try await Self.inRange { try await log.entries(start: start, end: end) }
             return JSONResponse(value: EntriesView(entries: entries.map { EntryView(leaf_input: Data($0).base64EncodedString(), extra_data: "") }))
         }
@@ -75,21 +75,18 @@ struct LogController {
             auditPath: path.map { Data($0).base64EncodedString() }, treeHead: head)
     }
 
-    private static func integer(_ request: Request, _ name: String) throws -> Int {
-        guard let text = request.uri.queryParameters.get(name), let value = Int(text), value >= 0 else {
-            throw Problem(.badRequest, code: "invalid-query", detail: "\(name) must be a non-negative integer")
-        }
-        return value
-    }
-
-    /// Sizes and indexes outside the log are the client's error (RFC 6962 §4: 4xx).
+    /// RFC 6962 §4 answers a client's error with a 4xx. A size or leaf past the tree is
+    /// "nothing there" (404), as for any other resource that does not exist (yet: a
+    /// monitor a little ahead of the newest head asks again). A range that ends before it
+    /// starts is the one rule on these parameters that OpenAPI cannot state (it compares
+    /// two of them), so it is a 400 of its own (scripts/contract/schemathesis.toml).
     private static func inRange<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch LogError.outOfRange {
-            throw Problem(.badRequest, code: "out-of-range", detail: "the log has no such entry or size")
-        } catch is MerkleTreeError {
-            throw Problem(.badRequest, code: "out-of-range", detail: "the log has no such entry or size")
+            throw Problem(.notFound, code: "out-of-range", detail: "the log has no such entry or size")
+        } catch LogError.reversedRange {
+            throw Problem(.badRequest, code: "reversed-range", detail: "the range ends before it starts")
         }
     }
 }

@@ -47,11 +47,13 @@ struct PKIController {
             guard request.headers[.contentType]?.lowercased().hasPrefix("application/ocsp-request") == true else {
                 throw Problem(.unsupportedMediaType, code: "unsupported-media-type", detail: "send the request as application/ocsp-request")
             }
+            // A body over the size the document states is refused at the HTTP level, as on
+            // every other route: it is not an OCSP request to answer malformedRequest to.
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: OCSPRequest.maximumEncodedSize)
             } catch {
-                return Self.response(OCSPResponse.errorResponse(.malformedRequest), type: "application/ocsp-response", cache: false)
+                throw Problem(.contentTooLarge, code: "body-too-large", detail: "an OCSP request is at most \(OCSPRequest.maximumEncodedSize) bytes")
             }
             return Self.response(await responder.respond(to: Array(body.readableBytesView)), type: "application/ocsp-response", cache: false)
         }

@@ -24,6 +24,7 @@ struct OpenProcedureBody: RequestBody {
 
 struct RegisterBody: RequestBody {
     static let fields: Set<String> = ["name", "nameKana", "address", "birthDate", "sex", "reason"]
+    static let nullableFields: Set<String> = ["reason"]
     static let nestedFields: [String: Set<String>] = ["address": ["municipalityCode", "text"]]
     let name: String
     let nameKana: String
@@ -40,6 +41,7 @@ struct AddressBody: Codable, Sendable {
 
 struct SearchBody: RequestBody {
     static let fields: Set<String> = ["name", "nameKana", "birthDate", "sex", "address"]
+    static let nullableFields: Set<String> = ["name", "nameKana", "sex", "address"]
     let name: String?
     let nameKana: String?
     let birthDate: CalendarDate
@@ -54,6 +56,7 @@ struct LookupBody: RequestBody {
 
 struct ChangeFactsBody: RequestBody {
     static let fields: Set<String> = ["name", "nameKana", "address", "reason"]
+    static let nullableFields: Set<String> = ["name", "nameKana", "address"]
     let name: String?
     let nameKana: String?
     let address: String?
@@ -88,6 +91,7 @@ struct NumberChangeBody: RequestBody {
 
 struct VerifyBody: RequestBody {
     static let fields: Set<String> = ["certificate", "data", "signature"]
+    static let nullableFields: Set<String> = ["data", "signature"]
     /// Base64 of the certificate's DER.
     let certificate: String
     /// Base64 of the signed data and of the signature, to check a signature too.
@@ -97,6 +101,7 @@ struct VerifyBody: RequestBody {
 
 struct NumberCheckBody: RequestBody {
     static let fields: Set<String> = ["number", "kind"]
+    static let nullableFields: Set<String> = ["kind"]
     let number: String
     let kind: Kind?
 
@@ -105,9 +110,11 @@ struct NumberCheckBody: RequestBody {
 
 /// Every change carries a reason, as the history and the resident will read it.
 enum Reason {
+    /// At most 500 code points as sent (the document's maxLength counts code points, not
+    /// characters) with something besides white space; kept trimmed.
     static func validated(_ text: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= 500 else {
+        guard !trimmed.isEmpty, text.unicodeScalars.count <= 500 else {
             throw Problem(.unprocessableContent, code: "invalid-reason", detail: "a reason is 1–500 characters")
         }
         return trimmed

@@ -47,7 +47,8 @@ struct ResidentController {
         book.on(staff, .post, "/v1/residents/search") { request, context in
             try context.require(.search)
             let body = try await request.decodeJSON(as: SearchBody.self, context: context)
-            for text in [body.name, body.nameKana, body.address].compactMap({ $0 }) where text.count > 200 {
+            // Code points, as the document's maxLength counts them.
+            for text in [body.name, body.nameKana, body.address].compactMap({ $0 }) where text.unicodeScalars.count > 200 {
                 throw Problem(.unprocessableContent, code: "invalid-field", detail: "search fields are at most 200 characters")
             }
             let results = try await residents.search(
@@ -134,20 +135,11 @@ struct ResidentController {
         }
         book.on(staff, .get, "/v1/residents/{id}/access-records") { request, context in
             let (id, purpose) = try context.residentInProcedureOrAudit()
-            let limit = try Self.integerQuery(request, "limit", in: 1...1000) ?? 100
-            let before = try Self.integerQuery(request, "before", in: 1...Int.max)
+            let limit = try request.integerQuery("limit", in: 1...1000) ?? 100
+            let before = try request.integerQuery("before", in: 1...Int.max)
             return JSONResponse(value: AccessRecordsView(
                 residentId: id, records: try await residents.accessRecords(of: id, by: context.session.actor, purpose: purpose, limit: limit, before: before)))
         }
-    }
-
-    /// An optional integer query parameter; present but malformed or out of range is a 400.
-    private static func integerQuery(_ request: Request, _ name: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let text = request.uri.queryParameters.get(name) else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            throw Problem(.badRequest, code: "invalid-query", detail: "\(name) must be an integer in \(range.lowerBound)…\(range.upperBound)")
-        }
-        return value
     }
 
     private static func reason(_ text: String) throws -> String { try Reason.validated(text) }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MynaCharts
+import MynaCore
 import MynaLinkage
 import MynaPortal
 import MynaServices
@@ -67,9 +68,7 @@ struct MynapointController {
         }
         book.on(routes, .get, "/v1/mynapoint/grants") { request, context in
             let (provider, _) = try await agencies.authenticate(request, context, as: .cashlessProvider, body: false)
-            guard let after = Int64(request.uri.queryParameters["after"].map(String.init) ?? "0"), after >= 0 else {
-                throw Problem(.badRequest, code: "invalid-query", detail: "after is the id of the last grant seen")
-            }
+            let after = Int64(try request.integerQuery("after", in: 0...Int.max) ?? 0)
             let grants = try await mynapoint.grants(for: provider, after: after)
             return JSONResponse(value: GrantListView(grants: grants.map(GrantView.init), next: grants.last?.id ?? after))
         }
@@ -114,8 +113,8 @@ struct ReportBody: RequestBody {
             try container.decode(SpendingReport.Kind.self, forKey: .kind), try container.decode(Int.self, forKey: .amountYen),
             try container.decodeIfPresent(String.self, forKey: .cancels)
         )
-        // RFC 3339, as every time in the API.
-        guard let occurred = ISO8601DateFormatter().date(from: try container.decode(String.self, forKey: .occurredAt)) else {
+        // RFC 3339, as every time in the API, with the fraction of a second it allows.
+        guard let occurred = RFC3339.date(try container.decode(String.self, forKey: .occurredAt)) else {
             throw DecodingError.dataCorruptedError(forKey: .occurredAt, in: container, debugDescription: "is not an RFC 3339 time")
         }
         occurredAt = occurred

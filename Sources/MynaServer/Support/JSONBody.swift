@@ -9,10 +9,15 @@ protocol RequestBody: Decodable {
     static var fields: Set<String> { get }
     /// The allowed fields of nested objects, by the name of the field holding them.
     static var nestedFields: [String: Set<String>] { get }
+    /// The fields that may be `null` (the same as absent), as openapi.json types them
+    /// (`["string", "null"]`). Any other field sent as `null` is refused: a decoder takes
+    /// `null` for an optional field as absent, which the document does not allow.
+    static var nullableFields: Set<String> { get }
 }
 
 extension RequestBody {
     static var nestedFields: [String: Set<String>] { [:] }
+    static var nullableFields: Set<String> { [] }
 }
 
 extension Request {
@@ -46,6 +51,9 @@ extension Request {
         }
         if let unknown = fields.keys.sorted().first(where: { !Body.fields.contains($0) }) {
             throw Problem(.badRequest, code: "unknown-field", detail: "unknown field \"\(unknown.prefix(40))\"")
+        }
+        if let null = fields.keys.sorted().first(where: { fields[$0] is NSNull && !Body.nullableFields.contains($0) }) {
+            throw Problem(.unprocessableContent, code: "invalid-field", detail: "field \"\(null)\" must not be null")
         }
         // No text Myna keeps may hold U+0000, and PostgreSQL's text type cannot store it
         // (on SQLite it went through): refused here, for every body, on both databases.

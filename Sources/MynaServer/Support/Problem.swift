@@ -52,8 +52,11 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
 extension Problem {
     static func from(_ error: RegistryError) -> Problem {
         let status: HTTPResponse.Status = switch error.code {
-        case .residentNotFound: .notFound
-        case .unknownMunicipality, .invalidFacts, .invalidRequest, .weakPassword: .unprocessableContent
+        // A well-formed code naming no municipality in the directory is "nothing there",
+        // as an unknown resident or provider is: the document can state the code's form
+        // but not the directory's contents.
+        case .residentNotFound, .unknownMunicipality: .notFound
+        case .invalidFacts, .invalidRequest, .weakPassword: .unprocessableContent
         case .wrongStatus, .procedureAlreadyOpen, .usernameTaken: .conflict
         case .outsideJurisdiction, .roleNotPermitted, .procedureRequired, .procedureForAnotherResident: .forbidden
         case .invalidCredentials, .sessionRequired: .unauthorized
@@ -69,12 +72,14 @@ extension Problem {
 extension Problem {
     static func from(_ error: CardOfficeError) -> Problem {
         let status: HTTPResponse.Status = switch error.code {
-        case .cardNotFound: .notFound
-        case .wrongCardState, .cardAlreadyLive, .conflict: .conflict
+        // Facts that match no card are "nothing there" (which of them is wrong is never said).
+        case .cardNotFound, .factsDoNotMatch: .notFound
+        // A person moved out or deceased is a state the card step does not fit, as a card's is.
+        case .wrongCardState, .cardAlreadyLive, .conflict, .residentNotEligible: .conflict
         case .outsideJurisdiction: .forbidden
         case .tooManyAttempts: .tooManyRequests
-        case .identityNotVerified, .reasonRequired, .residentNotEligible, .signatureKeyNotAllowed, .renewalTooEarly, .invalidKey,
-            .factsDoNotMatch, .keyPossessionNotProven, .keysNotDistinct: .unprocessableContent
+        case .identityNotVerified, .reasonRequired, .signatureKeyNotAllowed, .renewalTooEarly, .invalidKey,
+            .keyPossessionNotProven, .keysNotDistinct: .unprocessableContent
         case .keyAlreadyCertified: .conflict
         }
         var problem = Problem(status, code: error.code.rawValue, detail: error.message)
@@ -87,9 +92,11 @@ extension Problem {
     static func from(_ error: LinkageError) -> Problem {
         let status: HTTPResponse.Status = switch error.code {
         case .credentialRequired, .invalidAssertion, .expiredAssertion, .replayedAssertion, .unknownAgency: .unauthorized
-        case .notOnAllowList, .refusedByPerson, .notProvider, .nonDisclosureNotAllowed, .numbersNotPermitted: .forbidden
+        // What the allow-list (the law, published at /v1/linkage/allow-list) does not permit,
+        // a refusal of a linkage the law makes compulsory among it.
+        case .notOnAllowList, .refusedByPerson, .notProvider, .nonDisclosureNotAllowed, .numbersNotPermitted, .notRefusable: .forbidden
         case .unknownCode, .noData, .personNotFound: .notFound
-        case .invalidItem, .invalidValue, .notRefusable, .invalidEndpoint, .endpointNotHTTPS, .endpointNotPublic, .endpointUnresolvable:
+        case .invalidItem, .invalidValue, .invalidEndpoint, .endpointNotHTTPS, .endpointNotPublic, .endpointUnresolvable:
             .unprocessableContent
         case .invalidAllowList: .internalServerError
         }
@@ -112,13 +119,14 @@ extension Problem {
     static func from(_ error: PortalError) -> Problem {
         let status: HTTPResponse.Status = switch error.code {
         case .invalidCode, .challengeExpired: .notFound
-        case .challengeUsed: .conflict
+        // An account holder or an insurer's record that disagrees with the resident's record
+        // conflicts with that record (RFC 9110 §15.5.10); the request itself is well formed.
+        case .challengeUsed, .holderNameMismatch, .insuranceFactsMismatch: .conflict
         case .signatureInvalid, .certificateNotAccepted, .certificateRevoked, .sessionRequired: .unauthorized
         case .cardNotUsable, .holderNotEligible, .csrfFailed, .notApproved, .challengePurposeMismatch: .forbidden
         case .cardFaceUnavailable: .conflict
         case .tooManyAttempts: .tooManyRequests
-        case .invalidAccount, .invalidInsurance, .confirmationRequired, .holderNameMismatch, .insuranceFactsMismatch:
-            .unprocessableContent
+        case .invalidAccount, .invalidInsurance, .confirmationRequired: .unprocessableContent
         case .insuranceRecordNotFound: .notFound
         }
         var problem = Problem(status, code: error.code.rawValue, detail: error.message)

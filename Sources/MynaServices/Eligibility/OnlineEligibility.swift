@@ -72,8 +72,9 @@ public struct OnlineEligibility: Sendable {
                 answering: challenge, for: .eligibilityCheck, audience: .party(id: institution.id, name: institution.name), certificateDER: certificate,
                 signature: signature, source: source)
         case .visualCheck(let challenge, let certificate, let cardFaceSignature, let staff):
+            // Code points, as the document counts them (openapi.json, EligibilityBody).
             let name = staff.trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty, name.count <= 64, !name.contains(where: \.isNewline) else {
+            guard !name.isEmpty, staff.unicodeScalars.count <= 64, !staff.contains(where: \.isNewline) else {
                 throw ServiceError(.invalidEligibilityCheck, "a visual check names the member of staff who made it (1–64 characters)")
             }
             residentID = try await signIn.cardHolder(
