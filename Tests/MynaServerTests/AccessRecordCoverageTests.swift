@@ -114,7 +114,7 @@ struct AccessRecordCoverageTests {
         "POST /v1/mynapoint/claims": .holderOnly("the holder's own sign-ups"),
         "POST /v1/residents/{id}/mynapoint/sign-ups": .recorded,
         "POST /v1/mynapoint/reports": .none("the provider's own report about its own customer's account, answered with the points it earns"),
-        "GET /v1/mynapoint/grants": .none("the points the provider pays to its own customers' accounts; no register data (see the report: residual risk)"),
+        "GET /v1/mynapoint/grants": .recorded,
 
         "POST /v1/kiosk/certificates": .recorded,
         "GET /v1/certificates/verifications/{code}": .none("whether a certificate is genuine: its kind, municipality, time and hash"),
@@ -504,7 +504,8 @@ extension AccessRecordCoverageTests.World {
         let campaign = try Campaign(
             id: "round-2", name: "マイナポイント", signUp: window, spending: window, budgetYen: 50_000, rewards: [.init(kind: .spending, rateBasisPoints: 2500, capYen: 5000)])
         try await services.mynapoint.load(Array(try JSONEncoder().encode(campaign)), by: "test")
-        let pay = try await hub.agencies.register(name: "みらいペイ", type: .cashlessProvider, municipality: nil).agency
+        let provider = try await agency("みらいペイ", .cashlessProvider, nil)
+        let pay = provider.agency
         _ = try await clerk.call(.delete, "/v1/procedures/current")
         _ = try await clerk.call(.post, "/v1/procedures", json: ["residentId": holder.residentID, "purpose": "マイナポイントの申込"])
         try await check("POST /v1/residents/{id}/mynapoint/sign-ups", expecting: { _ in [byClerk(holder.residentID, .mynapointSignUp, "マイナポイントの申込（マイナポイント）")] }) {
@@ -513,6 +514,20 @@ extension AccessRecordCoverageTests.World {
                 .post, "/v1/residents/\(holder.residentID)/card-challenges", json: choice.merging(["purpose": "mynapoint-sign-up"]) { $1 })
             let body = try answer(&holder, to: challenge).merging(choice) { $1 }
             return try await clerk.call(.post, "/v1/residents/\(holder.residentID)/mynapoint/sign-ups", json: body)
+        }
+        // The provider reports a purchase by its customer and reads the grants it pays out:
+        // the list says this customer signed up through Mynapoint, so the read is the person's.
+        let purchase: [String: Any] = [
+            "campaignId": "round-2", "reportId": "r-1", "account": "acct-1", "kind": "purchase", "amountYen": 8000,
+            "occurredAt": ISO8601DateFormatter().string(from: environment.clock.now),
+        ]
+        let (reported, report, _) = try await provider.call(.post, "/v1/mynapoint/reports", json: purchase)
+        #expect(reported == .created, "\(report)")
+        try await check("GET /v1/mynapoint/grants", expecting: { _ in
+            [Seen(resident: holder.residentID, actorKind: "agency", actorID: pay.id, action: "read-mynapoint-grants", purpose: "マイナポイントの付与の一覧（みらいペイ）")]
+        }) {
+            let (status, body, _) = try await provider.call(.get, "/v1/mynapoint/grants")
+            return (status, body)
         }
 
         // A change of number (a supervisor), a move to another municipality, a death.

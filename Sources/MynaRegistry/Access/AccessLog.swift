@@ -84,6 +84,9 @@ public enum AccessAction: String, Sendable, Hashable, Codable, CaseIterable {
     case readLinkageRefusals = "read-linkage-refusals"
     /// A Mynapoint sign-up made by staff at the counter (MynaServices).
     case mynapointSignUp = "mynapoint-sign-up"
+    /// A cashless provider read the points granted to the person's account with it: the
+    /// list tells it that this customer signed up through Mynapoint (issue 14, finding 8).
+    case readMynapointGrants = "read-mynapoint-grants"
 }
 
 enum AccessLog {

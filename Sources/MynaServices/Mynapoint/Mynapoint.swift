@@ -431,19 +431,27 @@ public struct Mynapoint: Sendable {
 
     /// The grants a provider is to credit, oldest first, after the last one it has seen.
     public func grants(for provider: Agency, after: Int64 = 0, limit: Int = 500) async throws -> [CampaignGrant] {
-        try await database.read { connection in
-            try await connection.query(SQL(
+        // The list says which of the provider's customers signed up through Mynapoint, so
+        // each person on it gets an access record by the provider, in the same transaction.
+        try await database.transaction { connection in
+            let rows = try await connection.query(SQL(
                 """
-                SELECT g.*, s.provider_account FROM campaign_grants g
+                SELECT g.*, s.provider_account, m.resident_id FROM campaign_grants g
                 JOIN campaign_signups s ON s.campaign_id = g.campaign_id AND s.mykey_id = g.mykey_id
+                JOIN mykey_ids m ON m.mykey_id = g.mykey_id
                 WHERE g.provider_id = ? AND g.id > ? ORDER BY g.id LIMIT ?
                 """, [.text(provider.id), .integer(after), .integer(Int64(max(1, min(limit, 1000))))]))
-                .compactMap { row in
-                    guard let reward = Campaign.Reward.Kind(rawValue: try row.string("reward")) else { return nil }
-                    return CampaignGrant(
-                        id: Int64(try row.int("id")), campaignID: try row.string("campaign_id"), account: try row.string("provider_account"), reward: reward,
-                        points: Int(try row.int("points")), reportID: try row.optionalString("report_id"), grantedAt: Date(milliseconds: try row.int("granted_at")))
-                }
+            let people = Array(Set(try rows.map { try $0.string("resident_id") })).sorted()
+            if !people.isEmpty {
+                try await residents.recordAccess(
+                    .readMynapointGrants, to: people, by: .agency(id: provider.id), purpose: "マイナポイントの付与の一覧（\(provider.name)）", on: connection)
+            }
+            return try rows.compactMap { row in
+                guard let reward = Campaign.Reward.Kind(rawValue: try row.string("reward")) else { return nil }
+                return CampaignGrant(
+                    id: Int64(try row.int("id")), campaignID: try row.string("campaign_id"), account: try row.string("provider_account"), reward: reward,
+                    points: Int(try row.int("points")), reportID: try row.optionalString("report_id"), grantedAt: Date(milliseconds: try row.int("granted_at")))
+            }
         }
     }
 }
