@@ -1,6 +1,7 @@
-import MynaCard
+public import MynaCard
 import MynaPKI
 import MynaRegistry
+public import MynaStore
 
 extension CardOffice {
     /// An SQL condition, true while a sign-in made with the card whose id `cardColumn`
@@ -29,5 +30,38 @@ extension CardOffice {
             AND standing_ledger.revoked_at IS NULL
             AND \(ResidentRegistry.recordOpen(residentIDIn: "standing_card.resident_id")))
         """
+    }
+}
+
+/// The card an authentication certificate sits on, and its holder: what a card's answer
+/// is checked against (a sign-in, a service, a clinic's visual check). The card side owns
+/// it, so the meaning of a card's state and of its keys is read in one place (issue 15).
+public struct CardHolding: Sendable, Hashable {
+    public let cardID: String
+    public let residentID: String
+    public let status: CardStatus
+    /// Whether the holder's record is open (not closed by death).
+    public let recordOpen: Bool
+    /// The card-face application's key (P-256 SubjectPublicKeyInfo DER), recorded at
+    /// issuance; `nil` for a card issued without the application.
+    public let cardFaceKey: [UInt8]?
+}
+
+extension CardOffice {
+    /// The card holding the user-authentication certificate with this serial, or `nil`
+    /// when no card Myna issued holds it. Read inside the caller's transaction.
+    public static func holding(authenticationSerial serial: [UInt8], on connection: any SQLConnection) async throws -> CardHolding? {
+        guard let row = try await connection.first(SQL(
+            """
+            SELECT c.card_id, c.resident_id, k.status, k.card_face_key,
+                CASE WHEN \(ResidentRegistry.recordOpen(residentIDIn: "c.resident_id")) THEN 1 ELSE 0 END AS record_open
+            FROM card_certificates c JOIN cards k ON k.id = c.card_id
+            WHERE c.serial = ? AND c.kind = '\(CertificateKind.authentication.rawValue)'
+            """, [.blob(serial)]))
+        else { return nil }
+        guard let status = CardStatus(rawValue: try row.string("status")) else { return nil }
+        return CardHolding(
+            cardID: try row.string("card_id"), residentID: try row.string("resident_id"), status: status,
+            recordOpen: try row.int("record_open") == 1, cardFaceKey: try row.optionalBytes("card_face_key"))
     }
 }

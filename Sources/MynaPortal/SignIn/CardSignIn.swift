@@ -358,18 +358,18 @@ public struct CardSignIn: Sendable {
 
         return try await database.transaction { connection in
             let holder = try await Self.holder(ofSerial: serial, on: connection)
-            let residentID = try holder.string("resident_id")
+            let residentID = holder.residentID
             // Claimed once: a second answer to the same challenge finds it approved.
             let claimed = try await connection.query(SQL(
                 "UPDATE portal_sign_ins SET approved_at = ?, resident_id = ?, card_id = ? WHERE id = ? AND approved_at IS NULL RETURNING id",
-                [.integer(now), .text(residentID), .text(try holder.string("card_id")), .text(challengeID)]))
+                [.integer(now), .text(residentID), .text(holder.cardID), .text(challengeID)]))
             guard !claimed.isEmpty else { throw PortalError(.challengeUsed, "this challenge has been answered") }
             // A code-bound sign-in: the waiting browser completes it (``complete(_:sessionToken:)``).
             guard !codeBound else { return .approved(residentID: residentID) }
             try await connection.query(SQL("UPDATE portal_sign_ins SET consumed_at = ? WHERE id = ?", [.integer(now), .text(challengeID)]))
             guard purpose == .portalSignIn, let device else { return .approved(residentID: residentID) }
             let (token, _) = try await sessions.startSignedIn(
-                resident: residentID, card: try holder.string("card_id"), via: .card, device: device, on: connection)
+                resident: residentID, card: holder.cardID, via: .card, device: device, on: connection)
             return .signedIn(token: token, residentID: residentID)
         }
     }
@@ -378,27 +378,17 @@ public struct CardSignIn: Sendable {
     /// is on; `nil` for a card issued without the application (or an unknown certificate,
     /// which ``holder(ofSerial:on:)`` then refuses).
     private func cardFaceKey(ofSerial serial: [UInt8]) async throws -> [UInt8]? {
-        try await database.read { connection in
-            try await connection.first(SQL(
-                "SELECT k.card_face_key FROM card_certificates c JOIN cards k ON k.id = c.card_id WHERE c.serial = ? AND c.kind = 'authentication'",
-                [.blob(serial)]))?.optionalBytes("card_face_key")
-        }
+        try await database.read { try await CardOffice.holding(authenticationSerial: serial, on: $0)?.cardFaceKey }
     }
 
     /// The card a certificate sits on and its holder — refused unless the card is active
     /// and the holder's record open.
-    static func holder(ofSerial serial: [UInt8], on connection: any SQLConnection) async throws -> SQLRow {
-        guard let holder = try await connection.first(SQL(
-            """
-            SELECT c.card_id, c.resident_id, k.status AS card_status, r.status AS resident_status
-            FROM card_certificates c JOIN cards k ON k.id = c.card_id JOIN residents r ON r.id = c.resident_id
-            WHERE c.serial = ? AND c.kind = 'authentication'
-            """, [.blob(serial)]))
-        else { throw PortalError(.certificateNotAccepted, "the certificate is not on a card Myna issued") }
-        guard try holder.string("card_status") == "active" else {
-            throw PortalError(.cardNotUsable, "the card is \(try holder.string("card_status")); it cannot be used")
+    static func holder(ofSerial serial: [UInt8], on connection: any SQLConnection) async throws -> CardHolding {
+        guard let holder = try await CardOffice.holding(authenticationSerial: serial, on: connection) else {
+            throw PortalError(.certificateNotAccepted, "the certificate is not on a card Myna issued")
         }
-        guard try holder.string("resident_status") != "deceased" else { throw PortalError(.holderNotEligible, "the holder's record is closed") }
+        guard holder.status == .active else { throw PortalError(.cardNotUsable, "the card is \(holder.status.rawValue); it cannot be used") }
+        guard holder.recordOpen else { throw PortalError(.holderNotEligible, "the holder's record is closed") }
         return holder
     }
 
