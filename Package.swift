@@ -190,7 +190,7 @@ let package = Package(
         .target(
             name: "MynaServices",
             dependencies: [
-                "MynaCore", "MynaStore", "MynaRegistry", "MynaLinkage", "MynaPortal", "MynaPDF", "MynaCharts",
+                "MynaCore", "MynaStore", "MynaRegistry", "MynaCardOffice", "MynaLinkage", "MynaPortal", "MynaPDF", "MynaCharts",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

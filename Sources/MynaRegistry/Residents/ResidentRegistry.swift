@@ -266,6 +266,21 @@ public struct ResidentRegistry: Sendable {
         "EXISTS (SELECT 1 FROM residents open_record WHERE open_record.id = \(column) AND open_record.status <> 'deceased')"
     }
 
+    /// An SQL expression for the municipality code of the resident whose id `column`
+    /// holds, for other modules' counts by municipality (the published statistics), so the
+    /// resident's columns stay named here.
+    public static func municipality(ofResidentIn column: String) -> String {
+        "(SELECT municipality_record.municipality_code FROM residents municipality_record WHERE municipality_record.id = \(column))"
+    }
+
+    /// Registered residents by municipality code, inside the caller's read.
+    public static func registeredByMunicipality(on connection: any SQLConnection) async throws -> [(code: String, count: Int)] {
+        try await connection.query(SQL(
+            "SELECT municipality_code AS code, count(*) AS n FROM residents WHERE status = ? GROUP BY 1 ORDER BY 1",
+            [.text(ResidentStatus.registered.name)]))
+            .map { (try $0.string("code"), Int(try $0.int("n"))) }
+    }
+
     /// Residents whose record changed at or after `milliseconds`, oldest change first,
     /// with the time of their latest change: how services that follow the registry (the
     /// signature certificate follows the four facts) catch up after a restart.

@@ -1,6 +1,8 @@
 public import Foundation
 public import MynaCore
 public import MynaStore
+import MynaCardOffice
+import MynaRegistry
 public import MynaCharts
 
 /// A count as published: the number, or "<10". Statistics are counts only, and a count of
@@ -109,56 +111,33 @@ public struct Statistics: Sendable {
 
     public func report() async throws -> StatisticsReport {
         let now = clock.now
-        let horizon = Int64((now.timeIntervalSince1970 + 366 * 86_400) * 1000)
-        let nowMillis = Int64(now.timeIntervalSince1970 * 1000)
-        let today = CalendarDate(inJapanAt: now)
-        let nextYear = CalendarDate(daysSinceEpoch: today.daysSinceEpoch + 366)
         return try await database.read { connection in
-            let month = { (column: String) in Self.month(column, connection.dialect) }
+            let month = connection.dialect.monthInJapan(ofMilliseconds:)
             func series(_ name: String, _ sql: String, _ binds: [SQLValue] = []) async throws -> StatisticSeries {
                 StatisticSeries(
                     name: name, try await connection.query(SQL(sql, binds)).map { (try $0.optionalString("label") ?? "—", Int(try $0.int("n"))) })
             }
-            let issued = try await series(
-                "cards-issued", "SELECT \(month("occurred_at")) AS label, count(*) AS n FROM card_events WHERE event = 'issue' GROUP BY 1 ORDER BY 1")
-            let returnsByMonth = try await series(
-                "returns", "SELECT \(month("occurred_at")) AS label, count(*) AS n FROM card_events WHERE to_status = 'returned' GROUP BY 1 ORDER BY 1")
-            let returnsByReason = try await series(
-                "returns-by-reason", "SELECT reason AS label, count(*) AS n FROM card_events WHERE to_status = 'returned' GROUP BY 1 ORDER BY 2 DESC, 1")
+            // Each owner counts its own tables; this module publishes them.
+            let cards = try await CardOffice.counts(at: now, on: connection)
+            let issued = StatisticSeries(name: "cards-issued", cards.issuedByMonth)
+            let returnsByMonth = StatisticSeries(name: "returns", cards.returnsByMonth)
+            let returnsByReason = StatisticSeries(name: "returns-by-reason", cards.returnsByReason)
             let mykeyByMonth = try await series(
                 "mykey-ids", "SELECT \(month("created_at")) AS label, count(*) AS n FROM mykey_ids GROUP BY 1 ORDER BY 1")
             let mykeyTotal = Int(try await connection.first("SELECT count(*) AS n FROM mykey_ids")?.int("n") ?? 0)
-            let callsByMonth = try await series(
-                "suspension-calls", "SELECT \(month("occurred_at")) AS label, count(*) AS n FROM hotline_calls GROUP BY 1 ORDER BY 1")
-            let callsByOutcome = try await series(
-                "suspension-calls-by-outcome", "SELECT outcome AS label, count(*) AS n FROM hotline_calls GROUP BY 1 ORDER BY 2 DESC, 1")
-            let certificatesExpiring = try await series(
-                "certificates-expiring",
-                """
-                SELECT \(month("not_after")) AS label, count(*) AS n FROM card_certificates
-                WHERE ended_at IS NULL AND installed_at IS NOT NULL AND not_after > ? AND not_after <= ? GROUP BY 1 ORDER BY 1
-                """, [.integer(nowMillis), .integer(horizon)])
-            let cardsExpiring = try await series(
-                "cards-expiring",
-                """
-                SELECT substr(expires_on, 1, 7) AS label, count(*) AS n FROM cards
-                WHERE status IN ('active', 'suspended') AND expires_on >= ? AND expires_on <= ? GROUP BY 1 ORDER BY 1
-                """, [.text(today.description), .text(nextYear.description)])
+            let callsByMonth = StatisticSeries(name: "suspension-calls", cards.suspensionCallsByMonth)
+            let callsByOutcome = StatisticSeries(name: "suspension-calls-by-outcome", cards.suspensionCallsByOutcome)
+            let certificatesExpiring = StatisticSeries(name: "certificates-expiring", cards.certificatesExpiringByMonth)
+            let cardsExpiring = StatisticSeries(name: "cards-expiring", cards.cardsExpiringByMonth)
             let kiosk = try await series(
                 "kiosk-certificates", "SELECT \(month("issued_at")) AS label, count(*) AS n FROM kiosk_certificates GROUP BY 1 ORDER BY 1")
             let printed = try await connection.first("SELECT CAST(COALESCE(SUM(fee_yen), 0) AS BIGINT) AS fees, count(*) AS n FROM kiosk_certificates")
             let fees = SmallCellSuppression.derived(Int64(try printed?.int("fees") ?? 0), from: Int(try printed?.int("n") ?? 0))
             let eligibility = try await series(
                 "eligibility-checks", "SELECT method AS label, count(*) AS n FROM eligibility_checks GROUP BY 1 ORDER BY 1")
-            let residents = try await connection.query(
-                "SELECT municipality_code AS code, count(*) AS n FROM residents WHERE status = 'registered' GROUP BY 1 ORDER BY 1")
-            let held = Dictionary(uniqueKeysWithValues: try await connection.query(
-                """
-                SELECT r.municipality_code AS code, count(*) AS n FROM cards c JOIN residents r ON r.id = c.resident_id
-                WHERE c.status IN ('active', 'suspended') GROUP BY 1
-                """).map { (try $0.string("code"), Int(try $0.int("n"))) })
-            let municipalities = try residents.map { row in
-                let (code, residents) = (try row.string("code"), Int(try row.int("n")))
+            let residents = try await ResidentRegistry.registeredByMunicipality(on: connection)
+            let held = cards.heldByMunicipality
+            let municipalities = residents.map { (code, residents) in
                 let cards = held[code] ?? 0
                 let (publishedResidents, publishedCards) = (PublishedCount(residents), PublishedCount(cards))
                 let rate = publishedResidents.count != nil && publishedCards.count != nil && residents > 0 ? Self.percent(Double(cards), Double(residents)) : nil
@@ -199,12 +178,4 @@ public struct Statistics: Sendable {
     }
 
     static func percent(_ part: Double, _ whole: Double) -> Double { whole > 0 ? (part / whole * 1000).rounded() / 10 : 0 }
-
-    /// `YYYY-MM` of a millisecond timestamp, in Japan time, in each dialect.
-    static func month(_ column: String, _ dialect: SQLDialect) -> String {
-        switch dialect {
-        case .sqlite: "strftime('%Y-%m', \(column) / 1000 + 32400, 'unixepoch')"
-        case .postgres: "to_char(to_timestamp(\(column) / 1000 + 32400) AT TIME ZONE 'UTC', 'YYYY-MM')"
-        }
-    }
 }

@@ -23,6 +23,15 @@ public enum SQLDialect: String, Sendable {
                 .replacingAll("{WITHOUT_ROWID}", with: "")
         }
     }
+
+    /// `YYYY-MM` of the millisecond timestamp in `column`, in Japan time (UTC+9, no DST):
+    /// how statistics bucket events by month, in each dialect.
+    public func monthInJapan(ofMilliseconds column: String) -> String {
+        switch self {
+        case .sqlite: "strftime('%Y-%m', \(column) / 1000 + 32400, 'unixepoch')"
+        case .postgres: "to_char(to_timestamp(\(column) / 1000 + 32400) AT TIME ZONE 'UTC', 'YYYY-MM')"
+        }
+    }
 }
 
 /// A connection lent for one unit of work: a single read, or one whole transaction.
