@@ -52,12 +52,12 @@ enum CertificatePlan {
     /// subject's two `L=` names.
     static func subscriberFacts(of resident: Resident, on connection: any SQLConnection) async throws -> SubscriberFacts {
         let facts = resident.facts
-        guard let row = try await connection.first(SQL(
-            "SELECT prefecture, name FROM municipalities WHERE code = ?", [.text(facts.address.municipality.digits)]))
-        else { throw CardOfficeError(.residentNotEligible, "the person's municipality is unknown") }
+        guard let municipality = try await ResidentRegistry.municipality(facts.address.municipality, on: connection) else {
+            throw CardOfficeError(.residentNotEligible, "the person's municipality is unknown")
+        }
         return SubscriberFacts(
             name: facts.name, address: facts.address.text, birthDate: facts.birthDate, sex: facts.sex,
-            prefecture: try row.string("prefecture"), city: try row.string("name"))
+            prefecture: municipality.prefecture, city: municipality.name)
     }
 
     /// A digest of the four facts in a signature certificate: when it no longer matches

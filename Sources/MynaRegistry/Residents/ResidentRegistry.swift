@@ -273,6 +273,23 @@ public struct ResidentRegistry: Sendable {
         "(SELECT municipality_record.municipality_code FROM residents municipality_record WHERE municipality_record.id = \(column))"
     }
 
+    /// 住民となった日: when the resident last became a resident here — the newest
+    /// registration or move-in in their history — inside the caller's transaction; `nil`
+    /// when the history holds neither.
+    public static func becameResidentAt(_ id: String, on connection: any SQLConnection) async throws -> Date? {
+        try await connection.first(SQL(
+            "SELECT MAX(occurred_at) AS at FROM resident_history WHERE resident_id = ? AND event IN (?, ?)",
+            [.text(id), .text(ResidentEvent.registered.rawValue), .text(ResidentEvent.movedIn.rawValue)]))?
+            .optionalInt("at").map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    }
+
+    /// The municipality the directory knows by this code, inside the caller's transaction.
+    public static func municipality(_ code: MunicipalityCode, on connection: any SQLConnection) async throws -> Municipality? {
+        try await connection.first(SQL("SELECT prefecture, name, name_kana FROM municipalities WHERE code = ?", [.text(code.digits)])).map {
+            Municipality(code: code, prefecture: try $0.string("prefecture"), name: try $0.string("name"), nameKana: try $0.string("name_kana"))
+        }
+    }
+
     /// Registered residents by municipality code, inside the caller's read.
     public static func registeredByMunicipality(on connection: any SQLConnection) async throws -> [(code: String, count: Int)] {
         try await connection.query(SQL(

@@ -210,9 +210,7 @@ public struct CertificateIssuingCentre: Sendable {
 
     /// 住民となった年月日: the day of the newest registration or move-in in the history.
     private func becameResidentOn(_ residentID: String, fallback: Date, on connection: any SQLConnection) async throws -> CalendarDate {
-        let row = try await connection.first(SQL(
-            "SELECT MAX(occurred_at) AS at FROM resident_history WHERE resident_id = ? AND event IN ('registered', 'moved-in')", [.text(residentID)]))
-        return CalendarDate(inJapanAt: try row?.optionalInt("at").map { Date(milliseconds: $0) } ?? fallback)
+        CalendarDate(inJapanAt: try await ResidentRegistry.becameResidentAt(residentID, on: connection) ?? fallback)
     }
 
     // MARK: Verification
