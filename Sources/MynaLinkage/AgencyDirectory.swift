@@ -112,6 +112,13 @@ public struct AgencyDirectory: Sendable {
         }
     }
 
+    /// An SQL expression for the registered name of the agency whose id `column` holds,
+    /// for other modules' lists that show it (a sign-up's provider, a linked insurer), so
+    /// the agencies' columns stay named here.
+    public static func name(ofAgencyIn column: String) -> String {
+        "(SELECT agency_name.name FROM agencies agency_name WHERE agency_name.id = \(column))"
+    }
+
     static func agency(_ id: String, on connection: any SQLConnection) async throws -> Agency? {
         try await connection.first(SQL("SELECT * FROM agencies WHERE id = ?", [.text(id)])).map(agency(from:))
     }

@@ -182,13 +182,21 @@ public struct ResidentLinkages: Sendable {
         }
     }
 
+    /// Whether the person has linked health insurance and registered a public-fund
+    /// account, inside the caller's read (Mynapoint's linkage rewards ask).
+    public static func linked(_ residentID: String, on connection: any SQLConnection) async throws -> (insurance: Bool, account: Bool) {
+        let insured = try await connection.first(SQL("SELECT resident_id FROM insurance_links WHERE resident_id = ?", [.text(residentID)])) != nil
+        let account = try await connection.first(SQL("SELECT resident_id FROM public_fund_accounts WHERE resident_id = ?", [.text(residentID)])) != nil
+        return (insured, account)
+    }
+
     public func insurance(of residentID: String) async throws -> RegisteredLinkage<InsuranceIdentifiers>? {
         try await database.read { try await Self.insurance(of: residentID, on: $0) }
     }
 
     static func insurance(of residentID: String, on connection: any SQLConnection) async throws -> RegisteredLinkage<InsuranceIdentifiers>? {
         guard let row = try await connection.first(SQL(
-            "SELECT l.*, a.name AS insurer_name FROM insurance_links l LEFT JOIN agencies a ON a.id = l.provider_id WHERE l.resident_id = ?",
+            "SELECT l.*, \(AgencyDirectory.name(ofAgencyIn: "l.provider_id")) AS insurer_name FROM insurance_links l WHERE l.resident_id = ?",
             [.text(residentID)]))
         else { return nil }
         return RegisteredLinkage(

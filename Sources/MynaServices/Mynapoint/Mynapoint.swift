@@ -2,6 +2,7 @@ import Crypto
 public import Foundation
 public import MynaCore
 public import MynaLinkage
+import MynaPortal
 public import MynaRegistry
 public import MynaStore
 import Synchronization
@@ -286,7 +287,7 @@ public struct Mynapoint: Sendable {
             }
             return try await connection.query(SQL(
                 """
-                SELECT s.*, a.name AS provider_name FROM campaign_signups s JOIN agencies a ON a.id = s.provider_id
+                SELECT s.*, \(AgencyDirectory.name(ofAgencyIn: "s.provider_id")) AS provider_name FROM campaign_signups s
                 WHERE s.mykey_id = ?\(only.replacingOccurrences(of: "campaign_id", with: "s.campaign_id")) ORDER BY s.signed_up_at
                 """, binds))
                 .map { row in
@@ -309,8 +310,7 @@ public struct Mynapoint: Sendable {
         guard let mykeyID = try await mykey.existingID(for: residentID) else { return [] }
         let now = clock.now
         let (insured, account, signUps) = try await database.read { connection in
-            let insured = try await connection.first(SQL("SELECT resident_id FROM insurance_links WHERE resident_id = ?", [.text(residentID)])) != nil
-            let account = try await connection.first(SQL("SELECT resident_id FROM public_fund_accounts WHERE resident_id = ?", [.text(residentID)])) != nil
+            let (insured, account) = try await ResidentLinkages.linked(residentID, on: connection)
             let signUps = try await connection.query(SQL("SELECT campaign_id, provider_id FROM campaign_signups WHERE mykey_id = ?", [.text(mykeyID)]))
                 .map { (try $0.string("campaign_id"), try $0.string("provider_id")) }.filter { only == nil || $0.0 == only }
             return (insured, account, signUps)
