@@ -566,7 +566,7 @@ public struct CardOffice: Sendable {
         try await connection.query(SQL(
             """
             SELECT cc.serial, cc.kind, cc.not_after, cc.installed_at, cc.ended_at, cc.end_reason, c.der
-            FROM card_certificates cc LEFT JOIN certificates c ON c.serial = cc.serial
+            FROM card_certificates cc \(SQLCertificateLedger.join(onSerialIn: "cc.serial", as: "c", outer: true))
             WHERE cc.card_id = ? AND cc.installed_at IS NOT NULL ORDER BY cc.installed_at DESC, cc.kind
             """, [.text(cardID)])).map { row in
             CardCertificate(

@@ -23,7 +23,7 @@ extension CardOffice {
         """
         EXISTS (SELECT 1 FROM cards standing_card
             JOIN card_certificates standing_certificate ON standing_certificate.card_id = standing_card.id
-            JOIN certificates standing_ledger ON standing_ledger.serial = standing_certificate.serial
+            \(SQLCertificateLedger.join(onSerialIn: "standing_certificate.serial", as: "standing_ledger", outer: false))
             WHERE standing_card.id = \(cardColumn) AND standing_card.status = '\(CardStatus.active.rawValue)'
             AND standing_certificate.kind = '\(CertificateKind.authentication.rawValue)'
             AND standing_certificate.installed_at <= \(signedInAtColumn) AND standing_certificate.ended_at IS NULL

@@ -104,7 +104,7 @@ extension CardOffice {
             try await connection.query(SQL(
                 """
                 SELECT cc.serial, cc.card_id, cc.kind, cc.not_after, cc.planned_at, cc.installed_at, c.revoked_at, c.revocation_reason
-                FROM card_certificates cc LEFT JOIN certificates c ON c.serial = cc.serial WHERE cc.ended_at IS NULL
+                FROM card_certificates cc \(SQLCertificateLedger.join(onSerialIn: "cc.serial", as: "c", outer: true)) WHERE cc.ended_at IS NULL
                 """))
         }
         var abandoned: [LiveCertificate] = []

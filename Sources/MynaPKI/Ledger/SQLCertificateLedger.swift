@@ -131,3 +131,14 @@ public enum LedgerError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "no recorded intent for that serial: the CA signs only what it recorded first" }
 }
+
+extension SQLCertificateLedger {
+    /// A join of the ledger's row for the certificate whose serial `serialColumn` holds,
+    /// named `alias`, for the card office's queries that read a certificate's revocation
+    /// (`revoked_at`, `revocation_reason`) or its `der` beside their own rows, in the same
+    /// statement: the ledger's table stays named here (issue 15). `outer` keeps rows the
+    /// ledger has not recorded yet (a certificate planned, not yet signed).
+    public static func join(onSerialIn serialColumn: String, as alias: String, outer: Bool) -> String {
+        "\(outer ? "LEFT JOIN" : "JOIN") certificates \(alias) ON \(alias).serial = \(serialColumn)"
+    }
+}
