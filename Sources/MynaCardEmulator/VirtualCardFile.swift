@@ -1,5 +1,6 @@
 public import Crypto
 public import Foundation
+internal import MynaCore
 
 #if canImport(Glibc)
 internal import Glibc
@@ -140,17 +141,9 @@ public struct VirtualCardFile: Sendable {
         let temporary = url.path + ".tmp-" + randomBytes(8).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw VirtualCardFileError.unwritable(url.path, errno) }
-        var ok = fchmod(fd, 0o600) == 0
-        var written = 0
-        while ok, written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n > 0 { written += n } else if n < 0, errno == EINTR { continue } else { ok = false }
-        }
-        ok = ok && fsync(fd) == 0
-        let code = errno
+        let written = DescriptorWrite.privateDurable(fd, bytes)
         close(fd)
-        guard ok, rename(temporary, url.path) == 0 else {
-            let failure = ok ? errno : code
+        if let failure = written ?? (rename(temporary, url.path) == 0 ? nil : errno) {
             unlink(temporary)
             throw VirtualCardFileError.unwritable(url.path, failure)
         }

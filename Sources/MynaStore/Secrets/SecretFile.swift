@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MynaCore
 
 /// How Myna writes and reads a file that holds a secret — a key of the key store, a CA's
 /// private key, an agency's credential: one rule, in one place.
@@ -32,19 +33,11 @@ public enum SecretFile {
             if errno == EEXIST { return false }
             throw SecretFileError.cannotWrite(path, errno)
         }
-        // The umask can only take bits away; set exactly 0600 on the descriptor, not the path.
-        var ok = fchmod(fd, 0o600) == 0
-        var written = 0
-        while ok, written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n > 0 { written += n } else if n < 0, errno == EINTR { continue } else { ok = false }
-        }
-        ok = ok && fsync(fd) == 0
-        let code = errno
+        let failure = DescriptorWrite.privateDurable(fd, bytes)
         close(fd)
-        guard ok else {
+        if let failure {
             unlink(path)
-            throw SecretFileError.cannotWrite(path, code)
+            throw SecretFileError.cannotWrite(path, failure)
         }
         return true
     }
