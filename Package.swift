@@ -36,13 +36,21 @@ let package = Package(
         .target(name: "MynaCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         // Number issuance: keyed permutation of an internal sequence.
         .target(name: "MynaNumbering", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
-        // SQLite and PostgreSQL behind one query layer; migrations; encrypted number vault.
+        // Keys and what they protect: the key store, the number vault's sealing, keyed
+        // hashes of callers' addresses, private files, the bulk random source.
         .target(
-            name: "MynaStore",
+            name: "MynaSecrets",
+            dependencies: ["MynaCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // The database: SQLite and PostgreSQL behind one query layer, the dialect verbs,
+        // and the migration runner. Each domain module owns its tables and migrations.
+        .target(
+            name: "MynaDatabase",
             dependencies: [
                 "MynaCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                // For the SQLite it vendors, which MynaStore calls through the C API
+                // For the SQLite it vendors, which MynaDatabase calls through the C API
                 // (SQLiteHandle.swift says why).
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -54,7 +62,7 @@ let package = Package(
         .target(
             name: "MynaPKI",
             dependencies: [
-                "MynaCore", "MynaStore",
+                "MynaCore", "MynaDatabase", "MynaSecrets",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -78,7 +86,7 @@ let package = Package(
         .target(
             name: "MynaRegistry",
             dependencies: [
-                "MynaCore", "MynaNumbering", "MynaStore", "MynaAudit",
+                "MynaCore", "MynaNumbering", "MynaDatabase", "MynaSecrets", "MynaAudit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -91,7 +99,7 @@ let package = Package(
         .target(
             name: "MynaCardOffice",
             dependencies: [
-                "MynaCore", "MynaCard", "MynaStore", "MynaRegistry", "MynaPKI",
+                "MynaCore", "MynaCard", "MynaDatabase", "MynaSecrets", "MynaRegistry", "MynaPKI",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -103,7 +111,7 @@ let package = Package(
         // salted record commitments, and the log in the database.
         .target(
             name: "MynaAudit",
-            dependencies: ["MynaCore", "MynaStore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["MynaCore", "MynaDatabase", "MynaSecrets", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // The information linkage network: agencies and their signed requests, per-agency
@@ -112,7 +120,7 @@ let package = Package(
         .target(
             name: "MynaLinkage",
             dependencies: [
-                "MynaCore", "MynaStore", "MynaRegistry", "MynaAudit",
+                "MynaCore", "MynaDatabase", "MynaSecrets", "MynaRegistry", "MynaAudit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources/allow-list.json")],
@@ -122,7 +130,8 @@ let package = Package(
         .target(
             name: "MynaServer",
             dependencies: [
-                "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaPortal", "MynaPortalPages", "MynaOIDC", "MynaServices", "MynaCharts",
+                "MynaCore", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaPortal", "MynaPortalPages", "MynaOIDC", "MynaServices", "MynaCharts",
+                "MynaAudit", "MynaSystem",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -141,7 +150,8 @@ let package = Package(
         .executableTarget(
             name: "myna",
             dependencies: [
-                "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice", "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices",
+                "MynaCore", "MynaNumbering", "MynaDatabase", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice", "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices",
+                "MynaSecrets", "MynaSystem",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -175,7 +185,7 @@ let package = Package(
         .target(
             name: "MynaPortal",
             dependencies: [
-                "MynaCore", "MynaStore", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaAudit", "MynaOIDC",
+                "MynaCore", "MynaDatabase", "MynaSecrets", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaAudit", "MynaOIDC",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
             ],
@@ -190,8 +200,20 @@ let package = Package(
         .target(
             name: "MynaServices",
             dependencies: [
-                "MynaCore", "MynaStore", "MynaRegistry", "MynaCardOffice", "MynaLinkage", "MynaPortal", "MynaPDF", "MynaCharts",
+                "MynaCore", "MynaDatabase", "MynaRegistry", "MynaCardOffice", "MynaLinkage", "MynaPortal", "MynaPDF", "MynaCharts",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The one wiring point: opens the whole system from a configuration, for the
+        // server, the CLI and the tests; and assembles the owners' migrations.
+        .target(
+            name: "MynaSystem",
+            dependencies: [
+                "MynaCore", "MynaDatabase", "MynaSecrets", "MynaRegistry", "MynaPKI", "MynaCardOffice", "MynaAudit", "MynaLinkage", "MynaPortal",
+                "MynaServices",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -199,12 +221,14 @@ let package = Package(
         .target(
             name: "MynaTestSupport",
             dependencies: [
-                "MynaCore", "MynaStore", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaCardEmulator",
+                "MynaCore", "MynaDatabase", "MynaSecrets", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaCardEmulator", "MynaSystem",
                 .product(name: "Logging", package: "swift-log"), .product(name: "X509", package: "swift-certificates"),
             ],
             path: "Tests/MynaTestSupport",
             swiftSettings: swiftSettings
         ),
+        // Reads Sources/ and fails when a module names another's table or imports past its layer.
+        .testTarget(name: "ArchitectureTests", swiftSettings: swiftSettings),
         .testTarget(name: "MynaCoreTests", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "MynaNumberingTests", dependencies: ["MynaNumbering"], swiftSettings: swiftSettings),
         .testTarget(name: "MynaCardTests", dependencies: ["MynaCard", "MynaCore"], swiftSettings: swiftSettings),
@@ -213,7 +237,7 @@ let package = Package(
         .testTarget(
             name: "MynaPKITests",
             dependencies: [
-                "MynaPKI", "MynaCore", "MynaStore", "MynaTestSupport",
+                "MynaPKI", "MynaCore", "MynaDatabase", "MynaSecrets", "MynaTestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
@@ -222,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "MynaCardOfficeTests",
             dependencies: [
-                "MynaCardOffice", "MynaCard", "MynaCardEmulator", "MynaPKI", "MynaRegistry", "MynaStore", "MynaCore", "MynaTestSupport",
+                "MynaCardOffice", "MynaCard", "MynaCardEmulator", "MynaPKI", "MynaRegistry", "MynaDatabase", "MynaSecrets", "MynaCore", "MynaTestSupport",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
@@ -230,20 +254,20 @@ let package = Package(
         ),
         .testTarget(
             name: "MynaAuditTests",
-            dependencies: ["MynaAudit", "MynaStore", "MynaTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["MynaAudit", "MynaDatabase", "MynaTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MynaLinkageTests",
             dependencies: [
-                "MynaLinkage", "MynaAudit", "MynaRegistry", "MynaStore", "MynaCore", "MynaTestSupport",
+                "MynaLinkage", "MynaAudit", "MynaRegistry", "MynaDatabase", "MynaCore", "MynaTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MynaRegistryTests",
-            dependencies: ["MynaRegistry", "MynaStore", "MynaTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["MynaRegistry", "MynaDatabase", "MynaSecrets", "MynaSystem", "MynaTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -254,13 +278,13 @@ let package = Package(
         .testTarget(name: "MynaPortalPagesTests", dependencies: ["MynaPortalPages"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MynaPortalTests",
-            dependencies: ["MynaPortal", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard", "MynaCore"],
+            dependencies: ["MynaPortal", "MynaRegistry", "MynaDatabase", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard", "MynaCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "MynaServicesTests",
             dependencies: [
-                "MynaServices", "MynaPDF", "MynaPortal", "MynaLinkage", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice",
+                "MynaServices", "MynaPDF", "MynaPortal", "MynaLinkage", "MynaRegistry", "MynaDatabase", "MynaTestSupport", "MynaPKI", "MynaCardOffice",
                 "MynaCardEmulator", "MynaCard", "MynaCore", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -270,8 +294,8 @@ let package = Package(
         .testTarget(
             name: "MynaServerTests",
             dependencies: [
-                "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard",
-                "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices",
+                "MynaServer", "MynaRegistry", "MynaDatabase", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard",
+                "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices", "MynaSystem",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

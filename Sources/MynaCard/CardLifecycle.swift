@@ -19,6 +19,10 @@ public enum CardStatus: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// Whether the card still counts as the person's card: one such card per person.
     public var isLive: Bool { self == .applied || self == .active || self == .suspended }
+
+    /// Whether the card is out in its holder's hands and not ended: it carries
+    /// certificates (revoked while suspended) and runs to its expiry date.
+    public var isIssued: Bool { self == .active || self == .suspended }
 }
 
 /// The events that move a card. Fees and reasons travel with the event so the record

@@ -4,7 +4,8 @@ public import MynaCard
 public import MynaCore
 public import MynaPKI
 public import MynaRegistry
-public import MynaStore
+public import MynaDatabase
+public import MynaSecrets
 import SwiftASN1
 import X509
 
@@ -590,7 +591,7 @@ public struct CardOffice: Sendable {
         guard case .registered = resident.status else {
             throw CardOfficeError(.residentNotEligible, "cards are handled for residents who are registered (not moved out or deceased)")
         }
-        if let jurisdiction, resident.facts.address.municipality != jurisdiction {
+        if let jurisdiction, !resident.isRegistered(in: jurisdiction) {
             throw CardOfficeError(.outsideJurisdiction, "the person is registered at another municipality")
         }
     }

@@ -1,7 +1,7 @@
 public import MynaCard
 import MynaPKI
 import MynaRegistry
-public import MynaStore
+public import MynaDatabase
 
 extension CardOffice {
     /// An SQL condition, true while a sign-in made with the card whose id `cardColumn`

@@ -3,7 +3,7 @@ public import MynaCard
 public import MynaCore
 import MynaPKI
 import MynaRegistry
-public import MynaStore
+public import MynaDatabase
 
 /// The card side's counts for the published statistics (MynaServices' `Statistics`), as
 /// raw `(label, count)` series: the card office owns `cards`, `card_events`,
@@ -33,7 +33,7 @@ extension CardOffice {
         let horizon = Int64((now.timeIntervalSince1970 + 366 * 86_400) * 1000)
         let today = CalendarDate(inJapanAt: now)
         let nextYear = CalendarDate(daysSinceEpoch: today.daysSinceEpoch + 366)
-        let live = CardStatus.allCases.filter { $0.isLive && $0 != .applied }.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let issued = CardStatus.sqlList(\.isIssued)
         func series(_ sql: String, _ binds: [SQLValue] = []) async throws -> CardCounts.Series {
             try await connection.query(SQL(sql, binds)).map { (try $0.optionalString("label") ?? "—", Int(try $0.int("n"))) }
         }
@@ -56,12 +56,12 @@ extension CardOffice {
             cardsExpiringByMonth: try await series(
                 """
                 SELECT substr(expires_on, 1, 7) AS label, count(*) AS n FROM cards
-                WHERE status IN (\(live)) AND expires_on >= ? AND expires_on <= ? GROUP BY 1 ORDER BY 1
+                WHERE status IN (\(issued)) AND expires_on >= ? AND expires_on <= ? GROUP BY 1 ORDER BY 1
                 """, [.text(today.description), .text(nextYear.description)]),
             heldByMunicipality: Dictionary(uniqueKeysWithValues: try await series(
                 """
                 SELECT \(ResidentRegistry.municipality(ofResidentIn: "c.resident_id")) AS label, count(*) AS n FROM cards c
-                WHERE c.status IN (\(live)) GROUP BY 1
+                WHERE c.status IN (\(issued)) GROUP BY 1
                 """)))
     }
 }

@@ -3,7 +3,7 @@ import MynaCard
 import MynaCore
 import MynaPKI
 import MynaRegistry
-import MynaStore
+import MynaDatabase
 
 /// What one sweep did.
 public struct SweepReport: Sendable, Hashable {
@@ -147,7 +147,7 @@ extension CardOffice {
         let today = clock.today
         let due = try await database.read { connection in
             try await connection.query(SQL(
-                "SELECT * FROM cards WHERE status IN ('active', 'suspended') AND expires_on < ?", [.text(today.description)]))
+                "SELECT * FROM cards WHERE status IN (\(CardStatus.sqlList(\.isIssued))) AND expires_on < ?", [.text(today.description)]))
                 .map(Self.card(from:))
         }
         let millis = clock.milliseconds

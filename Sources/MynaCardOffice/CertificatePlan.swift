@@ -4,7 +4,7 @@ import MynaCard
 import MynaCore
 import MynaPKI
 import MynaRegistry
-import MynaStore
+import MynaDatabase
 import X509
 
 /// The card office's half of certificate issuance: deciding what the CA will certify for

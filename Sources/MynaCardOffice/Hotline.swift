@@ -4,7 +4,7 @@ import MynaCard
 public import MynaCore
 import MynaPKI
 import MynaRegistry
-import MynaStore
+import MynaDatabase
 
 /// What the hotline tells a caller.
 public enum HotlineOutcome: String, Sendable {
@@ -46,9 +46,7 @@ extension CardOffice {
         let verdict = try await database.transaction { connection -> HotlineVerdict in
             // SQLite runs one writer at a time; PostgreSQL's calls from one source queue
             // here until the one before has recorded itself.
-            if connection.dialect == .postgres {
-                try await connection.query(SQL("SELECT pg_advisory_xact_lock(?)", [.integer(Self.hotlineLock(sourceKey))]))
-            }
+            try await connection.lock(Self.hotlineLock(sourceKey))
             // The facts first, for every call alike; then the counts.
             let card = try await matchingCard(number: number, birthDate: birthDate, cardSerial: cardSerial, on: connection)
             let wait = try await hotlineWait(callerKey: callerKey, sourceKey: sourceKey, now: now, on: connection)
@@ -125,9 +123,9 @@ extension CardOffice {
         return nil
     }
 
-    /// The PostgreSQL advisory lock of one source's calls: 64 bits of its keyed hash.
-    static func hotlineLock(_ sourceKey: [UInt8]) -> Int64 {
-        Int64(bitPattern: sourceKey.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+    /// The lock of one source's calls, keyed by 64 bits of its keyed hash.
+    static func hotlineLock(_ sourceKey: [UInt8]) -> AdvisoryLock {
+        AdvisoryLock("hotline-source", key: Int64(bitPattern: sourceKey.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }))
     }
 }
 

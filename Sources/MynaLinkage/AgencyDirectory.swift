@@ -1,7 +1,7 @@
 public import Crypto
 public import Foundation
 public import MynaCore
-public import MynaStore
+public import MynaDatabase
 
 /// The agencies on the network and the keys their requests are signed with.
 public struct AgencyDirectory: Sendable {

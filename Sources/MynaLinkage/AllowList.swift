@@ -1,7 +1,7 @@
 import Crypto
 public import Foundation
 import MynaAudit
-public import MynaStore
+public import MynaDatabase
 import Synchronization
 
 /// One lawful exchange (番号法 別表 and its ordinances): an agency of `requester` type may

@@ -2,7 +2,8 @@ import Crypto
 public import Foundation
 public import MynaCore
 public import MynaRegistry
-public import MynaStore
+public import MynaDatabase
+public import MynaSecrets
 
 /// The hub of the information linkage network (情報提供ネットワークシステム, domain.md §4):
 /// it alone holds the key agency codes come from, translates one agency's code for a
@@ -39,6 +40,22 @@ public struct LinkageHub: Sendable {
         return LinkageHub(
             registry: registry, agencies: AgencyDirectory(database: registry.database, clock: clock), allowLists: CurrentAllowList(current, at: clock.milliseconds),
             codeKey: try keys.key(.agencyCodes), clock: clock, recorder: ProvisionRecorder(database: registry.database), pushPolicy: pushPolicy)
+    }
+
+    /// The allow-list version in force, as the database has it.
+    public func allowListInForce() async throws -> AllowList? {
+        try await AllowList.current(in: database)
+    }
+
+    /// Loads an amendment of the allow-list (an operator's act, recorded and logged);
+    /// false if that version is loaded already.
+    public func loadAllowList(_ list: AllowList, bytes: [UInt8], by actor: String, reason: String) async throws -> Bool {
+        try await list.load(into: database, bytes: bytes, by: actor, reason: reason, at: clock.milliseconds)
+    }
+
+    /// Every allow-list version loaded: when, by whom, why, and its SHA-256.
+    public func allowListHistory() async throws -> [(version: Int, effectiveOn: String, sha256: String, loadedAt: Date, loadedBy: String, reason: String?)] {
+        try await AllowList.history(in: database)
     }
 
     var database: any Database { registry.database }
@@ -120,10 +137,7 @@ public struct LinkageHub: Sendable {
     }
 
     static func serves(_ municipality: MunicipalityCode, _ resident: Resident) -> Bool {
-        switch resident.status {
-        case .registered, .deceased: resident.facts.address.municipality == municipality
-        case .movedOut(let destination, _): resident.facts.address.municipality == municipality || destination == municipality
-        }
+        resident.isServed(by: municipality)
     }
 
     // MARK: The intermediate store

@@ -1,5 +1,5 @@
 public import Foundation
-import MynaStore
+import MynaDatabase
 
 /// A push notice: a provider registered a new copy of an item for a person this agency
 /// holds a code for. The person appears only as the agency's own code.

@@ -1,7 +1,7 @@
 import Crypto
 public import Foundation
 import MynaAudit
-public import MynaStore
+public import MynaDatabase
 
 /// 情報提供等記録 (番号法 第23条): one row per exchange, answered or refused, kept for
 /// both sides — requester, provider, item, task, legal basis, when it was asked, when it
@@ -77,7 +77,7 @@ struct ProvisionRecorder: Sendable {
 
     init(database: any Database) {
         self.database = database
-        reserved = database.dialect == .postgres ? ReservedIDs(database: database) : nil
+        reserved = database.dialect.statementsAreRoundTrips ? ReservedIDs(database: database) : nil
     }
 
     func append(_ draft: ProvisionDraft) async throws -> Int {
@@ -121,7 +121,7 @@ actor ReservedIDs {
     init(database: any Database) { self.database = database }
 
     enum Reserve: PreparedSQL {
-        static let text = "SELECT nextval(pg_get_serial_sequence('provision_records', 'id')) AS id FROM generate_series(1, ?)"
+        static let text = SQLDialect.reserveIdentities(table: "provision_records", column: "id")
     }
 
     func next() async throws -> Int {

@@ -1,6 +1,7 @@
 public import Foundation
 public import MynaCore
-public import MynaStore
+public import MynaDatabase
+public import MynaSecrets
 
 /// The registry's services over one database and one key store: what the server and
 /// the CLI open at start.

@@ -9,6 +9,7 @@ import MynaPortalPages
 public import MynaPKI
 public import MynaRegistry
 public import MynaServices
+public import MynaSystem
 public import Prometheus
 public import ServiceLifecycle
 
@@ -32,20 +33,19 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// Builds the whole application in one visible place (style.md, after Hummingbird's
-/// examples): middleware, then the public routes, then the staff routes.
+/// examples): the router, and the background services that keep the system's promises.
 public func buildApplication(
-    registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
-    log: TransparencyLog? = nil, portal: Portal? = nil, oidc: OIDCProvider? = nil, services: Services? = nil, configuration: ServerConfiguration,
-    metrics: PrometheusCollectorRegistry? = nil, logger: Logger
+    system: MynaSystem, configuration: ServerConfiguration, metrics: PrometheusCollectorRegistry? = nil, logger: Logger
 ) -> some ApplicationProtocol {
     let (router, _) = buildRouter(
-        registry: registry, pki: pki ?? cards?.publisher, cards: cards, linkage: linkage, log: log, portal: portal, oidc: oidc, services: services,
-        metrics: metrics, metricsToken: configuration.metricsToken, limits: configuration.limits, trustedProxies: configuration.trustedProxies)
-    var services: [any Service] = []
-    if let cards { services.append(CardSweepService(office: cards, logger: logger)) }
-    if let log { services.append(LogSequencerService(log: log, logger: logger)) }
-    if let linkage { services.append(NoticePushService(hub: linkage, logger: logger)) }
-    if let portal { services.append(RetentionService(portal: portal, linkage: linkage, oidc: oidc, policy: RetentionPolicy(), clock: .system, logger: logger)) }
+        system: system, metrics: metrics, metricsToken: configuration.metricsToken, limits: configuration.limits,
+        trustedProxies: configuration.trustedProxies)
+    let services: [any Service] = [
+        CardSweepService(office: system.cards, logger: logger),
+        LogSequencerService(log: system.log, logger: logger),
+        NoticePushService(hub: system.linkage, logger: logger),
+        RetentionService(portal: system.portal, linkage: system.linkage, oidc: system.oidc, policy: RetentionPolicy(), clock: .system, logger: logger),
+    ]
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Myna"),
@@ -53,13 +53,13 @@ public func buildApplication(
         logger: logger)
 }
 
-/// The router, and the endpoints it serves (for the OpenAPI drift test).
+/// The router, and the endpoints it serves (for the OpenAPI drift test): middleware,
+/// then the public routes, then the staff routes.
 public func buildRouter(
-    registry: Registry, pki: RevocationPublisher? = nil, cards: CardOffice? = nil, linkage: LinkageHub? = nil,
-    log: TransparencyLog? = nil, portal: Portal? = nil, oidc: OIDCProvider? = nil, services: Services? = nil,
-    metrics: PrometheusCollectorRegistry? = nil, metricsToken: MetricsToken? = nil, limits: SourceLimits = SourceLimits(),
+    system: MynaSystem, metrics: PrometheusCollectorRegistry? = nil, metricsToken: MetricsToken? = nil, limits: SourceLimits = SourceLimits(),
     trustedProxies: [AddressRange] = []
 ) -> (Router<MynaRequestContextType>, [Endpoint]) {
+    let registry = system.registry
     let router = Router(context: MynaRequestContext.self)
     let book = EndpointBook()
     router.addMiddleware {
@@ -73,40 +73,31 @@ public func buildRouter(
     }
     let routes = router.group()
     let staff = router.group(context: StaffContext.self)
-    PublicController(registry: registry, metrics: metrics, metricsToken: metricsToken).register(routes: routes, book: book)
+    let agencies = system.linkage.agencies
+    PublicController(system: system, metrics: metrics, metricsToken: metricsToken).register(routes: routes, book: book)
     StaffController(registry: registry).register(public: routes, staff: staff, book: book)
     ProcedureController(registry: registry).register(staff: staff, book: book)
-    ResidentController(registry: registry, cards: cards).register(staff: staff, book: book)
-    if let cards {
-        CardController(office: cards).register(public: routes, staff: staff, book: book)
-    }
-    if let linkage {
-        LinkageController(hub: linkage).register(public: routes, staff: staff, book: book)
-    }
-    if let log {
-        LogController(log: log, linkage: linkage).register(public: routes, staff: staff, book: book)
-    }
-    if let portal {
-        PortalSignInController(portal: portal).register(routes: routes, book: book)
-        CardChallengeController(signIn: portal.signIn, agencies: linkage?.agencies).register(routes: routes, staff: staff, book: book)
-        LinkagesController(linkages: portal.linkages, mynapoint: services?.mynapoint).register(staff: staff, book: book)
-        // The pages and OpenID Connect speak HTML and their protocol's own errors, not
-        // the JSON API's: they are routed outside the API's book (docs/portal.md).
-        let renderer = try! PortalRenderer()
-        let pages = PortalController(portal: portal, linkage: linkage, log: log, oidc: oidc, services: services, renderer: renderer)
-        pages.register(router: router)
-        if let oidc { OIDCController(oidc: oidc, pages: pages).register(router: router) }
-    }
-    if let portal, let linkage, let services {
-        MykeyController(signIn: portal.signIn, mykey: services.mykey).register(routes: routes, book: book)
-        MynapointController(mynapoint: services.mynapoint, signIn: portal.signIn, agencies: linkage.agencies).register(routes: routes, staff: staff, book: book)
-        KioskController(centre: services.kiosks, agencies: linkage.agencies).register(routes: routes, book: book)
-        EligibilityController(eligibility: services.eligibility, agencies: linkage.agencies).register(routes: routes, book: book)
-        StatisticsController(statistics: services.statistics).register(routes: routes, router: router, book: book)
-    }
-    if let pki = pki ?? cards?.publisher {
-        PKIController(publisher: pki, relyingParties: RelyingParties(database: registry.database)).register(routes: routes, book: book)
-    }
+    ResidentController(registry: registry, cards: system.cards).register(staff: staff, book: book)
+    CardController(office: system.cards).register(public: routes, staff: staff, book: book)
+    LinkageController(hub: system.linkage).register(public: routes, staff: staff, book: book)
+    LogController(log: system.log, linkage: system.linkage).register(public: routes, staff: staff, book: book)
+    PortalSignInController(portal: system.portal).register(routes: routes, book: book)
+    CardChallengeController(signIn: system.portal.signIn, agencies: agencies).register(routes: routes, staff: staff, book: book)
+    LinkagesController(linkages: system.portal.linkages, mynapoint: system.services.mynapoint).register(staff: staff, book: book)
+    // The pages and OpenID Connect speak HTML and their protocol's own errors, not the
+    // JSON API's: they are routed outside the API's book (docs/portal.md).
+    let renderer = try! PortalRenderer()
+    let pages = PortalController(
+        portal: system.portal, linkage: system.linkage, log: system.log, oidc: system.oidc, services: system.services, renderer: renderer)
+    pages.register(router: router)
+    OIDCController(oidc: system.oidc, pages: pages).register(router: router)
+    MykeyController(signIn: system.portal.signIn, mykey: system.services.mykey).register(routes: routes, book: book)
+    MynapointController(mynapoint: system.services.mynapoint, signIn: system.portal.signIn, agencies: agencies)
+        .register(routes: routes, staff: staff, book: book)
+    KioskController(centre: system.services.kiosks, agencies: agencies).register(routes: routes, book: book)
+    EligibilityController(eligibility: system.services.eligibility, agencies: agencies).register(routes: routes, book: book)
+    StatisticsController(statistics: system.services.statistics).register(routes: routes, router: router, book: book)
+    PKIController(publisher: system.pki, relyingParties: system.relyingParties).register(routes: routes, book: book)
     return (router, book.endpoints)
 }
 

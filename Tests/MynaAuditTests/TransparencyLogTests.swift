@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import MynaAudit
-import MynaStore
+import MynaDatabase
 import MynaTestSupport
 import Testing
 

@@ -5,7 +5,7 @@ import MynaCardOffice
 import MynaCore
 import MynaPKI
 import MynaRegistry
-import MynaStore
+import MynaDatabase
 import MynaTestSupport
 import SwiftASN1
 import Testing

@@ -4,7 +4,7 @@ import MynaCardEmulator
 import MynaCardOffice
 import MynaCore
 import MynaPKI
-import MynaStore
+import MynaDatabase
 import MynaTestSupport
 import Testing
 import X509

@@ -2,7 +2,8 @@ import Foundation
 import MynaCard
 import MynaCardEmulator
 import MynaCardOffice
-import MynaStore
+import MynaDatabase
+import MynaSecrets
 import MynaTestSupport
 import Testing
 

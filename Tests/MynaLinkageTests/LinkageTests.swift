@@ -3,7 +3,7 @@ import Foundation
 import MynaCore
 import MynaLinkage
 import MynaRegistry
-import MynaStore
+import MynaDatabase
 import MynaTestSupport
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import MynaCore
 import MynaPKI
-import MynaStore
+import MynaDatabase
 import MynaTestSupport
 import Testing
 import X509

@@ -1,7 +1,7 @@
 import Foundation
 import MynaCore
 import MynaPKI
-import MynaStore
+import MynaDatabase
 import MynaTestSupport
 import SwiftASN1
 import Testing

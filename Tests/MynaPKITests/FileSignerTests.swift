@@ -1,7 +1,8 @@
 import Foundation
 import MynaTestSupport
 import MynaPKI
-import MynaStore
+import MynaDatabase
+import MynaSecrets
 import Testing
 import X509
 

@@ -1,5 +1,6 @@
 import Foundation
-import MynaStore
+import MynaDatabase
+import MynaSecrets
 import Testing
 
 /// Issue 14: key files were written with Foundation's `createFile` (readable by others until

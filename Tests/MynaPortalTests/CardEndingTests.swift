@@ -6,7 +6,7 @@ import MynaOIDC
 import MynaPKI
 import MynaPortal
 import MynaRegistry
-import MynaStore
+import MynaDatabase
 import MynaTestSupport
 import Testing
 

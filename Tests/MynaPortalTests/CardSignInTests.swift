@@ -5,7 +5,7 @@ import MynaLinkage
 import MynaPKI
 import MynaPortal
 import MynaRegistry
-import MynaStore
+import MynaDatabase
 import MynaTestSupport
 import Testing
 

@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import MynaCore
 @testable import MynaRegistry
-import MynaStore
+import MynaDatabase
+import MynaSecrets
+import MynaSystem
 import MynaTestSupport
 import Synchronization
 import Testing
@@ -378,8 +380,8 @@ struct SchemaTests {
     @Test("migrations are idempotent and recorded", arguments: DatabaseKind.available)
     func migrationsIdempotent(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { (_, environment) async throws in
-            #expect(try await Migrations.migrate(environment.database).isEmpty)
-            #expect(try await count("schema_migrations", in: environment) == Migrations.all.count)
+            #expect(try await MynaSystem.schema.migrate(environment.database).isEmpty)
+            #expect(try await count("schema_migrations", in: environment) == MynaSystem.schema.migrations.count)
         }
     }
 
@@ -396,7 +398,7 @@ struct SchemaTests {
             for table in tables { before.append(try await count(table, in: environment)) }
             #expect(try await Set(indexes(on: "residents", in: environment)).isSuperset(of: ["residents_by_name", "residents_by_kana"]))
 
-            #expect(try await Migrations.migrate(environment.database, through: 12) == [12])
+            #expect(try await MynaSystem.schema.migrate(environment.database, through: 12) == [12])
 
             var after: [Int] = []
             for table in tables { after.append(try await count(table, in: environment)) }

@@ -2,7 +2,8 @@ import Crypto
 import Foundation
 import MynaCore
 import MynaRegistry
-import MynaStore
+import MynaDatabase
+import MynaSecrets
 import MynaTestSupport
 import Testing
 

@@ -104,9 +104,7 @@ func withRouter(
         let log = linkage ? try TransparencyLog(database: registry.database, keys: environment.keys, clock: environment.clock.wallClock) : nil
         let resident = portal ? office.map { Portal(registry: registry, cards: $0, linkage: hub, clock: environment.clock.wallClock) } : nil
         let services = try resident.flatMap { portal in try hub.map { try makeTestServices(portal, $0, environment) } }
-        let app = buildApplication(
-            registry: registry, pki: publisher, cards: office, linkage: hub, log: log, portal: resident, services: services, configuration: .init(),
-            logger: logger)
+        let app = buildApplication(system: try await makeTestSystem(registry, environment, pki: publisher, cards: office, linkage: hub, log: log, portal: resident, services: services), configuration: .init(), logger: logger)
         try await app.test(.router) { client in try await body(registry, environment, client) }
     }
 }

@@ -12,7 +12,7 @@ import MynaPortal
 import MynaRegistry
 @testable import MynaServer
 import MynaServices
-import MynaStore
+import MynaDatabase
 import MynaTestSupport
 import Testing
 import X509
@@ -311,7 +311,7 @@ extension AccessRecordCoverageTests {
             let log = try TransparencyLog(database: registry.database, keys: environment.keys, clock: environment.clock.wallClock)
             let portal = Portal(registry: registry, cards: office, linkage: hub, clock: environment.clock.wallClock)
             let services = try makeTestServices(portal, hub, environment)
-            let (router, endpoints) = buildRouter(registry: registry, cards: office, linkage: hub, log: log, portal: portal, services: services)
+            let (router, endpoints) = buildRouter(system: try await makeTestSystem(registry, environment, cards: office, linkage: hub, log: log, portal: portal, services: services))
             let app = Application(router: router, configuration: .init(), logger: testLogger)
             try await app.test(.router) { client in
                 try await body(World(

@@ -47,9 +47,7 @@ struct FuzzTests {
             let office = try makeTestCardOffice(registry, environment, directory: "card-ca-routes")
             let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
             let portal = Portal(registry: registry, cards: office, linkage: hub)
-            let (_, endpoints) = buildRouter(
-                registry: registry, pki: try makePublisher(environment, directory: "ca-routes"), cards: office, linkage: hub,
-                log: try TransparencyLog(database: registry.database, keys: environment.keys), portal: portal, services: try makeTestServices(portal, hub, environment))
+            let (_, endpoints) = buildRouter(system: try await makeTestSystem(registry, environment, pki: try makePublisher(environment, directory: "ca-routes"), cards: office, linkage: hub, log: try TransparencyLog(database: registry.database, keys: environment.keys), portal: portal, services: try makeTestServices(portal, hub, environment)))
             let clerk = try await API(client: client).signedIn(registry, environment, username: "fuzz")
             let fields = ["name", "nameKana", "address", "birthDate", "sex", "reason", "residentId", "purpose", "username",
                           "password", "totp", "number", "kind", "individualNumber", "destinationMunicipalityCode", "date",

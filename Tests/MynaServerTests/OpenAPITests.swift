@@ -18,9 +18,7 @@ struct OpenAPITests {
             let office = try makeTestCardOffice(registry, environment)
             let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
             let portal = Portal(registry: registry, cards: office, linkage: hub)
-            let (_, endpoints) = buildRouter(
-                registry: registry, cards: office, linkage: hub, log: try TransparencyLog(database: registry.database, keys: environment.keys), portal: portal,
-                services: try makeTestServices(portal, hub, environment))
+            let (_, endpoints) = buildRouter(system: try await makeTestSystem(registry, environment, cards: office, linkage: hub, log: try TransparencyLog(database: registry.database, keys: environment.keys), portal: portal, services: try makeTestServices(portal, hub, environment)))
             let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appendingPathComponent("../../Sources/MynaServer/Resources/openapi.json")
             let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])

@@ -6,7 +6,7 @@ import MynaLinkage
 import MynaPortal
 import MynaRegistry
 import MynaServices
-import MynaStore
+import MynaDatabase
 import MynaTestSupport
 import Testing
 

@@ -5,7 +5,7 @@ import MynaLinkage
 import MynaPDF
 import MynaPortal
 import MynaServices
-import MynaStore
+import MynaDatabase
 import MynaTestSupport
 import Testing
 

@@ -3,7 +3,7 @@ import MynaCore
 import MynaLinkage
 import MynaPortal
 import MynaServices
-import MynaStore
+import MynaDatabase
 import MynaTestSupport
 import Testing
 

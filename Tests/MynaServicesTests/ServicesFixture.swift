@@ -8,7 +8,7 @@ import MynaPKI
 import MynaPortal
 import MynaRegistry
 import MynaServices
-import MynaStore
+import MynaDatabase
 import MynaTestSupport
 import Testing
 

@@ -2,7 +2,9 @@ public import Foundation
 public import Logging
 public import MynaCore
 public import MynaRegistry
-public import MynaStore
+public import MynaDatabase
+public import MynaSecrets
+import MynaSystem
 
 /// The databases every storage-touching suite runs on. PostgreSQL joins when
 /// `MYNA_TEST_POSTGRES_URL` names a server (scripts/test starts a throwaway one); with
@@ -67,7 +69,7 @@ public func withTestRegistry<T: Sendable>(
 private func makeDatabase(_ kind: DatabaseKind, in directory: URL, schemaVersion: Int?) async throws -> (any Database, @Sendable () async throws -> Void) {
     switch kind {
     case .sqlite:
-        let database = try await DatabaseLocation.sqlite(path: directory.appendingPathComponent("test.sqlite").path).open(logger: testLogger, schemaVersion: schemaVersion)
+        let database = try await DatabaseLocation.sqlite(path: directory.appendingPathComponent("test.sqlite").path).open(MynaSystem.schema, logger: testLogger, schemaVersion: schemaVersion)
         return (database, {})
     case .postgres:
         guard let url = ProcessInfo.processInfo.environment["MYNA_TEST_POSTGRES_URL"], var components = URLComponents(string: url) else {
@@ -77,7 +79,7 @@ private func makeDatabase(_ kind: DatabaseKind, in directory: URL, schemaVersion
         let admin = try await PostgresDatabase.connect(url: url, maximumConnections: 1, logger: testLogger)
         _ = try await admin.read { try await $0.query(SQL("CREATE DATABASE \(name)")) }
         components.path = "/" + name
-        let database = try await DatabaseLocation.postgres(url: components.string!).open(logger: testLogger, schemaVersion: schemaVersion)
+        let database = try await DatabaseLocation.postgres(url: components.string!).open(MynaSystem.schema, logger: testLogger, schemaVersion: schemaVersion)
         return (database, {
             _ = try await admin.read { try await $0.query(SQL("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")) }
             try await admin.close()

@@ -1,7 +1,8 @@
 public import Crypto
 public import Foundation
 public import MynaCore
-public import MynaStore
+public import MynaDatabase
+public import MynaSecrets
 
 /// The transparency log in Myna's database: a Merkle tree over salted commitments to
 /// provision records and the access records of staff, oversight, agencies and apps, with
@@ -83,7 +84,7 @@ public actor TransparencyLog {
         let key = self.key
         do {
             let (head, updated) = try await database.transaction { connection -> (SignedTreeHead, MerkleFrontier) in
-                if connection.dialect == .postgres { try await connection.query("SELECT pg_advisory_xact_lock(4242424243)") }
+                try await connection.lock(.logSequencer)
                 guard try await Self.treeSize(on: connection) == size else { throw LogError.concurrentSequencer }
                 var frontier = start
                 let queued = try await connection.query(SQL(
@@ -301,4 +302,9 @@ struct DatabaseSubtrees: SubtreeStore {
                 rows: subtrees.map { [.init($0.level), .integer(Int64($0.index)), .blob($0.hash)] }, onConflict: "ON CONFLICT (level, idx) DO NOTHING")
         }
     }
+}
+
+extension AdvisoryLock {
+    /// The log's sequencer: one server at a time appends leaves.
+    static let logSequencer = AdvisoryLock("log-sequencer", key: 4_242_424_243)
 }

@@ -1,6 +1,6 @@
 public import Foundation
 public import MynaCore
-public import MynaStore
+public import MynaDatabase
 import X509
 
 /// The certificate ledger in Myna's database. The CA reaches the database only through

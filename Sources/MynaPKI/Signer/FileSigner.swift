@@ -1,7 +1,8 @@
 import Crypto
 public import Foundation
 import _CryptoExtras
-import MynaStore
+import MynaDatabase
+import MynaSecrets
 public import X509
 
 /// An RSA-2048 key in a PEM file readable only by its owner (0600, a ``SecretFile``). JPKI certificates

@@ -1,7 +1,7 @@
 import Crypto
 public import Foundation
 public import MynaCore
-public import MynaStore
+public import MynaDatabase
 
 /// A party registered to verify card certificates (domain.md §3): a 署名検証者 verifies
 /// signature certificates (公的個人認証法 第17条), a 利用者証明検証者 authentication

@@ -3,7 +3,7 @@ public import Foundation
 public import MynaCore
 public import MynaLinkage
 public import MynaRegistry
-public import MynaStore
+public import MynaDatabase
 
 /// A public-fund receiving account (公金受取口座, 公金受取口座登録法): where benefits are paid.
 public struct PublicFundAccount: Sendable, Hashable, Codable {

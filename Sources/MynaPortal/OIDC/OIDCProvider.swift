@@ -5,7 +5,8 @@ public import MynaCore
 public import MynaLinkage
 public import MynaOIDC
 public import MynaRegistry
-public import MynaStore
+public import MynaDatabase
+public import MynaSecrets
 
 /// A consent a resident gave a relying party: what it may have, until when.
 public struct AppConsent: Sendable, Hashable {

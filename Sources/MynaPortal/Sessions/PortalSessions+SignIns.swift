@@ -1,7 +1,7 @@
 import Crypto
 public import Foundation
 public import MynaCore
-public import MynaStore
+public import MynaDatabase
 
 /// How a portal session was signed in.
 public enum SignInMethod: String, Sendable, Hashable {

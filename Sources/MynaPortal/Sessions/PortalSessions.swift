@@ -2,7 +2,7 @@ import Crypto
 public import Foundation
 import MynaCardOffice
 public import MynaCore
-public import MynaStore
+public import MynaDatabase
 
 /// A browser's session with the portal. Every visitor gets one (it carries the CSRF
 /// token the sign-in form needs); signing in ends it and starts a new one for the

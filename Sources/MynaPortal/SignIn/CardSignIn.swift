@@ -2,7 +2,8 @@ import Crypto
 public import Foundation
 public import MynaCore
 public import MynaPKI
-public import MynaStore
+public import MynaDatabase
+public import MynaSecrets
 import MynaCardOffice
 import X509
 

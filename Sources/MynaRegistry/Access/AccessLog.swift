@@ -1,6 +1,6 @@
 public import Foundation
 import MynaAudit
-public import MynaStore
+public import MynaDatabase
 
 /// 閲覧記録 — what was done with a resident's data, by whom, for what, under which
 /// procedure. Written in the same transaction as the read or change it describes, so a
@@ -107,10 +107,7 @@ enum AccessLog {
                 HistoryFacts.appendQuoted(id, to: &ids)
             }
             ids.append(UInt8(ascii: "]"))
-            let elements = switch connection.dialect {
-            case .sqlite: "json_each(?)"
-            case .postgres: "json_array_elements_text(CAST(? AS json)) WITH ORDINALITY AS element(value, key)"
-            }
+            let elements = connection.dialect.jsonArrayElements
             try await connection.query(SQL(
                 """
                 INSERT INTO access_records (resident_id, actor_kind, actor_id, action, purpose, procedure_id, occurred_at)

@@ -1,4 +1,5 @@
-import MynaStore
+import MynaDatabase
+import MynaSecrets
 
 /// Resident ids: UUID version 7 (RFC 9562 §5.7), 48 bits of Unix milliseconds, then a
 /// 42-bit counter and 32 random bits (§6.2, method 1). Ids made by one generator only

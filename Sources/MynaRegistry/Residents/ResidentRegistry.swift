@@ -2,7 +2,8 @@ public import Foundation
 public import MynaCore
 import Crypto
 public import MynaNumbering
-public import MynaStore
+public import MynaDatabase
+public import MynaSecrets
 
 /// The resident registry (住民基本台帳): registration with a new individual number,
 /// changes of the basic facts, moves between municipalities, death, change of number on
@@ -171,6 +172,14 @@ public struct ResidentRegistry: Sendable {
 
     // MARK: Reading
 
+    /// A resident's record as they see it themselves (the portal's pages, the consent
+    /// screen): their own reading of their own facts is not an access to record.
+    public func ownRecord(_ id: String) async throws -> Resident {
+        try await database.read { connection in
+            try await resident(id, on: connection, recording: nil, by: .resident(id: id), purpose: "")
+        }
+    }
+
     /// The resident's current record, recording the read.
     public func resident(_ id: String, by actor: RegistryActor, purpose: String) async throws -> Resident {
         try await database.transaction { connection in
@@ -203,14 +212,10 @@ public struct ResidentRegistry: Sendable {
     /// not found, exactly like a number held by no one.
     public func lookUp(_ number: IndividualNumber, within municipality: MunicipalityCode, by actor: RegistryActor) async throws -> Resident {
         try await database.transaction { connection in
-            guard let id = try await connection.first(SQL(
-                """
-                SELECT r.id FROM issued_numbers n JOIN residents r ON r.id = n.resident_id
-                WHERE n.number_hash = ? AND n.retired_at IS NULL AND (r.municipality_code = ? OR r.destination_code = ?)
-                """,
-                [.blob(vault.lookupHash(number)), .text(municipality.digits), .text(municipality.digits)]))?.string("id")
-            else { throw RegistryError(.residentNotFound, "no resident in this municipality holds that number") }
+            let elsewhere = RegistryError(.residentNotFound, "no resident in this municipality holds that number")
+            guard let id = try await residentID(holding: number, on: connection) else { throw elsewhere }
             let resident = try await load(id, on: connection)
+            guard resident.isServed(by: municipality) else { throw elsewhere }
             try await AccessLog.record(.lookupByNumber, residentIDs: [id], by: actor, purpose: "counter lookup by number", at: clock.milliseconds, on: connection)
             return resident
         }
@@ -520,10 +525,11 @@ public struct ResidentRegistry: Sendable {
     // MARK: Internals
 
     /// The municipality where the resident is registered decides on them; a resident who
-    /// has moved out belongs to the destination only once the move-in is done.
+    /// has moved out belongs to the destination only once the move-in is done
+    /// (``Resident/isRegistered(in:)``).
     static func require(_ resident: Resident, registeredIn jurisdiction: MunicipalityCode?) throws {
         guard let jurisdiction else { return }
-        guard resident.facts.address.municipality == jurisdiction else {
+        guard resident.isRegistered(in: jurisdiction) else {
             throw RegistryError(.outsideJurisdiction, "the resident is not registered in this municipality")
         }
     }

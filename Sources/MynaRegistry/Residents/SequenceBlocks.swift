@@ -1,5 +1,5 @@
 import MynaNumbering
-import MynaStore
+import MynaDatabase
 
 /// Issuance sequence values, reserved from the database in blocks and handed out from
 /// memory (the "hi/lo" pattern). One small write reserves thousands of values, so

@@ -1,7 +1,8 @@
 public import Foundation
 public import MynaCore
 import Crypto
-public import MynaStore
+public import MynaDatabase
+public import MynaSecrets
 
 /// Staff accounts, sign-in with password and TOTP, sessions and counter procedures.
 ///
@@ -278,12 +279,8 @@ public struct StaffDirectory: Sendable {
     }
 
     static func requireJurisdiction(_ member: StaffMember, over resident: Resident) throws {
-        switch resident.status {
-        case .movedOut(let destination, _) where destination == member.municipality: return
-        default:
-            guard resident.facts.address.municipality == member.municipality else {
-                throw RegistryError(.outsideJurisdiction, "the resident is not registered in this municipality")
-            }
+        guard resident.isServed(by: member.municipality) else {
+            throw RegistryError(.outsideJurisdiction, "the resident is not registered in this municipality")
         }
     }
 

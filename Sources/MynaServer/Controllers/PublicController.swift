@@ -2,19 +2,21 @@ import Foundation
 import Hummingbird
 import MynaCore
 import MynaRegistry
+import MynaSystem
 import Prometheus
 
 /// Unauthenticated endpoints: health, the API description, the municipality directory,
 /// and the public check-digit rule; and the metrics, for the operator's token only.
 struct PublicController {
-    let registry: Registry
+    let system: MynaSystem
+    var registry: Registry { system.registry }
     let metrics: PrometheusCollectorRegistry?
     let metricsToken: MetricsToken?
 
     func register(routes: RouterGroup<MynaRequestContext>, book: EndpointBook) {
         book.on(routes, .get, "/healthz") { _, _ in
             do {
-                _ = try await registry.database.read { try await $0.query("SELECT 1 AS ok") }
+                try await system.checkDatabase()
                 return JSONResponse(value: HealthView(status: "ok", database: "ok"))
             } catch {
                 return JSONResponse(status: .serviceUnavailable, value: HealthView(status: "unavailable", database: "unreachable"))

@@ -113,9 +113,7 @@ struct OIDCController {
             if validated.prompt.contains(.none) {
                 return redirect(to: validated.redirectURL(error: .consentRequired, description: "the resident's consent is asked on screen", issuer: oidc.issuer))
             }
-            let resident = try await pages.portal.registry.database.read { connection in
-                try await pages.portal.registry.residents.resident(residentID, on: connection, recording: nil, by: .resident(id: residentID), purpose: "")
-            }
+            let resident = try await pages.portal.registry.residents.ownRecord(residentID)
             let requestID = try await oidc.hold(query: query, for: residentID, card: visit.session.cardID, authenticatedAt: visit.session.createdAt)
             let facts = resident.facts
             let subject = ConsentScreen.Claim(kind: .subject, value: visit.language == .ja ? "このアプリ専用の識別子" : "an identifier for this app only")

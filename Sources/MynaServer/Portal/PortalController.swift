@@ -391,9 +391,7 @@ struct PortalController {
     }
 
     private func ownRecord(_ residentID: String) async throws -> Resident {
-        try await portal.registry.database.read { connection in
-            try await portal.registry.residents.resident(residentID, on: connection, recording: nil, by: .resident(id: residentID), purpose: "")
-        }
+        try await portal.registry.residents.ownRecord(residentID)
     }
 
     private func agencyNames(_ ids: [String]) async throws -> [String: String] {

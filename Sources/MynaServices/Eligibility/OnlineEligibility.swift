@@ -2,7 +2,7 @@ public import Foundation
 public import MynaCore
 public import MynaLinkage
 public import MynaPortal
-public import MynaStore
+public import MynaDatabase
 
 /// Online eligibility confirmation (オンライン資格確認, domain.md §7): a medical
 /// institution reads the patient's card and learns whether, and how, they are insured.

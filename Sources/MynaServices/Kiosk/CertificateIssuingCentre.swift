@@ -5,7 +5,7 @@ public import MynaLinkage
 import MynaPDF
 public import MynaPortal
 public import MynaRegistry
-public import MynaStore
+public import MynaDatabase
 
 /// The certificate issuing centre (証明書交付センター, domain.md §7): a kiosk in a
 /// convenience store sends the card's answer (made with the 4-digit PIN) and what it
@@ -227,6 +227,12 @@ public struct CertificateIssuingCentre: Sendable {
         public let pdfSHA256: String
         /// Set when a PDF was checked: its seal verified and matches this record.
         public let sealVerified: Bool
+    }
+
+    /// The size in bytes of one printed certificate as kept for verification (0 before
+    /// the first): what each print adds to the database.
+    public func storedCertificateSize() async throws -> Int {
+        try await database.read { Int(try await $0.first("SELECT length(pdf) AS n FROM kiosk_certificates")?.int("n") ?? 0) }
     }
 
     public func verification(code: String) async throws -> Verification {

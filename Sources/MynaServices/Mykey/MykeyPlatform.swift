@@ -1,6 +1,6 @@
 public import Foundation
 public import MynaCore
-public import MynaStore
+public import MynaDatabase
 
 /// A municipal card attached to a Mykey ID (図書館カード, ボランティア参加カード …).
 public struct MunicipalCard: Sendable, Hashable {

@@ -4,7 +4,7 @@ public import MynaCore
 public import MynaLinkage
 import MynaPortal
 public import MynaRegistry
-public import MynaStore
+public import MynaDatabase
 import Synchronization
 
 /// A confirmed sign-up: the person (by Mykey ID), the provider chosen once, and the
@@ -177,6 +177,15 @@ public struct Mynapoint: Sendable {
             let grantees = try await connection.query(SQL(
                 "SELECT count(DISTINCT mykey_id) AS n FROM campaign_grants WHERE campaign_id = ? GROUP BY reward", [.text(campaignID)])).map { Int(try $0.int("n")) }
             return (campaign.seats, Int64(taken), Int64(granted), grantees.min() ?? 0)
+        }
+    }
+
+    /// The confirmation numbers of a campaign's sign-ups, as the people signed up hold
+    /// them: what an audit of a rush checks against the seats taken.
+    public func confirmations(in campaignID: String) async throws -> [String] {
+        try await database.read { connection in
+            try await connection.query(SQL("SELECT confirmation FROM campaign_signups WHERE campaign_id = ?", [.text(campaignID)]))
+                .map { try $0.string("confirmation") }
         }
     }
 
@@ -366,9 +375,8 @@ public struct Mynapoint: Sendable {
                 return ReportOutcome(reportID: report.reportID, points: Int(try earlier.int("points")), spendingPoints: Int(total), replayed: true)
             }
             // The person's sign-up, locked so that two reports for them add up in turn.
-            let lock = connection.dialect == .postgres ? " FOR UPDATE" : ""
             guard let signUp = try await connection.first(SQL(
-                "SELECT mykey_id, spending_points, signed_up_at FROM campaign_signups WHERE campaign_id = ? AND provider_id = ? AND provider_account = ?" + lock,
+                "SELECT mykey_id, spending_points, signed_up_at FROM campaign_signups WHERE campaign_id = ? AND provider_id = ? AND provider_account = ?" + connection.dialect.forUpdate,
                 [.text(campaign.id), .text(provider.id), .text(report.account)]))
             else { throw ServiceError(.unknownAccount, "no one signed up to \(campaign.name) with that account of this provider") }
             let mykeyID = try signUp.string("mykey_id")

@@ -1,6 +1,6 @@
 public import Foundation
 public import MynaCore
-public import MynaStore
+public import MynaDatabase
 import MynaCardOffice
 import MynaRegistry
 public import MynaCharts

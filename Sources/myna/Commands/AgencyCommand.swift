@@ -6,7 +6,8 @@ import FoundationNetworking
 #endif
 import MynaCore
 import MynaLinkage
-import MynaStore
+import MynaSecrets
+import MynaSystem
 
 /// The reference agency client: what a tax office, a pension office or a municipality's
 /// welfare section runs to use the linkage network. Every request is signed with the
@@ -31,10 +32,10 @@ struct AgencyCommand: AsyncParsableCommand {
                 throw ValidationError("type must be one of \(AgencyType.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard !FileManager.default.fileExists(atPath: credentialOut) else { throw ValidationError("\(credentialOut) already exists") }
-            let registry = try await store.openRegistry(logger: makeLogger("myna.agency"))
-            let (agency, keyID, key) = try await AgencyDirectory(database: registry.database).register(
-                name: name, type: agencyType, municipality: try municipality.map { try MunicipalityCode($0) })
-            try await registry.database.close()
+            let municipality = try municipality.map { try MunicipalityCode($0) }
+            let (agency, keyID, key) = try await store.withSystem("myna.agency") { system in
+                try await system.linkage.agencies.register(name: name, type: agencyType, municipality: municipality)
+            }
             try AgencyCredential(agencyId: agency.id, keyId: keyID, privateKey: key.pemRepresentation, server: server).write(to: credentialOut)
             print("registered \(agency.name) (\(agency.type.rawValue)), id \(agency.id); credential in \(credentialOut)")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MynaLinkage
+import MynaSystem
 
 /// The allow-list of lawful exchanges changes with the law: a new version ships with a
 /// release, or — between releases, when an amendment takes effect — an operator loads it
@@ -16,9 +17,7 @@ struct AllowListCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let registry = try await store.openRegistry(logger: makeLogger("myna.allow-list"))
-            let list = try await AllowList.current(in: registry.database)
-            try await registry.database.close()
+            let list = try await store.withSystem("myna.allow-list") { try await $0.linkage.allowListInForce() }
             guard let list else { throw ValidationError("no allow-list is loaded; run `myna serve` or `myna demo` once") }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -52,18 +51,16 @@ struct AllowListCommand: AsyncParsableCommand {
                 throw ValidationError("--operator and --reason are required (at most 100 and 500 characters)")
             }
             let list = try AllowList.parse(Array(bytes))
-            let registry = try await store.openRegistry(logger: makeLogger("myna.allow-list"))
+            let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+            let loaded: Bool
             do {
-                let user = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-                let loaded = try await list.load(
-                    into: registry.database, bytes: Array(bytes), by: "operator:\(`operator`) (system user \(user))", reason: trimmedReason,
-                    at: Int64(Date().timeIntervalSince1970 * 1000))
-                try await registry.database.close()
-                print(loaded ? "loaded allow-list version \(list.version) (\(list.rows.count) rows)" : "version \(list.version) is loaded already, unchanged")
-            } catch let error as LinkageError {
-                try await registry.database.close()
-                throw ValidationError(error.message)
+                loaded = try await store.withSystem("myna.allow-list") { system in
+                    try await system.linkage.loadAllowList(list, bytes: Array(bytes), by: "operator:\(`operator`) (system user \(user))", reason: trimmedReason)
+                }
+            } catch let error as UsageFailure {
+                throw ValidationError(error.description)
             }
+            print(loaded ? "loaded allow-list version \(list.version) (\(list.rows.count) rows)" : "version \(list.version) is loaded already, unchanged")
         }
     }
 
@@ -72,9 +69,7 @@ struct AllowListCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let registry = try await store.openRegistry(logger: makeLogger("myna.allow-list"))
-            let history = try await AllowList.history(in: registry.database)
-            try await registry.database.close()
+            let history = try await store.withSystem("myna.allow-list") { try await $0.linkage.allowListHistory() }
             let formatter = ISO8601DateFormatter()
             for entry in history {
                 print("\(entry.version)\t\(entry.effectiveOn)\t\(formatter.string(from: entry.loadedAt))\t\(entry.loadedBy)\t\(entry.sha256)\t\(entry.reason ?? "")")

@@ -8,7 +8,9 @@ import MynaLinkage
 import MynaNumbering
 import MynaPKI
 import MynaRegistry
-import MynaStore
+import MynaDatabase
+import MynaSecrets
+import MynaSystem
 import SwiftASN1
 import Synchronization
 import X509
@@ -517,12 +519,13 @@ final class ClockOffset: @unchecked Sendable {
 /// A registry in a throwaway data directory (SQLite there, or the empty PostgreSQL
 /// database given), with logging quiet so it does not weigh on the measurement.
 func openBenchRegistry(in directory: URL, database: String?) async throws -> MynaRegistry.Registry {
-    var store = StoreOptions()
-    store.dataDir = directory.path
-    store.database = database
     var logger = makeLogger("myna.bench")
     logger.logLevel = .warning
-    return try await store.openRegistry(logger: logger)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    let opened = try await DatabaseLocation(database, dataDirectory: directory).open(MynaSystem.schema, logger: logger)
+    let registry = try MynaRegistry.Registry(database: opened, keys: KeyStore(directory: directory.appendingPathComponent("keys")))
+    try await registry.seedMunicipalities()
+    return registry
 }
 
 /// Runs `body` for 0..<count on this thread and returns calls per second.

@@ -9,7 +9,8 @@ import MynaOIDC
 import MynaPKI
 import MynaPortal
 import MynaRegistry
-import MynaStore
+import MynaDatabase
+import MynaSecrets
 import X509
 import _CryptoExtras
 
@@ -100,4 +101,12 @@ extension Bench {
                 """)
         }
     }
+}
+
+/// A card office with its own throwaway CAs in `directory`, for the benchmarks that issue cards.
+func openBenchCardOffice(in directory: URL, registry: MynaRegistry.Registry, keys: KeyStore) throws -> CardOffice {
+    let authorities = try CertificateAuthorities.initialize(
+        in: directory.appendingPathComponent("ca"), urls: RevocationURLs(base: "http://127.0.0.1:8080/v1/pki"))
+    return try CardOffice(
+        registry: registry, publisher: RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: registry.database)), keys: keys)
 }

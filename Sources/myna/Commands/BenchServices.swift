@@ -17,7 +17,9 @@ import MynaPortal
 import MynaRegistry
 import MynaServer
 import MynaServices
-import MynaStore
+import MynaDatabase
+import MynaSecrets
+import MynaSystem
 
 extension Bench {
     struct Campaign: AsyncParsableCommand {
@@ -56,7 +58,7 @@ extension Bench {
             var cards = try await issueBenchCards(holders, office: bench.office, registry: bench.registry)
             let port = try freeLoopbackPort()
             let app = buildApplication(
-                registry: bench.registry, cards: bench.office, linkage: bench.hub, portal: bench.portal, services: bench.services,
+                system: bench.system,
                 configuration: ServerConfiguration(host: "127.0.0.1", port: port, limits: .unlimited), logger: Logger(label: "myna.bench", factory: { _ in SwiftLogNoOpLogHandler() }))
             let server = Task { try await app.runService(gracefulShutdownSignals: []) }
             let client = LoopbackClient(port: port, connections: clients)
@@ -82,14 +84,13 @@ extension Bench {
                 guard budget.taken <= budget.seats else { throw UsageFailure("rush-\(index): \(budget.taken) seats taken of \(budget.seats)") }
                 taken += budget.taken
             }
-            let onFile = try await bench.registry.database.read { connection in
-                try await connection.query("SELECT confirmation FROM campaign_signups").map { try $0.string("confirmation") }
-            }
+            var onFile: [String] = []
+            for index in 0..<campaigns { onFile += try await bench.services.mynapoint.confirmations(in: "rush-\(index)") }
             let confirmations = Set(signUps.confirmations)
             guard Int64(confirmations.count) == taken, confirmations == Set(onFile), taken == seats * Int64(campaigns) else {
                 throw UsageFailure("the budget or the confirmations did not hold: \(confirmations.count) given, \(onFile.count) on file, \(taken) seats taken")
             }
-            try await bench.registry.database.close()
+            try await bench.system.close()
             let label = database == nil ? "SQLite" : "PostgreSQL"
             print("""
                 | \(label), \(clients) clients on loopback | requests | per second | p50 | p99 |
@@ -200,13 +201,13 @@ extension Bench {
                 _ = try await centre.issue(all[index], by: kiosk, source: "bench")
             }
             // Reference: a certificate rendered and sealed, nothing else.
-            let sample = try await bench.registry.database.read { try await $0.first("SELECT length(pdf) AS n FROM kiosk_certificates")?.int("n") } ?? 0
+            let sample = try await bench.services.kiosks.storedCertificateSize()
             let renderings = 200
             let sealKey = P256.Signing.PrivateKey()
             let renderStart = ContinuousClock.now
             for _ in 0..<renderings { _ = try CertificateIssuingCentre.renderReference(sealKey: sealKey) }
             let renderRate = Double(renderings) / (ContinuousClock.now - renderStart).seconds
-            try await bench.registry.database.close()
+            try await bench.system.close()
             let label = database == nil ? "SQLite" : "PostgreSQL"
             print("""
                 | \(label), \(concurrency) in flight, \(all.count) certificates | per second | p50 | p99 |
@@ -222,31 +223,22 @@ extension Bench {
 
 /// A registry, card office, hub, portal and services in a throwaway directory.
 struct ServicesBench {
-    let registry: MynaRegistry.Registry
-    let office: CardOffice
-    let hub: LinkageHub
-    let portal: Portal
-    let services: Services
+    let system: MynaSystem
+    var registry: MynaRegistry.Registry { system.registry }
+    var office: CardOffice { system.cards }
+    var hub: LinkageHub { system.linkage }
+    var portal: Portal { system.portal }
+    var services: Services { system.services }
 
+    /// The whole system in a throwaway data directory (SQLite there, or the empty
+    /// PostgreSQL database given), kiosks open at any hour, logging quiet.
     static func open(in directory: URL, database: String?) async throws -> ServicesBench {
-        let registry = try await openBenchRegistry(in: directory, database: database)
-        let keys = KeyStore(directory: directory.appendingPathComponent("keys"))
-        let office = try openBenchCardOffice(in: directory, registry: registry, keys: keys)
-        let hub = try await LinkageHub.open(registry: registry, keys: keys)
-        let portal = Portal(registry: registry, cards: office, linkage: hub)
-        let services = Services(
-            portal: portal, hub: hub, sealKey: P256.Signing.PrivateKey(), verificationBaseURL: "http://127.0.0.1/v1/certificates/verifications",
-            kioskHours: .always)
-        return ServicesBench(registry: registry, office: office, hub: hub, portal: portal, services: services)
+        var logger = makeLogger("myna.bench")
+        logger.logLevel = .warning
+        let configuration = SystemConfiguration(
+            dataDirectory: directory, database: try DatabaseLocation(database, dataDirectory: directory), kioskHours: .always)
+        return ServicesBench(system: try await MynaSystem.open(configuration, logger: logger))
     }
-}
-
-/// A card office with its own throwaway CAs in `directory`, for the benchmarks that issue cards.
-func openBenchCardOffice(in directory: URL, registry: MynaRegistry.Registry, keys: KeyStore) throws -> CardOffice {
-    let authorities = try CertificateAuthorities.initialize(
-        in: directory.appendingPathComponent("ca"), urls: RevocationURLs(base: "http://127.0.0.1:8080/v1/pki"))
-    return try CardOffice(
-        registry: registry, publisher: RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: registry.database)), keys: keys)
 }
 
 /// A free TCP port on loopback, for a server this process starts.

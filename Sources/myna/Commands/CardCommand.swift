@@ -5,7 +5,7 @@ import MynaCard
 import MynaCardEmulator
 import MynaCardOffice
 import MynaPKI
-import MynaStore
+import MynaSecrets
 
 /// The resident's side: a virtual My Number card in a file.
 struct CardCommand: ParsableCommand {

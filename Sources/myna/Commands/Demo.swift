@@ -8,7 +8,8 @@ import MynaLinkage
 import MynaPKI
 import MynaRegistry
 import MynaServices
-import MynaStore
+import MynaSystem
+import MynaSecrets
 import X509
 
 struct Demo: AsyncParsableCommand {
@@ -39,10 +40,11 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger("myna")
-        let registry = try await store.openRegistry(logger: logger)
-        let cards = try store.openCardOffice(registry: registry, urlBase: server.resolvedPKIURL, logger: logger)
-        // The demo's agencies listen on this machine (`myna agency listen`): loopback is allowed.
-        let linkage = try await store.openLinkage(registry: registry, pushPolicy: try server.pushPolicy(fallback: PushEndpointPolicy.loopback))
+        // The demo's agencies listen on this machine (`myna agency listen`): loopback is
+        // allowed; and its kiosks print at any hour (the real ones: 06:30–23:00).
+        let system = try await store.openSystem(
+            try store.configuration(server: server, pushFallback: PushEndpointPolicy.loopback, kioskHours: .always), logger: logger)
+        let (registry, cards, linkage) = (system.registry, system.cards, system.linkage)
         let file = store.dataDirectory.appendingPathComponent("demo.json")
         var demo: DemoFile
         if let data = FileManager.default.contents(atPath: file.path), let existing = try? JSONDecoder().decode(DemoFile.self, from: data) {
@@ -56,28 +58,24 @@ struct Demo: AsyncParsableCommand {
         demo.server = "http://\(server.resolvedHost):\(server.resolvedPort)"
         if demo.oidcClients == nil {
             // A relying party of the portal's OpenID provider, as a bank or a city's app would be.
-            let oidc = try await store.openOIDC(registry: registry, issuer: server.resolvedIssuer)
-            let (client, secret) = try await oidc.registerClient(
+            let (client, secret) = try await system.oidc.registerClient(
                 name: "みらい銀行 口座開設", redirectURIs: ["http://127.0.0.1:9999/callback"], scopes: ["openid", "name", "address", "birthdate", "gender", "self:local-tax-assessment"])
             demo.oidcClients = [DemoOIDCClient(
                 name: client.name, clientId: client.clientID, clientSecret: secret, redirectUris: client.redirectURIs,
                 scopes: client.allowedScopes.map(\.rawValue).sorted(), issuer: server.resolvedIssuer)]
         }
-        if demo.campaigns == nil { demo.campaigns = try await loadDemoCampaigns(registry) }
+        if demo.campaigns == nil { demo.campaigns = try await loadDemoCampaigns(system.services.mynapoint) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try? FileManager.default.removeItem(at: file)
         // Staff passwords and agency keys inside: a `SecretFile`, 0600 from its creation.
         do { try SecretFile.create(file.path, contents: Array(try encoder.encode(demo))) } catch { throw UsageFailure("\(error)") }
         if seedOnly {
-            try await registry.database.close()
+            try await system.close()
             print("demo data ready in \(file.path)")
             return
         }
-        // Kiosks print at any hour in the demo (the real ones: 06:30–23:00).
-        try await serve(
-            registry: registry, cards: cards, linkage: linkage, store: store, server: server, logger: logger, banner: banner(demo, file: file),
-            kioskHours: .always)
+        try await serve(system, store: store, server: server, logger: logger, banner: banner(demo, file: file))
     }
 
     private func seed(_ registry: Registry) async throws -> DemoFile {
@@ -166,8 +164,7 @@ struct Demo: AsyncParsableCommand {
 
     /// Both rounds of Mynapoint, open from a month ago for half a year, each with a
     /// budget for 40 million people (domain.md §6).
-    private func loadDemoCampaigns(_ registry: Registry) async throws -> [String] {
-        let mynapoint = try await store.openCampaigns(registry: registry)
+    private func loadDemoCampaigns(_ mynapoint: Mynapoint) async throws -> [String] {
         let today = CalendarDate(inJapanAt: Date())
         let window = Campaign.Window(from: CalendarDate(daysSinceEpoch: today.daysSinceEpoch - 30), until: CalendarDate(daysSinceEpoch: today.daysSinceEpoch + 180))
         let rounds = [

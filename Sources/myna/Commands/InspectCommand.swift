@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MynaPortal
+import MynaSystem
 
 /// The 総点検: after the 2023 mis-links the government checked every linkage by hand.
 /// Myna checks them against the register whenever asked.
@@ -15,10 +16,7 @@ struct InspectCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let registry = try await store.openRegistry(logger: makeLogger("myna.inspect"))
-            let linkage = try await store.openLinkage(registry: registry)
-            let found = try await ResidentLinkages(registry: registry, linkage: linkage, clock: .system).disagreements()
-            try await registry.database.close()
+            let found = try await store.withSystem("myna.inspect") { try await $0.portal.linkages.disagreements() }
             for disagreement in found {
                 let line: [String: Any] = ["residentId": disagreement.residentID, "linkage": disagreement.kind, "facts": disagreement.facts]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))

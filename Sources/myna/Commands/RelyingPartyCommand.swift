@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MynaPKI
+import MynaSystem
 
 struct RelyingPartyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,9 +20,7 @@ struct RelyingPartyCommand: AsyncParsableCommand {
             guard let role = RelyingParty.Role(rawValue: role) else {
                 throw ValidationError("role must be signature-verifier or authentication-verifier")
             }
-            let registry = try await store.openRegistry(logger: makeLogger("myna.rp"))
-            let (party, key) = try await RelyingParties(database: registry.database).register(name: name, role: role)
-            try await registry.database.close()
+            let (party, key) = try await store.withSystem("myna.rp") { try await $0.relyingParties.register(name: name, role: role) }
             print("registered \(party.name) (\(party.role.rawValue)), id \(party.id)")
             print("API key (shown once): \(key)")
         }

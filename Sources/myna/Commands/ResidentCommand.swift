@@ -3,6 +3,7 @@ import Foundation
 import MynaCore
 import MynaRegistry
 import Synchronization
+import MynaSystem
 
 struct ResidentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,12 +37,11 @@ struct ResidentCommand: AsyncParsableCommand {
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: file) else { throw UsageFailure("cannot read \(file)") }
             guard let text = String(data: data, encoding: .utf8) else { throw UsageFailure("\(file) is not UTF-8") }
-            let logger = makeLogger("myna.import")
-            let registry = try await store.openRegistry(logger: logger)
-            let known = Set(try await registry.municipalities().map(\.code))
-            let summary = try await ResidentImport(registry: registry, knownMunicipalities: known, batchSize: batch)
-                .run(text, source: URL(fileURLWithPath: file).lastPathComponent)
-            try await registry.database.close()
+            let summary = try await store.withSystem("myna.import") { system in
+                let known = Set(try await system.registry.municipalities().map(\.code))
+                return try await ResidentImport(registry: system.registry, knownMunicipalities: known, batchSize: batch)
+                    .run(text, source: URL(fileURLWithPath: file).lastPathComponent)
+            }
             for problem in summary.problems.prefix(100) { print("line \(problem.line): \(problem.reason)") }
             if summary.problems.count > 100 { print("… and \(summary.problems.count - 100) more bad rows") }
             print("imported \(summary.imported) residents, skipped \(summary.problems.count) bad rows in \(String(format: "%.1f", summary.seconds)) s")

@@ -9,6 +9,7 @@ import MynaRegistry
 import MynaPortal
 import MynaServer
 import MynaServices
+import MynaSystem
 import Prometheus
 
 struct Serve: AsyncParsableCommand {
@@ -19,40 +20,28 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger("myna")
-        let registry = try await store.openRegistry(logger: logger)
-        let cards = try store.openCardOffice(registry: registry, urlBase: server.resolvedPKIURL, logger: logger)
-        let linkage = try await store.openLinkage(registry: registry, pushPolicy: try server.pushPolicy())
-        try await serve(registry: registry, cards: cards, linkage: linkage, store: store, server: server, logger: logger)
+        let system = try await store.openSystem(try store.configuration(server: server), logger: logger)
+        try await serve(system, store: store, server: server, logger: logger)
     }
 }
 
 /// Runs the server until SIGINT or SIGTERM, then closes the database: Hummingbird's
 /// service group shuts the server down gracefully, letting requests in flight finish.
-func serve(
-    registry: Registry, cards: CardOffice, linkage: LinkageHub, store: StoreOptions, server: ServerOptions, logger: Logger,
-    banner: String? = nil, kioskHours: CertificateIssuingCentre.ServiceHours = .convenienceStore
-) async throws {
+func serve(_ system: MynaSystem, store: StoreOptions, server: ServerOptions, logger: Logger, banner: String? = nil) async throws {
     let metrics = PrometheusCollectorRegistry()
     MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-    let log = try store.openLog(registry: registry)
-    try await log.sequence()
-    let portal = Portal(registry: registry, cards: cards, linkage: linkage, origin: server.resolvedOrigin)
-    var configuration = ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort, metricsToken: server.resolvedMetricsToken)
-    configuration.trustedProxies = try server.resolvedTrustedProxies()
-    let app = buildApplication(
-        registry: registry, cards: cards, linkage: linkage, log: log, portal: portal,
-        oidc: try await store.openOIDC(registry: registry, issuer: server.resolvedIssuer, linkage: linkage),
-        services: try store.openServices(portal: portal, linkage: linkage, publicURL: server.resolvedIssuer, kioskHours: server.resolvedKioskHours ?? kioskHours),
-        configuration: configuration,
-        metrics: metrics, logger: logger)
-    let database = try store.location.redacted
-    logger.info("serving", metadata: ["address": "http://\(server.resolvedHost):\(server.resolvedPort)", "database": "\(database)"])
-    if let banner { FileHandle.standardOutput.write(Data(banner.utf8)) }
     do {
+        try await system.log.sequence()
+        var configuration = ServerConfiguration(host: server.resolvedHost, port: server.resolvedPort, metricsToken: server.resolvedMetricsToken)
+        configuration.trustedProxies = try server.resolvedTrustedProxies()
+        let app = buildApplication(system: system, configuration: configuration, metrics: metrics, logger: logger)
+        let database = try store.location.redacted
+        logger.info("serving", metadata: ["address": "http://\(server.resolvedHost):\(server.resolvedPort)", "database": "\(database)"])
+        if let banner { FileHandle.standardOutput.write(Data(banner.utf8)) }
         try await app.runService()
     } catch {
-        try? await registry.database.close()
+        try? await system.close()
         throw error
     }
-    try await registry.database.close()
+    try await system.close()
 }

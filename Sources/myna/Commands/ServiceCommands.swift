@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import MynaCore
 import MynaServices
+import MynaSystem
 
 /// Mynapoint campaigns, loaded by an operator as data.
 struct CampaignCommand: AsyncParsableCommand {
@@ -18,7 +19,7 @@ struct CampaignCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let bytes = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            let (campaign, loaded) = try await store.withCampaigns { try await $0.load(Array(bytes), by: loadedBy) }
+            let (campaign, loaded) = try await store.withSystem("myna.campaign") { try await $0.services.mynapoint.load(Array(bytes), by: loadedBy) }
             print(loaded
                 ? "loaded \(campaign.id) (\(campaign.name)): \(campaign.seats) seats of ¥\(campaign.maximumPerPersonYen)"
                 : "\(campaign.id) is already loaded with this definition")
@@ -30,7 +31,8 @@ struct CampaignCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let lines = try await store.withCampaigns { mynapoint in
+            let lines = try await store.withSystem("myna.campaign") { system in
+                let mynapoint = system.services.mynapoint
                 var lines: [String] = []
                 for campaign in try await mynapoint.all() {
                     let budget = try await mynapoint.budget(of: campaign.id)

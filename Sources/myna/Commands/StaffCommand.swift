@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import MynaCore
 import MynaRegistry
+import MynaSystem
 
 struct StaffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,10 +26,9 @@ struct StaffCommand: AsyncParsableCommand {
             let code: MunicipalityCode
             do { code = try MunicipalityCode(municipality) } catch { throw ValidationError("\(error)") }
             let password = password ?? ProcessInfo.processInfo.environment["MYNA_STAFF_PASSWORD"] ?? generatePassword()
-            let registry = try await store.openRegistry(logger: makeLogger("myna.staff"))
-            let account = try await registry.staff.create(
-                username: username, displayName: displayName, role: role, municipality: code, password: password)
-            try await registry.database.close()
+            let account = try await store.withSystem("myna.staff") { system in
+                try await system.registry.staff.create(username: username, displayName: displayName, role: role, municipality: code, password: password)
+            }
             let output = DemoStaff(account, password: password)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

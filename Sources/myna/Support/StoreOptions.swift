@@ -10,7 +10,9 @@ import MynaServer
 import MynaServices
 import MynaPKI
 import MynaRegistry
-import MynaStore
+import MynaDatabase
+import MynaSystem
+import MynaSecrets
 
 /// Options every command that opens the registry shares. Each has a `MYNA_*`
 /// environment equivalent; the flag wins when both are given.
@@ -31,88 +33,34 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    /// Opens the database (migrating it), the key store and the registry services.
-    func openRegistry(logger: Logger, passwordCost: Int = 1 << 15) async throws -> Registry {
-        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let database = try await location.open(logger: logger)
-        let registry = try Registry(
-            database: database, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")), passwordCost: passwordCost)
-        try await registry.seedMunicipalities()
-        return registry
-    }
-}
-
-extension StoreOptions {
-    /// The JPKI CAs of this data directory, created on first start (the explicit
-    /// ceremony is `myna ca init`), with the publisher of their CRLs.
-    func openPKI(registry: Registry, urlBase: String, logger: Logger) throws -> RevocationPublisher {
-        let directory = dataDirectory.appendingPathComponent("ca")
-        let urls = RevocationURLs(base: urlBase)
-        let authorities: CertificateAuthorities
-        if CertificateAuthorities.isInitialised(in: directory) {
-            authorities = try CertificateAuthorities.load(from: directory, urls: urls)
-        } else {
-            logger.notice("no certificate authority yet: creating one", metadata: ["directory": "\(directory.path)"])
-            authorities = try CertificateAuthorities.initialize(in: directory, urls: urls)
-        }
-        return RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: registry.database))
+    /// The system's configuration: this data directory and database, and what the server
+    /// options say (their defaults and `MYNA_*` variables when a command has none).
+    func configuration(server: ServerOptions? = nil, pushFallback: [PushEndpointPolicy.Allowance] = [], kioskHours: CertificateIssuingCentre.ServiceHours = .convenienceStore) throws -> SystemConfiguration {
+        let server = try server ?? ServerOptions.parse([])
+        return SystemConfiguration(
+            dataDirectory: dataDirectory, database: try location, pkiURL: server.resolvedPKIURL, issuer: server.resolvedIssuer,
+            kioskHours: server.resolvedKioskHours ?? kioskHours, pushPolicy: try server.pushPolicy(fallback: pushFallback))
     }
 
-    /// The linkage hub over the registry, with the allow-list of this build loaded and
-    /// notices pushed only where `pushPolicy` lets them go.
-    func openLinkage(registry: Registry, pushPolicy: PushEndpointPolicy = PushEndpointPolicy()) async throws -> LinkageHub {
-        try await LinkageHub.open(registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")), pushPolicy: pushPolicy)
+    /// Opens the whole system (migrating the database) through its one wiring point.
+    func openSystem(_ configuration: SystemConfiguration, logger: Logger) async throws -> MynaSystem {
+        try await MynaSystem.open(configuration, logger: logger)
     }
 
-    /// Mynapoint on its own, for the operator's commands.
-    func openCampaigns(registry: Registry) async throws -> Mynapoint {
-        Mynapoint(
-            database: registry.database, clock: .system, mykey: MykeyPlatform(database: registry.database, clock: .system),
-            agencies: AgencyDirectory(database: registry.database), residents: registry.residents)
-    }
-
-    /// Runs an operator's command against Mynapoint and closes the database whatever
-    /// happens; a refusal becomes its message and exit status 1.
-    func withCampaigns<T: Sendable>(_ body: (Mynapoint) async throws -> T) async throws -> T {
-        let registry = try await openRegistry(logger: makeLogger("myna.campaign"))
+    /// Runs an operator's command against the system and closes it whatever happens; a
+    /// refusal becomes its message and exit status 1.
+    func withSystem<T: Sendable>(_ label: String, _ body: (MynaSystem) async throws -> T) async throws -> T {
+        let system = try await openSystem(try configuration(), logger: makeLogger(label))
         do {
-            let result = try await body(try await openCampaigns(registry: registry))
-            try await registry.database.close()
+            let result = try await body(system)
+            try await system.close()
             return result
         } catch {
-            try? await registry.database.close()
+            try? await system.close()
             if let refusal = error as? ServiceError { throw UsageFailure(refusal.description) }
+            if let refusal = error as? LinkageError { throw UsageFailure(refusal.message) }
             throw error
         }
-    }
-
-    /// The OpenID provider, signing with this data directory's key.
-    func openOIDC(registry: Registry, issuer: String, linkage: LinkageHub? = nil) async throws -> OIDCProvider {
-        try await OIDCProvider.open(
-            registry: registry, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")), issuer: issuer, linkage: linkage)
-    }
-
-    /// The services on the card, with this data directory's sealing key. Kiosk hours are
-    /// enforced unless `kioskHours` says `always` (the demo's choice).
-    func openServices(
-        portal: Portal, linkage: LinkageHub, publicURL: String, kioskHours: CertificateIssuingCentre.ServiceHours = .convenienceStore
-    ) throws -> Services {
-        let keys = KeyStore(directory: dataDirectory.appendingPathComponent("keys"))
-        return Services(
-            portal: portal, hub: linkage, sealKey: try P256.Signing.PrivateKey(rawRepresentation: try keys.bytes(.certificateSealing)),
-            verificationBaseURL: publicURL + "/v1/certificates/verifications", kioskHours: kioskHours)
-    }
-
-    /// The transparency log, signed with this data directory's log key.
-    func openLog(registry: Registry) throws -> TransparencyLog {
-        try TransparencyLog(database: registry.database, keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")))
-    }
-
-    /// The card office over the registry and this data directory's CAs.
-    func openCardOffice(registry: Registry, urlBase: String, logger: Logger) throws -> CardOffice {
-        try CardOffice(
-            registry: registry, publisher: try openPKI(registry: registry, urlBase: urlBase, logger: logger),
-            keys: KeyStore(directory: dataDirectory.appendingPathComponent("keys")))
     }
 }
 

@@ -23,9 +23,9 @@ public enum DatabaseLocation: Sendable, Equatable {
         }
     }
 
-    /// Opens the database and brings its schema up to date (or to `schemaVersion`, for
-    /// tests of an upgrade).
-    public func open(logger: Logger, schemaVersion: Int? = nil) async throws -> any Database {
+    /// Opens the database and brings it up to `schema` (or to `schemaVersion`, for tests
+    /// of an upgrade).
+    public func open(_ schema: Schema, logger: Logger, schemaVersion: Int? = nil) async throws -> any Database {
         let database: any Database
         switch self {
         case .sqlite(let path):
@@ -36,7 +36,7 @@ public enum DatabaseLocation: Sendable, Equatable {
             database = try await PostgresDatabase.connect(url: url, logger: logger)
         }
         do {
-            try await Migrations.migrate(database, through: schemaVersion)
+            try await schema.migrate(database, through: schemaVersion)
         } catch {
             try? await database.close()
             throw error
