@@ -146,12 +146,40 @@ let package = Package(
             resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
+        // The demo's data, made through the system's services (`myna demo`), and the
+        // counter's issuance with a virtual card that the demo and the benchmarks share.
+        .target(
+            name: "MynaDemo",
+            dependencies: [
+                "MynaCore", "MynaCard", "MynaCardEmulator", "MynaCardOffice", "MynaPKI", "MynaRegistry", "MynaLinkage", "MynaSecrets", "MynaServices",
+                "MynaSystem",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The benchmarks (`myna bench`): each measurement beside a reference in the same run.
+        .target(
+            name: "MynaBench",
+            dependencies: [
+                "MynaCore", "MynaNumbering", "MynaDatabase", "MynaSecrets", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardEmulator",
+                "MynaCardOffice", "MynaLinkage", "MynaAudit", "MynaOIDC", "MynaPortal", "MynaServices", "MynaPDF", "MynaServer", "MynaSystem",
+                "MynaDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command-line tool.
         .executableTarget(
             name: "myna",
             dependencies: [
                 "MynaCore", "MynaNumbering", "MynaDatabase", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice", "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices",
-                "MynaSecrets", "MynaSystem",
+                "MynaSecrets", "MynaSystem", "MynaDemo", "MynaBench",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

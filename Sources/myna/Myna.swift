@@ -1,4 +1,5 @@
 import ArgumentParser
+import MynaBench
 
 @main
 struct Myna: AsyncParsableCommand {

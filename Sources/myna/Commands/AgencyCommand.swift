@@ -36,7 +36,9 @@ struct AgencyCommand: AsyncParsableCommand {
             let (agency, keyID, key) = try await store.withSystem("myna.agency") { system in
                 try await system.linkage.agencies.register(name: name, type: agencyType, municipality: municipality)
             }
-            try AgencyCredential(agencyId: agency.id, keyId: keyID, privateKey: key.pemRepresentation, server: server).write(to: credentialOut)
+            do {
+                try AgencyCredential(agencyId: agency.id, keyId: keyID, privateKey: key.pemRepresentation, server: server).write(to: credentialOut)
+            } catch { throw UsageFailure("\(error)") }
             print("registered \(agency.name) (\(agency.type.rawValue)), id \(agency.id); credential in \(credentialOut)")
         }
     }
@@ -165,25 +167,6 @@ struct NoticeHandler {
         fflush(nil)
         if let seen { try Data(handled.sorted().joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: seen)) }
         return keys
-    }
-}
-
-/// An agency's credential file.
-struct AgencyCredential: Codable {
-    let agencyId: String
-    let keyId: String
-    let privateKey: String
-    let server: String
-
-    func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        // The private key inside: a `SecretFile` (0600 from the start, never through a link).
-        do {
-            try SecretFile.create(path, contents: Array(try encoder.encode(self)))
-        } catch {
-            throw UsageFailure("\(error)")
-        }
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Crypto
 import Foundation
 import MynaCore
+import MynaDemo
 import MynaRegistry
 import MynaSystem
 
@@ -46,31 +47,5 @@ struct StaffCommand: AsyncParsableCommand {
             guard let bytes = Base32.decode(secret), !bytes.isEmpty else { throw ValidationError("the secret is not base32") }
             print(TOTP(secret: bytes).code(at: Date()))
         }
-    }
-}
-
-/// 16 characters from an alphabet without look-alikes: about 90 bits.
-func generatePassword() -> String {
-    let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-    var generator = SystemRandomNumberGenerator()
-    return String((0..<16).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
-}
-
-/// A staff account as `demo.json` and `myna staff add` show it.
-struct DemoStaff: Codable {
-    let username: String
-    let password: String
-    let totpSecret: String
-    let role: String
-    let municipalityCode: String
-    let displayName: String
-
-    init(_ account: NewStaffAccount, password: String) {
-        username = account.member.username
-        self.password = password
-        totpSecret = account.totpSecretBase32
-        role = account.member.role.rawValue
-        municipalityCode = account.member.municipality.digits
-        displayName = account.member.displayName
     }
 }

@@ -1,6 +1,8 @@
-import ArgumentParser
+public import ArgumentParser
 import Crypto
 import Foundation
+import MynaDemo
+import Logging
 import MynaAudit
 import MynaCardOffice
 import MynaCore
@@ -18,8 +20,10 @@ import _CryptoExtras
 
 /// Benchmarks with a reference measured in the same run, so the figures travel as
 /// ratios between machines (BENCHMARKS.md). Build in release: `swift build -c release`.
-struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct Bench: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         abstract: "Measure issuance, validation, import and lookup against same-run references.",
         subcommands: [Numbers.self, Registry.self, PKI.self, Cards.self, Linkage.self, PortalBench.self, Campaign.self, Kiosk.self])
 
@@ -92,7 +96,7 @@ struct Bench: AsyncParsableCommand {
             let reference: Double
             if database == nil {
                 let file = directory.appendingPathComponent("reference.sqlite").path
-                let separate = try await SQLiteDatabase.open(path: file, logger: makeLogger("myna.bench"))
+                let separate = try await SQLiteDatabase.open(path: file, logger: benchLogger("myna.bench"))
                 reference = try await bareInsertRate(separate, rows: residents, batch: batch)
                 try await separate.close()
             } else {
@@ -109,9 +113,9 @@ struct Bench: AsyncParsableCommand {
                 let picked = stride(from: 0, to: batch.count, by: keep).map { batch[$0].number }
                 kept.withLock { $0 += picked }
             }
-            let summary = try await importer.run(csv, source: "bench.csv")
+            let summary = try await importer.runShowingProgress(csv, source: "bench.csv")
             let sample = kept.withLock { $0 }
-            guard summary.problems.isEmpty else { throw UsageFailure("the generated CSV had bad rows: \(summary.problems.first!.reason)") }
+            guard summary.problems.isEmpty else { throw BenchFailure("the generated CSV had bad rows: \(summary.problems.first!.reason)") }
             let importRate = Double(summary.imported) / summary.seconds
             FileHandle.standardError.write(Data(String(format: "import: %.1f s\n", summary.seconds).utf8))
 
@@ -119,7 +123,7 @@ struct Bench: AsyncParsableCommand {
                 _ = try await registry.database.read { try await $0.query("SELECT 1 AS one") }
             }
             let lookup = try await latencies(min(lookups, sample.count)) { index in
-                guard try await registry.residents.residentID(holding: sample[index]) != nil else { throw UsageFailure("lookup missed") }
+                guard try await registry.residents.residentID(holding: sample[index]) != nil else { throw BenchFailure("lookup missed") }
             }
             try await registry.database.close()
             print("""
@@ -229,7 +233,7 @@ extension Bench {
             for serial in serials.prefix(1000) {
                 let id = OCSPCertID.forCertificate(serial: serial, issuerNameDER: nameDER.serializedBytes, issuerPublicKey: ca.signer.publicKey, hash: .sha1)
                 let response = await responder.respond(to: try ocspRequest(for: id))
-                guard try OCSPResponse(derEncoded: response).status == .successful else { throw UsageFailure("OCSP failed") }
+                guard try OCSPResponse(derEncoded: response).status == .successful else { throw BenchFailure("OCSP failed") }
             }
             let ocspRate = Double(min(1000, serials.count)) / (ContinuousClock.now - ocspStart).seconds
             try await registry.database.close()
@@ -296,7 +300,7 @@ extension Bench {
             }
             let chiyoda = try MunicipalityCode("131016")
             var population = DemoPopulation(seed: 7)
-            guard let municipality = MunicipalityDirectory.named(chiyoda) else { throw UsageFailure("千代田区 is missing") }
+            guard let municipality = MunicipalityDirectory.named(chiyoda) else { throw BenchFailure("千代田区 is missing") }
             var fleet: [(id: String, keys: CardKeys)] = []
             var progress = ProgressBar(total: cards, label: "issuing the fleet")
             let issueStart = ContinuousClock.now
@@ -341,21 +345,7 @@ extension Bench {
 
             // The guarantee: no active card without a live certificate of each kind, every
             // superseded one revoked in the ledger, every card's history saying why.
-            let check = try await registry.database.read { connection in
-                let bare = try await connection.first("""
-                    SELECT COUNT(*) AS n FROM cards c WHERE c.status = 'active' AND (SELECT COUNT(*) FROM card_certificates cc
-                    WHERE cc.card_id = c.id AND cc.installed_at IS NOT NULL AND cc.ended_at IS NULL) <> 2
-                    """)!.int("n")
-                let unrevoked = try await connection.first("""
-                    SELECT COUNT(*) AS n FROM card_certificates cc JOIN certificates c ON c.serial = cc.serial
-                    WHERE cc.end_reason = 'superseded' AND c.revoked_at IS NULL
-                    """)!.int("n")
-                let unexplained = try await connection.first("""
-                    SELECT COUNT(*) AS n FROM cards c WHERE NOT EXISTS
-                    (SELECT 1 FROM card_events e WHERE e.card_id = c.id AND e.event = 'certificates-superseded')
-                    """)!.int("n")
-                return (bare, unrevoked, unexplained)
-            }
+            let check = try await office.renewalAudit()
             try await registry.database.close()
             let certificates = Double(2 * cards)
             print("""
@@ -367,9 +357,9 @@ extension Bench {
                 | renewal wave: certificates issued | \(format(certificates / waveSeconds)) | \(ratio(certificates / waveSeconds, signRate)) |
 
                 wave: \(String(format: "%.1f", waveSeconds)) s; authentication CRL after the wave: \(crl.count / 1024) KiB, built and signed in \(String(format: "%.2f", crlSeconds)) s
-                active cards without two live certificates: \(check.0); superseded certificates not revoked: \(check.1); cards with no record of the renewal: \(check.2)
+                active cards without two live certificates: \(check.activeWithoutBothCertificates); superseded certificates not revoked: \(check.supersededNotRevoked); cards with no record of the renewal: \(check.cardsWithoutRenewal)
                 """)
-            guard check == (0, 0, 0) else { throw UsageFailure("the wave broke its guarantee") }
+            guard check.holds else { throw BenchFailure("the wave broke its guarantee") }
         }
     }
 }
@@ -456,7 +446,7 @@ extension Bench {
             let after = try await log.sequence()
             let tail = ContinuousClock.now - sequenceStart
             let appended = Int(after.treeSize - before.treeSize)
-            guard appended >= queries else { throw UsageFailure("the log has \(appended) new leaves for \(queries) queries") }
+            guard appended >= queries else { throw BenchFailure("the log has \(appended) new leaves for \(queries) queries") }
             let verified = try await log.verifyLeaves()
             try await registry.database.close()
             let label = database == nil ? "SQLite" : "PostgreSQL"
@@ -519,8 +509,7 @@ final class ClockOffset: @unchecked Sendable {
 /// A registry in a throwaway data directory (SQLite there, or the empty PostgreSQL
 /// database given), with logging quiet so it does not weigh on the measurement.
 func openBenchRegistry(in directory: URL, database: String?) async throws -> MynaRegistry.Registry {
-    var logger = makeLogger("myna.bench")
-    logger.logLevel = .warning
+    let logger = benchLogger("myna.bench")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     let opened = try await DatabaseLocation(database, dataDirectory: directory).open(MynaSystem.schema, logger: logger)
     let registry = try MynaRegistry.Registry(database: opened, keys: KeyStore(directory: directory.appendingPathComponent("keys")))
@@ -551,4 +540,17 @@ private func micro(_ seconds: Double) -> String { String(format: "%.0f µs", sec
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// What stopped a benchmark, in words: printed plainly, exit code 1.
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ text: String) { description = text }
+}
+
+/// The benchmarks' logger: warnings only, so logging does not weigh on the measurement.
+func benchLogger(_ label: String) -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = .warning
+    return logger
 }

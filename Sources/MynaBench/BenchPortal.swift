@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import MynaDemo
 import MynaCard
 import MynaCardEmulator
 import MynaCardOffice

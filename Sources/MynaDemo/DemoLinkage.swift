@@ -5,7 +5,7 @@ import MynaRegistry
 
 /// The demo's agencies and the copies they register, so the linkage network has
 /// something to exchange from the first start.
-extension Demo {
+extension DemoSeeder {
     static let demoAgencies: [(name: String, type: AgencyType, municipality: String?)] = [
         ("千代田区 税務課", .municipalTax, "131016"),
         ("千代田区 子ども支援課", .municipalWelfare, "131016"),
@@ -29,8 +29,9 @@ extension Demo {
     /// agency acquire its code for every demo resident, and has the providers register
     /// their copies: tax assessments, households and resident records, pensions for those
     /// 65 and over, health insurance.
-    func seedLinkage(_ demo: inout DemoFile, hub: LinkageHub, registry: Registry) async throws {
-        let directory = store.dataDirectory.appendingPathComponent("agencies")
+    public func seedLinkage(_ demo: inout DemoFile) async throws {
+        let (hub, registry) = (system.linkage, system.registry)
+        let directory = dataDirectory.appendingPathComponent("agencies")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var agencies: [Agency] = []
         demo.agencies = []
@@ -85,10 +86,10 @@ extension Demo {
 }
 
 /// An agency in `demo.json`, with the path of its credential file for `myna agency …`.
-struct DemoAgency: Codable {
-    let id: String
-    let name: String
-    let type: String
-    let municipalityCode: String?
-    let credential: String
+public struct DemoAgency: Codable {
+    public let id: String
+    public let name: String
+    public let type: String
+    public let municipalityCode: String?
+    public let credential: String
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import MynaDemo
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -81,14 +82,14 @@ extension Bench {
             var taken: Int64 = 0
             for index in 0..<campaigns {
                 let budget = try await bench.services.mynapoint.budget(of: "rush-\(index)")
-                guard budget.taken <= budget.seats else { throw UsageFailure("rush-\(index): \(budget.taken) seats taken of \(budget.seats)") }
+                guard budget.taken <= budget.seats else { throw BenchFailure("rush-\(index): \(budget.taken) seats taken of \(budget.seats)") }
                 taken += budget.taken
             }
             var onFile: [String] = []
             for index in 0..<campaigns { onFile += try await bench.services.mynapoint.confirmations(in: "rush-\(index)") }
             let confirmations = Set(signUps.confirmations)
             guard Int64(confirmations.count) == taken, confirmations == Set(onFile), taken == seats * Int64(campaigns) else {
-                throw UsageFailure("the budget or the confirmations did not hold: \(confirmations.count) given, \(onFile.count) on file, \(taken) seats taken")
+                throw BenchFailure("the budget or the confirmations did not hold: \(confirmations.count) given, \(onFile.count) on file, \(taken) seats taken")
             }
             try await bench.system.close()
             let label = database == nil ? "SQLite" : "PostgreSQL"
@@ -138,7 +139,7 @@ extension Bench {
                                     : try await client.post("/v1/card/challenges", fields.merging(["purpose": purpose]) { $1 })
                                 guard let id = challenge.json["challengeId"] as? String,
                                     let input = (challenge.json["signingInput"] as? String).flatMap(Base64URL.decode)
-                                else { throw UsageFailure("no challenge: \(challenge.status)") }
+                                else { throw BenchFailure("no challenge: \(challenge.status)") }
                                 let signature = try held[holder]!.sign(input)
                                 let body = fields.merging([
                                     "challengeId": id, "certificate": Data(held[holder]!.certificate).base64EncodedString(),
@@ -233,8 +234,7 @@ struct ServicesBench {
     /// The whole system in a throwaway data directory (SQLite there, or the empty
     /// PostgreSQL database given), kiosks open at any hour, logging quiet.
     static func open(in directory: URL, database: String?) async throws -> ServicesBench {
-        var logger = makeLogger("myna.bench")
-        logger.logLevel = .warning
+        let logger = benchLogger("myna.bench")
         let configuration = SystemConfiguration(
             dataDirectory: directory, database: try DatabaseLocation(database, dataDirectory: directory), kioskHours: .always)
         return ServicesBench(system: try await MynaSystem.open(configuration, logger: logger))
@@ -253,7 +253,7 @@ func freeLoopbackPort() throws -> Int {
     let bound = withUnsafeMutablePointer(to: &address) { pointer in
         pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
     }
-    guard bound else { throw UsageFailure("no free port on loopback") }
+    guard bound else { throw BenchFailure("no free port on loopback") }
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
@@ -284,7 +284,7 @@ struct LoopbackClient: Sendable {
             if let (_, response) = try? await session.data(from: URL(string: base + "/healthz")!), (response as? HTTPURLResponse)?.statusCode == 200 { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw UsageFailure("the server did not start")
+        throw BenchFailure("the server did not start")
     }
 }
 
@@ -298,7 +298,7 @@ struct BenchCard: Sendable {
     /// The card's authentication signature after the PIN.
     mutating func sign(_ data: [UInt8]) throws -> [UInt8] {
         guard case .signed(let signature) = try chip.sign(digestInfo: DigestInfo.sha256(data), with: .authentication, pin: "1234") else {
-            throw UsageFailure("the card refused to sign")
+            throw BenchFailure("the card refused to sign")
         }
         return signature
     }
