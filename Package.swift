@@ -30,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Hummingbird's and postgres-nio's own dependencies, named because Myna imports them.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Value types and rules, no I/O.
@@ -45,6 +48,8 @@ let package = Package(
                 // For the SQLite it vendors, which MynaStore calls through the C API
                 // (SQLiteHandle.swift says why).
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -123,9 +128,12 @@ let package = Package(
             name: "MynaServer",
             dependencies: [
                 "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaPortal", "MynaPortalPages", "MynaOIDC", "MynaServices", "MynaCharts",
+                "MynaAudit",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -142,7 +150,9 @@ let package = Package(
             name: "myna",
             dependencies: [
                 "MynaCore", "MynaNumbering", "MynaStore", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice", "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices",
+                "MynaOIDC", "MynaPDF",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -206,10 +216,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MynaCoreTests", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "MynaNumberingTests", dependencies: ["MynaNumbering"], swiftSettings: swiftSettings),
+        .testTarget(name: "MynaNumberingTests", dependencies: ["MynaNumbering", "MynaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "MynaCardTests", dependencies: ["MynaCard", "MynaCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "MynaCardEmulatorTests", dependencies: ["MynaCardEmulator", "MynaCard", "MynaCore"], swiftSettings: swiftSettings),
+            name: "MynaCardEmulatorTests",
+            dependencies: [
+                "MynaCardEmulator", "MynaCard", "MynaCore",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "MynaPKITests",
             dependencies: [
@@ -243,7 +258,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MynaRegistryTests",
-            dependencies: ["MynaRegistry", "MynaStore", "MynaTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "MynaRegistry", "MynaStore", "MynaCore", "MynaTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -254,7 +272,10 @@ let package = Package(
         .testTarget(name: "MynaPortalPagesTests", dependencies: ["MynaPortalPages"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MynaPortalTests",
-            dependencies: ["MynaPortal", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard", "MynaCore"],
+            dependencies: [
+                "MynaPortal", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard", "MynaCore",
+                "MynaLinkage", "MynaOIDC", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -271,8 +292,13 @@ let package = Package(
             name: "MynaServerTests",
             dependencies: [
                 "MynaServer", "MynaRegistry", "MynaStore", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard",
-                "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices",
+                "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices", "MynaCore", "MynaOIDC",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
