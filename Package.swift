@@ -18,7 +18,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
-        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -35,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
+        // The system's SQLite (Debian: libsqlite3-dev, 3.38 or later).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Value types and rules, no I/O.
         .target(name: "MynaCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         // Number issuance: keyed permutation of an internal sequence.
@@ -45,9 +46,8 @@ let package = Package(
             dependencies: [
                 "MynaCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                // For the SQLite it vendors, which MynaStore calls through the C API
-                // (SQLiteHandle.swift says why).
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                // The system's SQLite, called through the C API (SQLiteHandle.swift says why).
+                "CSQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
