@@ -130,6 +130,7 @@ let package = Package(
                 "MynaCore", "MynaRegistry", "MynaStore", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaPortal", "MynaPortalPages", "MynaOIDC", "MynaServices", "MynaCharts",
                 "MynaAudit",
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -211,6 +212,7 @@ let package = Package(
             dependencies: [
                 "MynaCore", "MynaStore", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaCardEmulator",
                 .product(name: "Logging", package: "swift-log"), .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             path: "Tests/MynaTestSupport",
             swiftSettings: swiftSettings
