@@ -86,13 +86,14 @@ public func buildRouter(
     if let log {
         LogController(log: log, linkage: linkage).register(public: routes, staff: staff, book: book)
     }
+    // The portal's pages and the statistics page share the templates, parsed once.
+    let renderer = try! PortalRenderer()
     if let portal {
         PortalSignInController(portal: portal).register(routes: routes, book: book)
         CardChallengeController(signIn: portal.signIn, agencies: linkage?.agencies).register(routes: routes, staff: staff, book: book)
         LinkagesController(linkages: portal.linkages, mynapoint: services?.mynapoint).register(staff: staff, book: book)
         // The pages and OpenID Connect speak HTML and their protocol's own errors, not
         // the JSON API's: they are routed outside the API's book (docs/portal.md).
-        let renderer = try! PortalRenderer()
         let pages = PortalController(portal: portal, linkage: linkage, log: log, oidc: oidc, services: services, renderer: renderer)
         pages.register(router: router)
         if let oidc { OIDCController(oidc: oidc, pages: pages).register(router: router) }
@@ -102,7 +103,7 @@ public func buildRouter(
         MynapointController(mynapoint: services.mynapoint, signIn: portal.signIn, agencies: linkage.agencies).register(routes: routes, staff: staff, book: book)
         KioskController(centre: services.kiosks, agencies: linkage.agencies).register(routes: routes, book: book)
         EligibilityController(eligibility: services.eligibility, agencies: linkage.agencies).register(routes: routes, book: book)
-        StatisticsController(statistics: services.statistics).register(routes: routes, router: router, book: book)
+        StatisticsController(statistics: services.statistics, renderer: renderer).register(routes: routes, router: router, book: book)
     }
     if let pki = pki ?? cards?.publisher {
         PKIController(publisher: pki, relyingParties: RelyingParties(database: registry.database)).register(routes: routes, book: book)
