@@ -18,7 +18,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
-        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -30,8 +29,13 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Hummingbird's and postgres-nio's own dependencies, named because Myna imports them.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
+        // The system's SQLite (Debian: libsqlite3-dev, 3.38 or later).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Value types and rules, no I/O.
         .target(name: "MynaCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         // Number issuance: keyed permutation of an internal sequence.
@@ -50,9 +54,10 @@ let package = Package(
             dependencies: [
                 "MynaCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                // For the SQLite it vendors, which MynaDatabase calls through the C API
-                // (SQLiteHandle.swift says why).
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                // The system's SQLite, called through the C API (SQLiteHandle.swift says why).
+                "CSQLite",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,8 +138,11 @@ let package = Package(
                 "MynaCore", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaLinkage", "MynaPortal", "MynaPortalPages", "MynaOIDC", "MynaServices", "MynaCharts",
                 "MynaAudit", "MynaSystem",
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -179,8 +187,9 @@ let package = Package(
             name: "myna",
             dependencies: [
                 "MynaCore", "MynaNumbering", "MynaDatabase", "MynaRegistry", "MynaServer", "MynaPKI", "MynaCard", "MynaCardEmulator", "MynaCardOffice", "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices",
-                "MynaSecrets", "MynaSystem", "MynaDemo", "MynaBench",
+                "MynaSecrets", "MynaSystem", "MynaDemo", "MynaBench", "MynaOIDC", "MynaPDF",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -251,6 +260,7 @@ let package = Package(
             dependencies: [
                 "MynaCore", "MynaDatabase", "MynaSecrets", "MynaRegistry", "MynaPKI", "MynaCard", "MynaCardOffice", "MynaCardEmulator", "MynaSystem",
                 .product(name: "Logging", package: "swift-log"), .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             path: "Tests/MynaTestSupport",
             swiftSettings: swiftSettings
@@ -258,10 +268,15 @@ let package = Package(
         // Reads Sources/ and fails when a module names another's table or imports past its layer.
         .testTarget(name: "ArchitectureTests", swiftSettings: swiftSettings),
         .testTarget(name: "MynaCoreTests", dependencies: ["MynaCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "MynaNumberingTests", dependencies: ["MynaNumbering"], swiftSettings: swiftSettings),
+        .testTarget(name: "MynaNumberingTests", dependencies: ["MynaNumbering", "MynaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "MynaCardTests", dependencies: ["MynaCard", "MynaCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "MynaCardEmulatorTests", dependencies: ["MynaCardEmulator", "MynaCard", "MynaCore"], swiftSettings: swiftSettings),
+            name: "MynaCardEmulatorTests",
+            dependencies: [
+                "MynaCardEmulator", "MynaCard", "MynaCore",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "MynaPKITests",
             dependencies: [
@@ -295,7 +310,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MynaRegistryTests",
-            dependencies: ["MynaRegistry", "MynaDatabase", "MynaSecrets", "MynaSystem", "MynaTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "MynaRegistry", "MynaDatabase", "MynaSecrets", "MynaSystem", "MynaCore", "MynaTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -306,7 +324,10 @@ let package = Package(
         .testTarget(name: "MynaPortalPagesTests", dependencies: ["MynaPortalPages"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MynaPortalTests",
-            dependencies: ["MynaPortal", "MynaRegistry", "MynaDatabase", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard", "MynaCore"],
+            dependencies: [
+                "MynaPortal", "MynaRegistry", "MynaDatabase", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard", "MynaCore",
+                "MynaLinkage", "MynaOIDC", .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -323,8 +344,13 @@ let package = Package(
             name: "MynaServerTests",
             dependencies: [
                 "MynaServer", "MynaRegistry", "MynaDatabase", "MynaTestSupport", "MynaPKI", "MynaCardOffice", "MynaCardEmulator", "MynaCard",
-                "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices", "MynaSystem",
+                "MynaLinkage", "MynaAudit", "MynaPortal", "MynaServices", "MynaSystem", "MynaCore", "MynaOIDC",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -85,7 +85,8 @@ public func buildRouter(
     CardChallengeController(signIn: system.portal.signIn, agencies: agencies).register(routes: routes, staff: staff, book: book)
     LinkagesController(linkages: system.portal.linkages, mynapoint: system.services.mynapoint).register(staff: staff, book: book)
     // The pages and OpenID Connect speak HTML and their protocol's own errors, not the
-    // JSON API's: they are routed outside the API's book (docs/portal.md).
+    // JSON API's: they are routed outside the API's book (docs/portal.md). The portal's
+    // pages and the statistics page share the templates, parsed once.
     let renderer = try! PortalRenderer()
     let pages = PortalController(
         portal: system.portal, linkage: system.linkage, log: system.log, oidc: system.oidc, services: system.services, renderer: renderer)
@@ -96,7 +97,7 @@ public func buildRouter(
         .register(routes: routes, staff: staff, book: book)
     KioskController(centre: system.services.kiosks, agencies: agencies).register(routes: routes, book: book)
     EligibilityController(eligibility: system.services.eligibility, agencies: agencies).register(routes: routes, book: book)
-    StatisticsController(statistics: system.services.statistics).register(routes: routes, router: router, book: book)
+    StatisticsController(statistics: system.services.statistics, renderer: renderer).register(routes: routes, router: router, book: book)
     PKIController(publisher: system.pki, relyingParties: system.relyingParties).register(routes: routes, book: book)
     return (router, book.endpoints)
 }

@@ -33,6 +33,7 @@ struct CatalogTests {
         keys += LinkagesPage.AccountForm.Field.allCases.map(\.labelKey)
         keys += LinkagesPage.InsuranceForm.Field.allCases.map(\.labelKey)
         keys += LayoutContext.sections.map(\.labelKey)
+        keys += StatisticsPage.Chart.allCases.flatMap { [$0.titleKey, $0.unitKey] }
         let errors: [ErrorPage] = [.badRequest, .forbidden, .notFound, .tooManyRequests, .internalError, .serviceUnavailable]
         for page in errors {
             for text in [page.title, page.message] {
@@ -43,6 +44,7 @@ struct CatalogTests {
             SignInPage(state: .waiting, code: "", pendingID: "", validMinutes: 0, expiresAt: "").title,
             Fixtures.home.title, Fixtures.usage.title, Fixtures.card.title, Fixtures.linkages.title, Fixtures.notices.title, Fixtures.sessions.title,
             Fixtures.consents.title, Fixtures.refusals.title, Fixtures.points.title, CardReturnPage().title, Fixtures.consentScreen.title,
+            Fixtures.statistics.title,
         ]
         for title in titles {
             if case .key(let key) = title { keys.append(key) }

@@ -145,6 +145,38 @@ enum Fixtures {
     static let signIn = SignInPage(
         state: .waiting, code: "K7Q2-9XMP", pendingID: "pnd-a1b2", validMinutes: 5, expiresAt: "14:05", refreshSeconds: 4)
 
+    /// A chart as the server draws it (MynaCharts): an SVG document, its id unique on the page.
+    static func chart(_ id: String) -> TrustedMarkup {
+        TrustedMarkup(
+            """
+            <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 64 32" role="img" aria-labelledby="\(id)-title">
+              <title id="\(id)-title">\(id) &lt;10</title>
+              <rect class="chart-bar" x="0" y="0" width="32" height="32" fill="#1d4e89"/>
+            </svg>
+            """)
+    }
+
+    static func statisticsPage(
+        text: String = "1,234", name: String = "東京都千代田区", generatedAt: String = "2026-11-20T03:00:00Z", withheld: Bool = false
+    ) -> StatisticsPage {
+        StatisticsPage(
+            generatedAt: generatedAt, cardsIssued: chart("issued"),
+            municipalities: [
+                StatisticsPage.Municipality(name: name, residents: text, cardsHeld: "<10", rate: "—"),
+                StatisticsPage.Municipality(name: "大阪府大阪市", residents: "120", cardsHeld: "84", rate: "70.0%"),
+            ],
+            returns: chart("returns"), returnReasons: chart("return-reasons"), mykeyTotal: text, mykeyIDs: chart("mykey"),
+            campaigns: [
+                StatisticsPage.Campaign(
+                    name: name, budget: withheld ? nil : chart("budget-round-2"), signUps: text, granted: withheld ? nil : "¥7,500")
+            ],
+            suspensionCalls: chart("calls"), callOutcomes: chart("call-outcomes"), certificatesExpiring: chart("certificates-expiring"),
+            cardsExpiring: chart("cards-expiring"), kioskCertificates: chart("kiosk"), kioskFees: withheld ? nil : text,
+            eligibilityChecks: chart("eligibility"))
+    }
+
+    static let statistics = statisticsPage()
+
     /// Every page, in every state worth rendering.
     static let samples: [Sample] = [
         Sample(name: "sign-in waiting", path: "/portal/sign-in", signedIn: false, page: signIn),
@@ -179,6 +211,8 @@ enum Fixtures {
         Sample(
             name: "error custom", path: "/portal/usage/records/x/evidence", signedIn: true,
             page: ErrorPage(statusCode: 409, title: .verbatim("Conflict"), message: .verbatim("Already done."))),
+        Sample(name: "statistics", path: "/stats", signedIn: false, page: statistics),
+        Sample(name: "statistics withheld", path: "/stats", signedIn: false, page: statisticsPage(withheld: true)),
     ]
 
     /// Every page again, with hostile text in every caller-supplied string.
@@ -255,6 +289,7 @@ enum Fixtures {
             Sample(
                 name: "error", path: "/portal", signedIn: true,
                 page: ErrorPage(statusCode: 400, title: .verbatim(h), message: .verbatim(h))),
+            Sample(name: "statistics", path: "/stats", signedIn: false, page: statisticsPage(text: h, name: h, generatedAt: h)),
         ]
     }()
 }

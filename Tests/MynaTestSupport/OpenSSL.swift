@@ -1,4 +1,5 @@
 public import Foundation
+import SwiftASN1
 
 /// Runs the `openssl` command-line tool: the PKI tests let OpenSSL, not Myna's own code,
 /// judge every certificate, CRL, OCSP response and signature.
@@ -28,13 +29,6 @@ public enum OpenSSL {
 /// PEM (RFC 7468) armour for DER bytes.
 public enum PEM {
     public static func encode(_ der: [UInt8], label: String) -> String {
-        let base64 = Data(der).base64EncodedString()
-        var lines: [Substring] = []
-        var rest = Substring(base64)
-        while !rest.isEmpty {
-            lines.append(rest.prefix(64))
-            rest = rest.dropFirst(64)
-        }
-        return "-----BEGIN \(label)-----\n" + lines.joined(separator: "\n") + "\n-----END \(label)-----\n"
+        PEMDocument(type: label, derBytes: der).pemString + "\n"
     }
 }

@@ -1,10 +1,11 @@
 import NIOPosix
-// The SQLite that sqlite-nio vendors (3.54.1, symbols prefixed `sqlite_nio_`), called
-// directly: Myna keeps its own statements prepared for the life of a connection and
+// The system's SQLite (Debian's libsqlite3, 3.38 or later: `RETURNING`, JSON built in,
+// `SQLITE_OPEN_EXRESCODE`), called through its C API rather than a Swift wrapper such as
+// sqlite-nio: Myna keeps its own statements prepared for the life of a connection and
 // binds values straight from `SQLValue`, where sqlite-nio compiles every statement anew
 // and converts every value twice. A bulk import spends most of its database time there
 // (BENCHMARKS.md, registry at 1,000,000 residents).
-internal import VaporCSQLite
+internal import CSQLite
 
 /// One SQLite connection. It is never used by two threads at once: ``SQLiteDatabase``
 /// lends it to one borrower at a time, and each call runs on the database's thread pool
@@ -29,9 +30,9 @@ final class SQLiteHandle: @unchecked Sendable {
             var connection: OpaquePointer?
             // NOMUTEX: the pool already guarantees one user at a time.
             let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
-            let status = sqlite_nio_sqlite3_open_v2(path, &connection, flags, nil)
+            let status = sqlite3_open_v2(path, &connection, flags, nil)
             guard status == SQLITE_OK, let connection else {
-                sqlite_nio_sqlite3_close(connection)
+                sqlite3_close(connection)
                 throw SQLiteFailure(code: status, message: "the database file could not be opened")
             }
             return SQLiteHandle(connection: connection, threadPool: threadPool)
@@ -45,9 +46,9 @@ final class SQLiteHandle: @unchecked Sendable {
 
     func close() async throws {
         try await run { handle in
-            for statement in handle.statements.values { sqlite_nio_sqlite3_finalize(statement) }
+            for statement in handle.statements.values { sqlite3_finalize(statement) }
             handle.statements = [:]
-            sqlite_nio_sqlite3_close(handle.connection)
+            sqlite3_close(handle.connection)
             handle.connection = nil
         }
     }
@@ -57,17 +58,17 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Runs one statement and returns its rows.
     func execute(_ text: String, _ binds: [SQLValue]) throws -> [SQLRow] {
         let statement = try prepared(text)
-        defer { sqlite_nio_sqlite3_reset(statement) }
+        defer { sqlite3_reset(statement) }
         try bind(binds, to: statement)
         var rows: [SQLRow] = []
         var names: [String]?
         while true {
-            let status = sqlite_nio_sqlite3_step(statement)
+            let status = sqlite3_step(statement)
             if status == SQLITE_DONE { return rows }
             guard status == SQLITE_ROW else { throw failure(status) }
-            let count = sqlite_nio_sqlite3_column_count(statement)
+            let count = sqlite3_column_count(statement)
             if names == nil {
-                names = (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
+                names = (0..<count).map { String(cString: sqlite3_column_name(statement, $0)) }
             }
             rows.append(SQLRow(names: names!, values: (0..<count).map { column(statement, $0) }))
         }
@@ -77,22 +78,22 @@ final class SQLiteHandle: @unchecked Sendable {
     /// 64 rows into each statement measured 28% slower.)
     func executeForEach(_ text: String, rows: [[SQLValue]]) throws {
         let statement = try prepared(text)
-        defer { sqlite_nio_sqlite3_reset(statement) }
+        defer { sqlite3_reset(statement) }
         for row in rows {
             try bind(row, to: statement)
-            let status = sqlite_nio_sqlite3_step(statement)
+            let status = sqlite3_step(statement)
             guard status == SQLITE_DONE || status == SQLITE_ROW else { throw failure(status) }
-            sqlite_nio_sqlite3_reset(statement)
+            sqlite3_reset(statement)
         }
     }
 
     private func prepared(_ text: String) throws -> OpaquePointer {
         if let statement = statements[text] { return statement }
         var statement: OpaquePointer?
-        let status = sqlite_nio_sqlite3_prepare_v3(connection, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        let status = sqlite3_prepare_v3(connection, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard status == SQLITE_OK, let statement else { throw failure(status) }
         if statements.count >= Self.statementCacheSize {
-            for cached in statements.values { sqlite_nio_sqlite3_finalize(cached) }
+            for cached in statements.values { sqlite3_finalize(cached) }
             statements = [:]
         }
         statements[text] = statement
@@ -100,44 +101,44 @@ final class SQLiteHandle: @unchecked Sendable {
     }
 
     private func bind(_ values: [SQLValue], to statement: OpaquePointer) throws {
-        sqlite_nio_sqlite3_clear_bindings(statement)
+        sqlite3_clear_bindings(statement)
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let status: Int32
             switch value {
-            case .integer(let int): status = sqlite_nio_sqlite3_bind_int64(statement, index, int)
-            case .real(let double): status = sqlite_nio_sqlite3_bind_double(statement, index, double)
-            case .null: status = sqlite_nio_sqlite3_bind_null(statement, index)
+            case .integer(let int): status = sqlite3_bind_int64(statement, index, int)
+            case .real(let double): status = sqlite3_bind_double(statement, index, double)
+            case .null: status = sqlite3_bind_null(statement, index)
             case .text(var text):
                 status = text.withUTF8 { bytes in
                     // A zero-length text still needs a non-null pointer, or SQLite binds NULL.
                     guard let base = bytes.baseAddress, !bytes.isEmpty else {
-                        return sqlite_nio_sqlite3_bind_text(statement, index, "", 0, Self.transient)
+                        return sqlite3_bind_text(statement, index, "", 0, Self.transient)
                     }
                     return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                        sqlite_nio_sqlite3_bind_text(statement, index, $0, Int32(bytes.count), Self.transient)
+                        sqlite3_bind_text(statement, index, $0, Int32(bytes.count), Self.transient)
                     }
                 }
             case .blob(let bytes):
                 status = bytes.isEmpty
-                    ? sqlite_nio_sqlite3_bind_zeroblob(statement, index, 0)
-                    : bytes.withUnsafeBytes { sqlite_nio_sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
+                    ? sqlite3_bind_zeroblob(statement, index, 0)
+                    : bytes.withUnsafeBytes { sqlite3_bind_blob(statement, index, $0.baseAddress, Int32($0.count), Self.transient) }
             }
             guard status == SQLITE_OK else { throw failure(status) }
         }
     }
 
     private func column(_ statement: OpaquePointer, _ index: Int32) -> SQLValue {
-        switch sqlite_nio_sqlite3_column_type(statement, index) {
-        case SQLITE_INTEGER: return .integer(sqlite_nio_sqlite3_column_int64(statement, index))
-        case SQLITE_FLOAT: return .real(sqlite_nio_sqlite3_column_double(statement, index))
+        switch sqlite3_column_type(statement, index) {
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, index))
+        case SQLITE_FLOAT: return .real(sqlite3_column_double(statement, index))
         case SQLITE_TEXT:
-            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, index))
-            guard let text = sqlite_nio_sqlite3_column_text(statement, index) else { return .text("") }
+            let count = Int(sqlite3_column_bytes(statement, index))
+            guard let text = sqlite3_column_text(statement, index) else { return .text("") }
             return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
         case SQLITE_BLOB:
-            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, index))
-            guard count > 0, let blob = sqlite_nio_sqlite3_column_blob(statement, index) else { return .blob([]) }
+            let count = Int(sqlite3_column_bytes(statement, index))
+            guard count > 0, let blob = sqlite3_column_blob(statement, index) else { return .blob([]) }
             return .blob(Array(UnsafeRawBufferPointer(start: blob, count: count)))
         default: return .null
         }
@@ -146,12 +147,12 @@ final class SQLiteHandle: @unchecked Sendable {
     /// The error for a failed call, classified where Myna's code acts on the kind.
     /// Only SQLite's message goes with it: it names tables and columns, never values.
     private func failure(_ status: Int32) -> any Error {
-        let extended = sqlite_nio_sqlite3_extended_errcode(connection)
+        let extended = sqlite3_extended_errcode(connection)
         // SQLITE_CONSTRAINT_UNIQUE and _PRIMARYKEY, which Swift does not import (macros
         // built from other macros).
         if extended == SQLITE_CONSTRAINT | 8 << 8 || extended == SQLITE_CONSTRAINT | 6 << 8 { return StoreError.uniqueViolation }
         if status & 0xFF == SQLITE_BUSY || extended & 0xFF == SQLITE_BUSY { return StoreError.busy }
-        return SQLiteFailure(code: extended, message: String(cString: sqlite_nio_sqlite3_errmsg(connection)))
+        return SQLiteFailure(code: extended, message: String(cString: sqlite3_errmsg(connection)))
     }
 
     /// SQLITE_TRANSIENT: SQLite copies the value before the call returns.

@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 
 /// Turns a view model into the dictionaries and arrays the templates read, in one language.
 ///
@@ -10,6 +11,8 @@ import Foundation
 ///   or `class="status-{{status.case}}"`;
 /// - `nil` becomes `NSNull`, which mustache treats as found-but-false. A missing key would
 ///   instead make mustache look it up in the enclosing objects and maybe find another.
+/// - ``TrustedMarkup`` stays markup: escaped by `{{…}}` like any text, written as it is
+///   only by `partials/trusted-markup`.
 struct TemplateValues {
     let language: PortalLanguage
     let strings: [String: String]
@@ -35,6 +38,7 @@ struct TemplateValues {
         case let bool as Bool: return bool
         case let int as Int: return int
         case let text as PortalText: return try self.text(text)
+        case let markup as TrustedMarkup: return RawMarkup(text: markup.markup)
         case let dictionary as [String: Any]: return try dictionary.mapValues(value)
         default: break
         }
@@ -89,4 +93,12 @@ struct TemplateValues {
         }
         return dictionary
     }
+}
+
+/// A ``TrustedMarkup`` as the template engine sees it: its text is what `{{.}}` writes,
+/// which escapes it unless the template's content type is TEXT (`partials/trusted-markup`).
+private struct RawMarkup: MustacheCustomRenderable {
+    let text: String
+    var renderText: String { text }
+    var isNull: Bool { false }
 }

@@ -5,6 +5,7 @@ import MynaCardOffice
 import MynaCore
 import MynaPKI
 import MynaRegistry
+import SwiftASN1
 
 /// The card at the counter (inside the resident's procedure) and the public suspension
 /// hotline. Every step goes through ``CardOffice``, which checks it against the card's
@@ -366,9 +367,8 @@ struct HotlineView: Encodable, Sendable {
 enum PEMText {
     static func certificate(_ der: [UInt8]) -> String { encode(der, label: "CERTIFICATE") }
 
-    /// RFC 7468 textual encoding.
+    /// RFC 7468 textual encoding (swift-asn1's `PEMDocument`), ending with a newline.
     static func encode(_ der: [UInt8], label: String) -> String {
-        "-----BEGIN \(label)-----\n" + Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
-            + "\n-----END \(label)-----\n"
+        PEMDocument(type: label, derBytes: der).pemString + "\n"
     }
 }

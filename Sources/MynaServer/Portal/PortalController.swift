@@ -32,7 +32,7 @@ struct PortalController {
         let language: PortalLanguage
         let path: String
         let query: String?
-        var setCookie: [String]
+        var setCookie: [Cookie]
 
         func layout(residentName: String? = nil, flash: FlashMessage? = nil) -> LayoutContext {
             LayoutContext(

@@ -34,7 +34,7 @@ struct PortalSignInController {
                     .response(from: request, context: context)
             case .signedIn(let token, _):
                 var response = try JSONResponse(value: SignInView(status: "signed-in", sessionToken: token)).response(from: request, context: context)
-                response.headers[.setCookie] = PortalCookie.set(token)
+                response.setCookie(PortalCookie.set(token))
                 return response
             }
         }

@@ -6,6 +6,7 @@ import MynaCardEmulator
 import MynaCardOffice
 import MynaPKI
 import MynaSecrets
+import SwiftASN1
 
 /// The resident's side: a virtual My Number card in a file.
 struct CardCommand: ParsableCommand {
@@ -250,8 +251,7 @@ struct CardCommand: ParsableCommand {
                 print("the card holds no \(kind.rawValue) certificate yet: certificates are written at issuance at the counter")
                 throw ExitCode(1)
             }
-            let base64 = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
-            print("-----BEGIN CERTIFICATE-----\n\(base64)\n-----END CERTIFICATE-----")
+            print(PEMDocument(type: "CERTIFICATE", derBytes: der).pemString)
         }
     }
 
@@ -323,19 +323,19 @@ struct PINResetFile: Decodable {
 enum PEMDecoding {
     /// The DER inside one PEM CERTIFICATE block.
     static func certificate(_ pem: String) throws -> [UInt8] {
-        let body = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
-        guard pem.contains("-----BEGIN CERTIFICATE-----"), let der = Data(base64Encoded: body), !der.isEmpty else {
-            throw ValidationError("not a PEM certificate")
-        }
-        return Array(der)
+        try der(of: "CERTIFICATE", in: pem, else: "not a PEM certificate")
     }
 
     /// The DER inside one PEM PUBLIC KEY block (SubjectPublicKeyInfo).
     static func publicKey(_ pem: String) throws -> [UInt8] {
-        let body = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
-        guard pem.contains("-----BEGIN PUBLIC KEY-----"), let der = Data(base64Encoded: body), !der.isEmpty else {
-            throw ValidationError("not a PEM public key")
+        try der(of: "PUBLIC KEY", in: pem, else: "not a PEM public key")
+    }
+
+    /// swift-asn1 reads the block (RFC 7468); the label must be the one expected.
+    private static func der(of label: String, in pem: String, else message: String) throws -> [UInt8] {
+        guard let document = try? PEMDocument(pemString: pem), document.discriminator == label, !document.derBytes.isEmpty else {
+            throw ValidationError(message)
         }
-        return Array(der)
+        return document.derBytes
     }
 }
