@@ -116,7 +116,7 @@ public struct MynaSystem: Sendable {
         let linkage = try await LinkageHub.open(registry: registry, keys: keys, clock: clock, pushPolicy: configuration.pushPolicy)
         let portal = Portal(registry: registry, cards: cards, linkage: linkage, clock: clock, origin: configuration.origin)
         let services = Services(
-            portal: portal, hub: linkage, sealKey: try P256.Signing.PrivateKey(rawRepresentation: try keys.bytes(.certificateSealing)),
+            hub: linkage, cardAnswers: portal.signIn, linkages: portal.linkages, sealKey: try P256.Signing.PrivateKey(rawRepresentation: try keys.bytes(.certificateSealing)),
             verificationBaseURL: configuration.issuer + "/v1/certificates/verifications", kioskHours: configuration.kioskHours, clock: clock)
         return MynaSystem(
             registry: registry, pki: pki, relyingParties: RelyingParties(database: database, clock: clock), cards: cards, linkage: linkage,

@@ -112,7 +112,7 @@ func withRouter(
 /// The services on the card, with a throwaway sealing key and kiosks open at any hour.
 func makeTestServices(_ portal: Portal, _ hub: LinkageHub, _ environment: TestEnvironment) throws -> Services {
     Services(
-        portal: portal, hub: hub, sealKey: P256.Signing.PrivateKey(), verificationBaseURL: "http://127.0.0.1:8080/v1/certificates/verifications",
+        hub: hub, cardAnswers: portal.signIn, linkages: portal.linkages, sealKey: P256.Signing.PrivateKey(), verificationBaseURL: "http://127.0.0.1:8080/v1/certificates/verifications",
         kioskHours: .always, clock: environment.clock.wallClock)
 }
 

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MynaCard
+import MynaCardOffice
 import MynaCore
 import MynaLinkage
 import MynaPortal

@@ -81,7 +81,7 @@ func withServices(
         let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: clock)
         let portal = Portal(registry: registry, cards: office, linkage: hub, clock: clock)
         let services = Services(
-            portal: portal, hub: hub, sealKey: P256.Signing.PrivateKey(), verificationBaseURL: "https://myna.test/v1/certificates/verifications",
+            hub: hub, cardAnswers: portal.signIn, linkages: portal.linkages, sealKey: P256.Signing.PrivateKey(), verificationBaseURL: "https://myna.test/v1/certificates/verifications",
             kioskHours: .always, kioskDeadline: kioskDeadline, kioskPause: kioskPause, clock: clock)
         try await body(ServicesFixture(office: office, hub: hub, portal: portal, services: services, environment: environment))
     }

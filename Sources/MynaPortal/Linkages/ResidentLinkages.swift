@@ -323,3 +323,9 @@ extension LinkageConfirmer {
         }
     }
 }
+
+extension ResidentLinkages: LinkageStatus {
+    public func linked(_ residentID: String, on connection: any SQLConnection) async throws -> (insurance: Bool, account: Bool) {
+        try await Self.linked(residentID, on: connection)
+    }
+}

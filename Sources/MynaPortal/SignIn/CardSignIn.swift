@@ -4,7 +4,7 @@ public import MynaCore
 public import MynaPKI
 public import MynaDatabase
 public import MynaSecrets
-import MynaCardOffice
+public import MynaCardOffice
 import X509
 
 /// A challenge for the card: what it signs is a ``CardChallengeStatement`` naming the
@@ -17,33 +17,6 @@ public struct CardChallenge: Sendable, Hashable {
     public var expiresAt: Date { statement.expiresAt }
     /// The bytes the card's authentication key signs.
     public var signingInput: [UInt8] { statement.bytes }
-}
-
-/// Whom a card's answer is for: Myna's portal itself (sign-in, Mykey, Mynapoint from the
-/// holder's own device), a registered party (a kiosk, a medical institution — they ask
-/// for their challenges with a signed request), or a member of counter staff.
-public enum ChallengeAudience: Sendable, Hashable {
-    case portal
-    case party(id: String, name: String)
-    case counter(staffID: String)
-
-    /// As stored and as signed.
-    public var key: String {
-        switch self {
-        case .portal: "portal"
-        case .party(let id, _): "party:\(id)"
-        case .counter(let staffID): "counter:\(staffID)"
-        }
-    }
-
-    /// The name the holder reads before the PIN.
-    var name: String {
-        switch self {
-        case .portal: "Mynaportal (マイナポータル)"
-        case .party(_, let name): name
-        case .counter: "a municipal counter (市区町村の窓口)"
-        }
-    }
 }
 
 /// The device a sign-in comes from, as the resident sees it in notices and the session
@@ -111,16 +84,7 @@ public enum SignInApproval: Sendable, Hashable {
 /// party: a challenge is accepted only by the endpoint of its purpose, from its party,
 /// and only a portal sign-in ever approves a waiting browser (issue 14, finding 1: a
 /// hostile kiosk could turn a certificate print into a session in the customer's portal).
-/// Which of the card's keys answered a challenge.
-public enum CardAnswerKey: Sendable, Hashable {
-    /// The user-authentication key, after the 4-digit PIN: the holder is there and agrees.
-    case authentication
-    /// The card-face application's key, after 照合番号B read off the card face: the card
-    /// is in the hands of whoever answers (a clinic's visual check), no more.
-    case cardFace
-}
-
-public struct CardSignIn: Sendable {
+public struct CardSignIn: Sendable, CardAnswers {
     let database: any Database
     let clock: WallClock
     let verifier: CertificateVerifier

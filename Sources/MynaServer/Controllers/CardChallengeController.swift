@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MynaCardOffice
 import MynaCore
 import MynaLinkage
 import MynaPortal

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MynaCharts
+import MynaCardOffice
 import MynaCore
 import MynaLinkage
 import MynaPortal

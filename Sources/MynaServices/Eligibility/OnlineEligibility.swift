@@ -1,7 +1,7 @@
 public import Foundation
 public import MynaCore
 public import MynaLinkage
-public import MynaPortal
+public import MynaCardOffice
 public import MynaDatabase
 
 /// Online eligibility confirmation (オンライン資格確認, domain.md §7): a medical
@@ -15,14 +15,15 @@ public import MynaDatabase
 /// (`online-eligibility/health-insurance`), with a provision record the patient sees.
 public struct OnlineEligibility: Sendable {
     let hub: LinkageHub
-    let signIn: CardSignIn
+    /// Who held the card that answered (the card side's challenges).
+    let cardAnswers: any CardAnswers
     let database: any Database
     let clock: WallClock
 
     public static let task = "online-eligibility"
 
-    public init(hub: LinkageHub, signIn: CardSignIn, clock: WallClock) {
-        (self.hub, self.signIn, self.database, self.clock) = (hub, signIn, hub.registry.database, clock)
+    public init(hub: LinkageHub, cardAnswers: any CardAnswers, clock: WallClock) {
+        (self.hub, self.cardAnswers, self.database, self.clock) = (hub, cardAnswers, hub.registry.database, clock)
     }
 
     /// How the patient was identified at the reception.
@@ -68,7 +69,7 @@ public struct OnlineEligibility: Sendable {
         let residentID: String
         switch identification {
         case .pin(let challenge, let certificate, let signature):
-            residentID = try await signIn.cardHolder(
+            residentID = try await cardAnswers.cardHolder(
                 answering: challenge, for: .eligibilityCheck, audience: .party(id: institution.id, name: institution.name), certificateDER: certificate,
                 signature: signature, source: source)
         case .visualCheck(let challenge, let certificate, let cardFaceSignature, let staff):
@@ -77,9 +78,9 @@ public struct OnlineEligibility: Sendable {
             guard !name.isEmpty, staff.unicodeScalars.count <= 64, !staff.contains(where: \.isNewline) else {
                 throw ServiceError(.invalidEligibilityCheck, "a visual check names the member of staff who made it (1–64 characters)")
             }
-            residentID = try await signIn.cardHolder(
-                answering: challenge, for: .eligibilityCheck, audience: .party(id: institution.id, name: institution.name), certificateDER: certificate,
-                signature: cardFaceSignature, signedBy: .cardFace, source: source)
+            residentID = try await cardAnswers.cardHolder(
+                answering: challenge, for: .eligibilityCheck, audience: .party(id: institution.id, name: institution.name), details: [],
+                certificateDER: certificate, signature: cardFaceSignature, signedBy: .cardFace, source: source)
             try await requireVisualCheckWithinLimits(institution, residentID, identification)
         }
         // The institution's own code for the patient, made now if this is their first visit:

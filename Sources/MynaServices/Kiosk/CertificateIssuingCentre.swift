@@ -1,9 +1,9 @@
 public import Crypto
 public import Foundation
+public import MynaCardOffice
 public import MynaCore
 public import MynaLinkage
 import MynaPDF
-public import MynaPortal
 public import MynaRegistry
 public import MynaDatabase
 
@@ -89,7 +89,8 @@ public struct CertificateIssuingCentre: Sendable {
     public static let defaultDeadline: Duration = .seconds(10)
 
     let registry: Registry
-    let signIn: CardSignIn
+    /// Who held the card that answered (the card side's challenges).
+    let cardAnswers: any CardAnswers
     let clock: WallClock
     let sealKey: P256.Signing.PrivateKey
     /// Where the printed verification code can be checked, e.g. `https://myna.example/v1/certificates/verifications`.
@@ -100,11 +101,11 @@ public struct CertificateIssuingCentre: Sendable {
     let stepPause: Duration
 
     public init(
-        registry: Registry, signIn: CardSignIn, clock: WallClock, sealKey: P256.Signing.PrivateKey, verificationBaseURL: String,
+        registry: Registry, cardAnswers: any CardAnswers, clock: WallClock, sealKey: P256.Signing.PrivateKey, verificationBaseURL: String,
         hours: ServiceHours = .convenienceStore, deadline: Duration = Self.defaultDeadline, stepPause: Duration = .zero
     ) {
-        (self.registry, self.signIn, self.clock, self.sealKey, self.verificationBaseURL, self.hours, self.deadline, self.stepPause) =
-            (registry, signIn, clock, sealKey, verificationBaseURL, hours, deadline, stepPause)
+        (self.registry, self.cardAnswers, self.clock, self.sealKey, self.verificationBaseURL, self.hours, self.deadline, self.stepPause) =
+            (registry, cardAnswers, clock, sealKey, verificationBaseURL, hours, deadline, stepPause)
     }
 
     var database: any Database { registry.database }
@@ -124,7 +125,7 @@ public struct CertificateIssuingCentre: Sendable {
         }
         // The card's answer to this kiosk's own challenge for this certificate: an answer
         // made for anything else — a portal sign-in above all — is refused here.
-        let holder = try await signIn.cardHolder(
+        let holder = try await cardAnswers.cardHolder(
             answering: request.challengeID, for: .kioskCertificate, audience: .party(id: kiosk.id, name: kiosk.name),
             details: [("certificate-kind", request.kind.rawValue)], certificateDER: request.certificateDER, signature: request.signature, source: source)
         if let earlier {

@@ -2,7 +2,6 @@ import Crypto
 public import Foundation
 public import MynaCore
 public import MynaLinkage
-import MynaPortal
 public import MynaRegistry
 public import MynaDatabase
 import Synchronization
@@ -103,14 +102,18 @@ public struct Mynapoint: Sendable {
     let agencies: AgencyDirectory
     /// Where a sign-up made by staff at the counter is recorded, as every counter act is.
     let residents: ResidentRegistry
+    /// Whether a person's insurance and account are linked (the linkage rewards).
+    let linkages: any LinkageStatus
     let campaigns = CampaignCache()
 
     /// The budget is split into this many stripes, so concurrent sign-ups lock different
     /// rows and commit in parallel (PostgreSQL); SQLite has one writer whatever the stripes.
     static let stripes = 16
 
-    public init(database: any Database, clock: WallClock, mykey: MykeyPlatform, agencies: AgencyDirectory, residents: ResidentRegistry) {
-        (self.database, self.clock, self.mykey, self.agencies, self.residents) = (database, clock, mykey, agencies, residents)
+    public init(
+        database: any Database, clock: WallClock, mykey: MykeyPlatform, agencies: AgencyDirectory, residents: ResidentRegistry, linkages: any LinkageStatus
+    ) {
+        (self.database, self.clock, self.mykey, self.agencies, self.residents, self.linkages) = (database, clock, mykey, agencies, residents, linkages)
     }
 
     // MARK: Campaigns
@@ -319,7 +322,7 @@ public struct Mynapoint: Sendable {
         guard let mykeyID = try await mykey.existingID(for: residentID) else { return [] }
         let now = clock.now
         let (insured, account, signUps) = try await database.read { connection in
-            let (insured, account) = try await ResidentLinkages.linked(residentID, on: connection)
+            let (insured, account) = try await linkages.linked(residentID, on: connection)
             let signUps = try await connection.query(SQL("SELECT campaign_id, provider_id FROM campaign_signups WHERE mykey_id = ?", [.text(mykeyID)]))
                 .map { (try $0.string("campaign_id"), try $0.string("provider_id")) }.filter { only == nil || $0.0 == only }
             return (insured, account, signUps)
