@@ -1,5 +1,9 @@
+import Foundation
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import MynaCardOffice
+import MynaCore
 import MynaLinkage
 import MynaPortal
 import MynaRegistry
@@ -10,7 +14,7 @@ import Testing
 /// Every stable code of every module's error, and the HTTP status it answers with. The
 /// tables were written from the server's mapping before the codes' kinds moved into their
 /// modules (issue 15): a code whose string or status changes fails here, and so does a
-/// new code nobody placed in a table.
+/// new code nobody placed in a table. A new module's error adds its table here.
 @Suite("Every error code keeps its string and its status")
 struct ErrorStatusTests {
     static let registry: [String: HTTPResponse.Status] = [
@@ -147,37 +151,84 @@ struct ErrorStatusTests {
     }
 
     @Test("registry") func registryCodes() {
-        check(Self.registry, RegistryError.Code.allCases) { Problem.from(RegistryError($0, "fixed text")) }
+        check(Self.registry, RegistryError.Code.allCases) { Problem(RegistryError($0, "fixed text")) }
     }
 
     @Test("card office") func cardOfficeCodes() {
-        check(Self.cardOffice, CardOfficeError.Code.allCases) { Problem.from(CardOfficeError($0, "fixed text")) }
+        check(Self.cardOffice, CardOfficeError.Code.allCases) { Problem(CardOfficeError($0, "fixed text")) }
     }
 
     @Test("linkage") func linkageCodes() {
-        check(Self.linkage, LinkageError.Code.allCases) { Problem.from(LinkageError($0, "fixed text")) }
+        check(Self.linkage, LinkageError.Code.allCases) { Problem(LinkageError($0, "fixed text")) }
     }
 
     @Test("services") func serviceCodes() {
-        check(Self.services, ServiceError.Code.allCases) { Problem.from(ServiceError($0, "fixed text")) }
+        check(Self.services, ServiceError.Code.allCases) { Problem(ServiceError($0, "fixed text")) }
     }
 
     @Test("portal") func portalCodes() {
-        check(Self.portal, PortalError.Code.allCases) { Problem.from(PortalError($0, "fixed text")) }
+        check(Self.portal, PortalError.Code.allCases) { Problem(PortalError($0, "fixed text")) }
     }
 
     /// Retry-After: a locked staff account waits out the lockout, a card that failed too
     /// often the sign-in window; the card office says its own wait; nothing else has one.
     @Test("Retry-After") func retryAfter() {
         for code in RegistryError.Code.allCases {
-            #expect(Problem.from(RegistryError(code, "")).retryAfter == (code == .accountLocked ? Int(StaffDirectory.lockoutDuration) : nil))
+            #expect(Problem(RegistryError(code, "")).retryAfter == (code == .accountLocked ? Int(StaffDirectory.lockoutDuration) : nil))
         }
         for code in PortalError.Code.allCases {
-            #expect(Problem.from(PortalError(code, "")).retryAfter == (code == .tooManyAttempts ? Int(CardSignIn.failureWindow / 1000) : nil))
+            #expect(Problem(PortalError(code, "")).retryAfter == (code == .tooManyAttempts ? Int(CardSignIn.failureWindow / 1000) : nil))
         }
-        #expect(Problem.from(CardOfficeError(.tooManyAttempts, "", retryAfter: 42)).retryAfter == 42)
-        #expect(Problem.from(CardOfficeError(.tooManyAttempts, "")).retryAfter == nil)
-        for code in LinkageError.Code.allCases { #expect(Problem.from(LinkageError(code, "")).retryAfter == nil) }
-        for code in ServiceError.Code.allCases { #expect(Problem.from(ServiceError(code, "")).retryAfter == nil) }
+        #expect(Problem(CardOfficeError(.tooManyAttempts, "", retryAfter: 42)).retryAfter == 42)
+        #expect(Problem(CardOfficeError(.tooManyAttempts, "")).retryAfter == nil)
+        for code in LinkageError.Code.allCases { #expect(Problem(LinkageError(code, "")).retryAfter == nil) }
+        for code in ServiceError.Code.allCases { #expect(Problem(ServiceError(code, "")).retryAfter == nil) }
+    }
+
+    /// A module the server has never heard of: its error reaches the client through the
+    /// one generic path, with its kind's status, its code and its Retry-After.
+    struct InventedError: CodedError {
+        enum Code: String, ErrorCode {
+            case closed = "invented-closed"
+            var kind: ErrorKind { .unavailable }
+        }
+        let code: Code
+        let message: String
+        var retryAfter: Int? { 7 }
+    }
+
+    /// `error`, thrown by a route, as the client receives it through the problem middleware.
+    func answer(_ error: any Error, log: CapturedLog = CapturedLog()) async throws -> (HTTPResponse.Status, HTTPFields, [String: Any]) {
+        let router = Router()
+        router.add(middleware: ProblemMiddleware(book: EndpointBook()))
+        router.get("/refused") { _, _ -> Response in throw error }
+        let response = try await Application(router: router, logger: log.logger).test(.router) { client in
+            try await client.execute(uri: "/refused", method: .get)
+        }
+        let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+        return (response.status, response.headers, body ?? [:])
+    }
+
+    @Test("a new module's error needs no change in the server") func newModule() async throws {
+        let (status, headers, body) = try await answer(InventedError(code: .closed, message: "closed for the test"))
+        #expect(status == .serviceUnavailable)
+        #expect(headers[.retryAfter] == "7")
+        #expect(headers[.contentType] == "application/problem+json")
+        #expect(body["code"] as? String == "invented-closed")
+        #expect(body["type"] as? String == "urn:myna:problem:invented-closed")
+        #expect(body["detail"] as? String == "closed for the test")
+        #expect(body["status"] as? Int == 503)
+    }
+
+    /// A record that fails its integrity check is an incident: the server says so in its log
+    /// as well as in the answer. Other refusals are not.
+    @Test("a record-integrity failure is logged as critical") func integrityLogged() async throws {
+        let log = CapturedLog()
+        let (status, _, body) = try await answer(RegistryError(.recordIntegrity, "fixed text"), log: log)
+        #expect(status == .internalServerError && body["code"] as? String == "record-integrity-failure")
+        #expect(log.text.contains("critical record integrity check failed"))
+        let quiet = CapturedLog()
+        _ = try await answer(RegistryError(.residentNotFound, "fixed text"), log: quiet)
+        #expect(!quiet.text.contains("critical"))
     }
 }
