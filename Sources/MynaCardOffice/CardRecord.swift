@@ -206,8 +206,8 @@ public struct ReturnStatement: Sendable, Hashable {
 }
 
 /// Every way the card office says no, each with a stable public code (style.md).
-public struct CardOfficeError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: String, Sendable, CaseIterable {
+public struct CardOfficeError: CodedError, Hashable {
+    public enum Code: String, ErrorCode {
         case cardNotFound = "card-not-found"
         case wrongCardState = "wrong-card-state"
         case cardAlreadyLive = "card-already-live"
@@ -227,6 +227,21 @@ public struct CardOfficeError: Error, Sendable, Hashable, CustomStringConvertibl
         case keyAlreadyCertified = "key-already-certified"
         /// The authentication and signature keys are the same key.
         case keysNotDistinct = "keys-not-distinct"
+
+        public var kind: ErrorKind {
+            switch self {
+            // Facts that match no card are "nothing there" (which of them is wrong is never said).
+            case .cardNotFound, .factsDoNotMatch: .notFound
+            // A person moved out or deceased is a state the card step does not fit, as a card's is.
+            case .wrongCardState, .cardAlreadyLive, .conflict, .residentNotEligible: .conflict
+            case .outsideJurisdiction: .forbidden
+            case .tooManyAttempts: .tooManyRequests
+            case .identityNotVerified, .reasonRequired, .signatureKeyNotAllowed, .renewalTooEarly, .invalidKey,
+                .keyPossessionNotProven, .keysNotDistinct:
+                .invalid
+            case .keyAlreadyCertified: .conflict
+            }
+        }
     }
 
     public let code: Code
@@ -247,6 +262,4 @@ public struct CardOfficeError: Error, Sendable, Hashable, CustomStringConvertibl
         case .reasonRequired: self.init(.reasonRequired, error.description)
         }
     }
-
-    public var description: String { "\(code.rawValue): \(message)" }
 }

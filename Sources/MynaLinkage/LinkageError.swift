@@ -1,8 +1,10 @@
+public import MynaCore
+
 /// Every way the linkage hub says no, each with a stable public code (style.md). A
 /// refusal never tells whether a person exists: an unknown code, another agency's code
 /// and a code for no one are the same `unknown-code`.
-public struct LinkageError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: String, Sendable, CaseIterable {
+public struct LinkageError: CodedError, Hashable {
+    public enum Code: String, ErrorCode {
         case credentialRequired = "agency-credential-required"
         case invalidAssertion = "invalid-assertion"
         case expiredAssertion = "expired-assertion"
@@ -28,6 +30,18 @@ public struct LinkageError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The agency runs no numbered procedure, so it may not present an individual
         /// number (番号法 第9条). Said before anything is looked up.
         case numbersNotPermitted = "numbers-not-permitted"
+
+        public var kind: ErrorKind {
+            switch self {
+            case .credentialRequired, .invalidAssertion, .expiredAssertion, .replayedAssertion, .unknownAgency: .unauthorized
+            // What the allow-list (the law, published at /v1/linkage/allow-list) does not permit,
+            // a refusal of a linkage the law makes compulsory among it.
+            case .notOnAllowList, .refusedByPerson, .notProvider, .nonDisclosureNotAllowed, .numbersNotPermitted, .notRefusable: .forbidden
+            case .unknownCode, .noData, .personNotFound: .notFound
+            case .invalidItem, .invalidValue, .invalidEndpoint, .endpointNotHTTPS, .endpointNotPublic, .endpointUnresolvable: .invalid
+            case .invalidAllowList: .internal
+            }
+        }
     }
 
     public let code: Code
@@ -37,6 +51,4 @@ public struct LinkageError: Error, Sendable, Hashable, CustomStringConvertible {
         self.code = code
         self.message = message
     }
-
-    public var description: String { "\(code.rawValue): \(message)" }
 }

@@ -1,8 +1,10 @@
+public import MynaCore
+
 /// Every way the portal says no, each with a stable public code (style.md). Sign-in
 /// refusals say what the holder can act on — the card is suspended, the code expired —
 /// because only the card's holder, with its PIN, gets that far.
-public struct PortalError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: String, Sendable, CaseIterable {
+public struct PortalError: CodedError, Hashable {
+    public enum Code: String, ErrorCode {
         case invalidCode = "invalid-sign-in-code"
         case challengeExpired = "challenge-expired"
         case challengeUsed = "challenge-used"
@@ -26,6 +28,21 @@ public struct PortalError: Error, Sendable, Hashable, CustomStringConvertible {
         case holderNameMismatch = "holder-name-mismatch"
         case insuranceRecordNotFound = "insurance-record-not-found"
         case insuranceFactsMismatch = "insurance-facts-mismatch"
+
+        public var kind: ErrorKind {
+            switch self {
+            case .invalidCode, .challengeExpired: .notFound
+            // An account holder or an insurer's record that disagrees with the resident's record
+            // conflicts with that record (RFC 9110 §15.5.10); the request itself is well formed.
+            case .challengeUsed, .holderNameMismatch, .insuranceFactsMismatch: .conflict
+            case .signatureInvalid, .certificateNotAccepted, .certificateRevoked, .sessionRequired: .unauthorized
+            case .cardNotUsable, .holderNotEligible, .csrfFailed, .notApproved, .challengePurposeMismatch: .forbidden
+            case .cardFaceUnavailable: .conflict
+            case .tooManyAttempts: .tooManyRequests
+            case .invalidAccount, .invalidInsurance, .confirmationRequired: .invalid
+            case .insuranceRecordNotFound: .notFound
+            }
+        }
     }
 
     public let code: Code
@@ -36,5 +53,6 @@ public struct PortalError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
+    /// After too many failed sign-ins a card may try again when the failure window has passed.
+    public var retryAfter: Int? { code == .tooManyAttempts ? Int(CardSignIn.failureWindow / 1000) : nil }
 }

@@ -1,8 +1,10 @@
+public import MynaCore
+
 /// Every way the registry says no, each with a stable public code that is never reused
 /// (style.md, after Boulder). Messages are fixed texts: they never carry a number, a
 /// name or any other personal fact, so they are safe in logs and in responses.
-public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: String, Sendable, CaseIterable {
+public struct RegistryError: CodedError, Hashable {
+    public enum Code: String, ErrorCode {
         case residentNotFound = "resident-not-found"
         case unknownMunicipality = "unknown-municipality"
         case invalidFacts = "invalid-facts"
@@ -20,6 +22,21 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
         case invalidRequest = "invalid-request"
         case recordIntegrity = "record-integrity-failure"
         case numberExhausted = "number-space-exhausted"
+
+        public var kind: ErrorKind {
+            switch self {
+            // A well-formed code naming no municipality in the directory is "nothing there",
+            // as an unknown resident or provider is: the document can state the code's form
+            // but not the directory's contents.
+            case .residentNotFound, .unknownMunicipality: .notFound
+            case .invalidFacts, .invalidRequest, .weakPassword: .invalid
+            case .wrongStatus, .procedureAlreadyOpen, .usernameTaken: .conflict
+            case .outsideJurisdiction, .roleNotPermitted, .procedureRequired, .procedureForAnotherResident: .forbidden
+            case .invalidCredentials, .sessionRequired: .unauthorized
+            case .accountLocked: .tooManyRequests
+            case .recordIntegrity, .numberExhausted: .internal
+            }
+        }
     }
 
     public let code: Code
@@ -30,5 +47,6 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
         self.message = message
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
+    /// A locked account may sign in again when the lockout ends.
+    public var retryAfter: Int? { code == .accountLocked ? Int(StaffDirectory.lockoutDuration) : nil }
 }

@@ -23,6 +23,10 @@ public struct ServerConfiguration: Sendable {
     public var limits: SourceLimits
     /// The reverse proxies whose `X-Forwarded-For` is believed; none by default.
     public var trustedProxies: [AddressRange] = []
+    /// Whether the application runs its background work (the card sweep, the log
+    /// sequencer, notice pushes, retention). Always in a deployment; tests that drive that
+    /// work themselves turn it off, so no second sweeper or pusher races them.
+    public var backgroundWork = true
 
     public init(host: String = "127.0.0.1", port: Int = 8080, metricsToken: MetricsToken? = nil, limits: SourceLimits = SourceLimits()) {
         self.host = host
@@ -40,7 +44,7 @@ public func buildApplication(
     let (router, _) = buildRouter(
         system: system, metrics: metrics, metricsToken: configuration.metricsToken, limits: configuration.limits,
         trustedProxies: configuration.trustedProxies)
-    let services: [any Service] = [
+    let services: [any Service] = !configuration.backgroundWork ? [] : [
         CardSweepService(office: system.cards, logger: logger),
         LogSequencerService(log: system.log, logger: logger),
         NoticePushService(hub: system.linkage, logger: logger),

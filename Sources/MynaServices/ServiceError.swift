@@ -1,14 +1,10 @@
+public import MynaCore
+
 /// Every way the services on the card say no — Mykey, Mynapoint, kiosk certificates and
 /// eligibility checks — each with a stable public code (style.md) and the kind of
 /// refusal, from which the server takes its HTTP status.
-public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// What kind of no it is: the request is wrong, names nothing known, collides with
-    /// what is already recorded, is not allowed, or comes when the service is closed.
-    public enum Kind: Sendable, Hashable {
-        case invalid, notFound, conflict, forbidden, unavailable
-    }
-
-    public enum Code: String, Sendable, CaseIterable {
+public struct ServiceError: CodedError, Hashable {
+    public enum Code: String, ErrorCode {
         case invalidMunicipalCard = "invalid-municipal-card"
         // Mynapoint
         case invalidCampaign = "invalid-campaign"
@@ -42,7 +38,7 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
         case noEligibilityRecord = "no-eligibility-record"
         case visualCheckLimitReached = "visual-check-limit-reached"
 
-        public var kind: Kind {
+        public var kind: ErrorKind {
             switch self {
             case .invalidMunicipalCard, .invalidCampaign, .invalidProviderAccount, .invalidReport, .outsideSpendingWindow,
                 .spendingRewardNotAvailable, .invalidCertificateRequest, .sealInvalid, .invalidEligibilityCheck:
@@ -65,7 +61,4 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
         self.code = code
         self.message = message
     }
-
-    public var kind: Kind { code.kind }
-    public var description: String { "\(code.rawValue): \(message)" }
 }

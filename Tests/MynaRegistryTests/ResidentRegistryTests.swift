@@ -287,6 +287,30 @@ struct ResidentRegistryTests {
         }
     }
 
+    /// Issue 15: the MAC is checked on every read of a resident, whoever reads — the
+    /// counter's lookup and search, the resident's own view, the services on top (which
+    /// can only read a resident through the registry: ArchitectureTests keeps `residents`
+    /// named here alone).
+    @Test("a row edited behind the registry's back fails every read that returns the record", arguments: DatabaseKind.available)
+    func tamperDetectedEverywhere(kind: DatabaseKind) async throws {
+        try await withTestRegistry(kind) { registry, environment in
+            let registered = try await registry.residents.register(try facts(), by: clerk, reason: "birth")
+            let id = registered.resident.id
+            try await environment.database.transaction {
+                try await $0.query(SQL("UPDATE residents SET address = '東京都千代田区永田町1-7-1' WHERE id = ?", [.text(id)]))
+            }
+            let refusal = RegistryError(.recordIntegrity, "a resident record failed its integrity check")
+            await #expect(throws: refusal) { try await registry.residents.ownRecord(id) }
+            await #expect(throws: refusal) { try await registry.residents.lookUp(registered.number, within: chiyoda, by: clerk) }
+            await #expect(throws: refusal) {
+                try await registry.residents.search(ResidentQuery(name: "山田　太郎", birthDate: try CalendarDate(iso: "1980-04-01")), within: chiyoda, by: clerk)
+            }
+            await #expect(throws: refusal) {
+                try await environment.database.read { try await registry.residents.resident(id, on: $0, recording: nil, by: clerk, purpose: "service") }
+            }
+        }
+    }
+
     @Test("sealed numbers cannot be moved to another resident's row", arguments: DatabaseKind.available)
     func sealedNumberBinding(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in

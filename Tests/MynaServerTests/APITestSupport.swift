@@ -79,6 +79,18 @@ struct API {
 
 enum APITestError: Error { case signInFailed(Int) }
 
+extension ServerConfiguration {
+    /// The server as the tests run it: each test drives the background work it is about
+    /// (a sweep, a push round) itself, so the application's own is off and never races it.
+    static func testing(
+        host: String = "127.0.0.1", port: Int = 8080, metricsToken: MetricsToken? = nil, limits: SourceLimits = SourceLimits()
+    ) -> ServerConfiguration {
+        var configuration = ServerConfiguration(host: host, port: port, metricsToken: metricsToken, limits: limits)
+        configuration.backgroundWork = false
+        return configuration
+    }
+}
+
 var demoResident: [String: Any] { [
     "name": "試験　花子", "nameKana": "シケン　ハナコ", "birthDate": "1990-05-05", "sex": 2,
     "address": ["municipalityCode": "131016", "text": "東京都千代田区丸の内1-1-1"], "reason": "出生届",
@@ -104,7 +116,7 @@ func withRouter(
         let log = linkage ? try TransparencyLog(database: registry.database, keys: environment.keys, clock: environment.clock.wallClock) : nil
         let resident = portal ? office.map { Portal(registry: registry, cards: $0, linkage: hub, clock: environment.clock.wallClock) } : nil
         let services = try resident.flatMap { portal in try hub.map { try makeTestServices(portal, $0, environment) } }
-        let app = buildApplication(system: try await makeTestSystem(registry, environment, pki: publisher, cards: office, linkage: hub, log: log, portal: resident, services: services), configuration: .init(), logger: logger)
+        let app = buildApplication(system: try await makeTestSystem(registry, environment, pki: publisher, cards: office, linkage: hub, log: log, portal: resident, services: services), configuration: .testing(), logger: logger)
         try await app.test(.router) { client in try await body(registry, environment, client) }
     }
 }

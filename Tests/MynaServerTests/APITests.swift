@@ -260,7 +260,7 @@ struct LiveServerTests {
     @Test("a real HTTP connection through the whole stack", arguments: DatabaseKind.available)
     func live(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in
-            let app = buildApplication(system: try await makeTestSystem(registry, environment), configuration: .init(host: "127.0.0.1", port: 0), logger: testLogger)
+            let app = buildApplication(system: try await makeTestSystem(registry, environment), configuration: .testing(host: "127.0.0.1", port: 0), logger: testLogger)
             try await app.test(.live) { client in
                 let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")
                 let (status, body) = try await clerk.call(.post, "/v1/residents", json: demoResident)
@@ -283,7 +283,7 @@ struct MetricsTokenTests {
         try await withTestRegistry(.sqlite) { registry, environment in
             let metrics = PrometheusCollectorRegistry()
             metrics.makeCounter(name: "myna_probe_total").increment()
-            let app = buildApplication(system: try await makeTestSystem(registry, environment), configuration: .init(metricsToken: token), metrics: metrics, logger: testLogger)
+            let app = buildApplication(system: try await makeTestSystem(registry, environment), configuration: .testing(metricsToken: token), metrics: metrics, logger: testLogger)
             try await app.test(.router) { client in
                 func scrape(_ authorization: String?) async throws -> (HTTPResponse.Status, String) {
                     var headers = HTTPFields()

@@ -116,7 +116,7 @@ struct AnonymousCostAttackTests {
     func staffSignInFlood(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in
             // The limiter's clock stands still, so exactly the burst goes through.
-            let app = buildApplication(system: try await makeTestSystem(registry, environment), configuration: .init(limits: SourceLimits(clock: environment.clock.wallClock)), logger: testLogger)
+            let app = buildApplication(system: try await makeTestSystem(registry, environment), configuration: .testing(limits: SourceLimits(clock: environment.clock.wallClock)), logger: testLogger)
             try await app.test(.router) { client in
             var statuses: [HTTPResponse.Status] = []
             var retryAfter: String?
@@ -153,7 +153,7 @@ struct AnonymousCostAttackTests {
     func ocspCostIsBounded(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in
             let publisher = try makePublisher(environment)
-            let app = buildApplication(system: try await makeTestSystem(registry, environment, pki: publisher), configuration: .init(), logger: testLogger)
+            let app = buildApplication(system: try await makeTestSystem(registry, environment, pki: publisher), configuration: .testing(), logger: testLogger)
             let issuer = environment.directory.appendingPathComponent("issuer.pem")
             try Data(try publisher.authorities.authentication.pemRepresentation.utf8).write(to: issuer)
             @Sendable func request(serials: Range<Int>) throws -> [UInt8] {

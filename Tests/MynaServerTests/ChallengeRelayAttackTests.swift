@@ -53,7 +53,7 @@ struct ChallengeRelayAttackTests {
             let (office, hub, portal) = try await makeTestPortal(registry, environment)
             let services = try makeTestServices(portal, hub, environment)
             try await openRoundTwo(services, environment, rewards: [.init(kind: .spending, rateBasisPoints: 2500, capYen: 5000)])
-            let app = buildApplication(system: try await makeTestSystem(registry, environment, cards: office, linkage: hub, portal: portal, services: services), configuration: .init(), logger: testLogger)
+            let app = buildApplication(system: try await makeTestSystem(registry, environment, cards: office, linkage: hub, portal: portal, services: services), configuration: .testing(), logger: testLogger)
             let customer = try await TestCardHolder.issue(by: office)
             try await app.test(.router) { client in
                 func party(_ name: String, _ type: AgencyType) async throws -> LinkageAPITests.AgencyAPI {

@@ -108,12 +108,12 @@ struct ContractDataTests {
     /// fixture (an insurer's record): each now says what kind of "no" it is.
     @Test("codes moved to the status that says what they are")
     func remappedStatuses() {
-        #expect(Problem.from(CardOfficeError(.factsDoNotMatch, "")).status == .notFound)
-        #expect(Problem.from(CardOfficeError(.residentNotEligible, "")).status == .conflict)
-        #expect(Problem.from(RegistryError(.unknownMunicipality, "")).status == .notFound)
-        #expect(Problem.from(LinkageError(.notRefusable, "")).status == .forbidden)
-        #expect(Problem.from(PortalError(.holderNameMismatch, "")).status == .conflict)
-        #expect(Problem.from(PortalError(.insuranceFactsMismatch, "")).status == .conflict)
+        #expect(Problem(CardOfficeError(.factsDoNotMatch, "")).status == .notFound)
+        #expect(Problem(CardOfficeError(.residentNotEligible, "")).status == .conflict)
+        #expect(Problem(RegistryError(.unknownMunicipality, "")).status == .notFound)
+        #expect(Problem(LinkageError(.notRefusable, "")).status == .forbidden)
+        #expect(Problem(PortalError(.holderNameMismatch, "")).status == .conflict)
+        #expect(Problem(PortalError(.insuranceFactsMismatch, "")).status == .conflict)
     }
 
     @Test("a challenge's details are at most 128 code points", arguments: DatabaseKind.available)

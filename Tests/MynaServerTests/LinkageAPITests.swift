@@ -48,7 +48,7 @@ struct LinkageAPITests {
         try await withTestRegistry(kind) { registry, environment in
             let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock)
             let log = try TransparencyLog(database: registry.database, keys: environment.keys, clock: environment.clock.wallClock)
-            let app = buildApplication(system: try await makeTestSystem(registry, environment, linkage: hub, log: log), configuration: .init(), logger: testLogger)
+            let app = buildApplication(system: try await makeTestSystem(registry, environment, linkage: hub, log: log), configuration: .testing(), logger: testLogger)
             try await app.test(.router) { client in
                 let registered = try await registry.residents.register(
                     try BasicInfo(

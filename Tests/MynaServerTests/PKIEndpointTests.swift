@@ -52,7 +52,7 @@ struct OCSPEndpointTests {
     func goodThenRevoked(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in
             let publisher = try makePublisher(environment)
-            let app = buildApplication(system: try await makeTestSystem(registry, environment, pki: publisher), configuration: .init(), logger: testLogger)
+            let app = buildApplication(system: try await makeTestSystem(registry, environment, pki: publisher), configuration: .testing(), logger: testLogger)
             let directory = environment.directory
             @Sendable func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
             let authorities = publisher.authorities
@@ -118,7 +118,7 @@ struct VerifyEndpointTests {
     func verify(kind: DatabaseKind) async throws {
         try await withTestRegistry(kind) { registry, environment in
             let publisher = try makePublisher(environment)
-            let app = buildApplication(system: try await makeTestSystem(registry, environment, pki: publisher), configuration: .init(), logger: testLogger)
+            let app = buildApplication(system: try await makeTestSystem(registry, environment, pki: publisher), configuration: .testing(), logger: testLogger)
             let parties = RelyingParties(database: environment.database)
             let (_, authKey) = try await parties.register(name: "みらい銀行", role: .authenticationVerifier)
             let (_, signatureKey) = try await parties.register(name: "電子契約サービス", role: .signatureVerifier)

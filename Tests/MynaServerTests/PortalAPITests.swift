@@ -16,7 +16,7 @@ struct PortalSignInAPITests {
         try await withTestRegistry(kind) { registry, environment in
             let office = try makeTestCardOffice(registry, environment)
             let portal = Portal(registry: registry, cards: office, clock: environment.clock.wallClock)
-            let app = buildApplication(system: try await makeTestSystem(registry, environment, cards: office, portal: portal), configuration: .init(), logger: testLogger)
+            let app = buildApplication(system: try await makeTestSystem(registry, environment, cards: office, portal: portal), configuration: .testing(), logger: testLogger)
             let issued = try await TestCardHolder.issue(by: office)
             try await app.test(.router) { client in
                 var holder = issued

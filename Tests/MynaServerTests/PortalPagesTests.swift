@@ -45,7 +45,7 @@ struct PortalPagesTests {
             let portal = Portal(registry: registry, cards: office, clock: clock)
             let oidc = try await OIDCProvider.open(registry: registry, keys: environment.keys, issuer: "https://myna.example", clock: clock)
             let (bank, _) = try await oidc.registerClient(name: "みらい銀行", redirectURIs: ["https://bank.example/cb"], scopes: ["openid", "name"])
-            let app = buildApplication(system: try await makeTestSystem(registry, environment, cards: office, portal: portal, oidc: oidc), configuration: .init(), logger: testLogger)
+            let app = buildApplication(system: try await makeTestSystem(registry, environment, cards: office, portal: portal, oidc: oidc), configuration: .testing(), logger: testLogger)
             let issued = try await TestCardHolder.issue(by: office)
             try await app.test(.router) { client in
                 var holder = issued
@@ -125,7 +125,7 @@ struct PortalPagesTests {
             let oidc = try await OIDCProvider.open(registry: registry, keys: environment.keys, issuer: "https://myna.example", linkage: hub, clock: clock)
             let (app, secret) = try await oidc.registerClient(
                 name: "家計簿アプリ", redirectURIs: ["https://app.example/cb"], scopes: ["openid", "name", "self:pension-benefit"])
-            let server = buildApplication(system: try await makeTestSystem(registry, environment, cards: office, portal: portal, oidc: oidc), configuration: .init(), logger: testLogger)
+            let server = buildApplication(system: try await makeTestSystem(registry, environment, cards: office, portal: portal, oidc: oidc), configuration: .testing(), logger: testLogger)
             let stolen = try await TestCardHolder.issue(by: office)
             let number = stolen.number.unmaskedDigits
             try await server.test(.router) { client in

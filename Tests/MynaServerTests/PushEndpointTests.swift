@@ -60,7 +60,7 @@ struct PushScene {
     static func run(_ kind: DatabaseKind, policy: PushEndpointPolicy, _ body: @escaping @Sendable (PushScene) async throws -> Void) async throws {
         try await withTestRegistry(kind) { registry, environment in
             let hub = try await LinkageHub.open(registry: registry, keys: environment.keys, clock: environment.clock.wallClock, pushPolicy: policy)
-            let server = buildApplication(system: try await makeTestSystem(registry, environment, linkage: hub), configuration: .init(), logger: testLogger)
+            let server = buildApplication(system: try await makeTestSystem(registry, environment, linkage: hub), configuration: .testing(), logger: testLogger)
             try await server.test(.router) { client in
                 let chiyoda = try MunicipalityCode("131016")
                 let number = try await registry.residents.register(

@@ -20,7 +20,7 @@ struct ServicesAPITests {
             try await openRoundTwo(
                 services, environment, rewards: [.init(kind: .spending, rateBasisPoints: 2500, capYen: 5000), .init(kind: .publicFundAccount, yen: 7500)])
             let pay = try await hub.agencies.register(name: "みらいペイ", type: .cashlessProvider, municipality: nil).agency
-            let app = buildApplication(system: try await makeTestSystem(registry, environment, cards: office, linkage: hub, portal: portal, services: services), configuration: .init(), logger: testLogger)
+            let app = buildApplication(system: try await makeTestSystem(registry, environment, cards: office, linkage: hub, portal: portal, services: services), configuration: .testing(), logger: testLogger)
             let (resident, stranger) = (try await TestCardHolder.issue(by: office), try await TestCardHolder.issue(by: office, name: "別人 花子", nameKana: "ベツジン ハナコ"))
             try await app.test(.router) { client in
                 let clerk = try await API(client: client).signedIn(registry, environment, username: "clerk")

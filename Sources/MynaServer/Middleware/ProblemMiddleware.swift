@@ -2,17 +2,14 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Logging
-import MynaCardOffice
-import MynaLinkage
-import MynaPortal
-import MynaServices
 import MynaCore
+import MynaPortal
 import MynaRegistry
 
 /// Turns every error into a problem document. Errors Myna chose to make public (a
-/// ``Problem`` or a registry refusal) pass through; framework errors keep their status;
-/// anything else is a 500 whose details go to the log with `String(reflecting:)` of the
-/// type only — never the error text, which could hold data from the request.
+/// ``Problem``, or any module's ``CodedError``) pass through; framework errors keep their
+/// status; anything else is a 500 whose details go to the log with `String(reflecting:)`
+/// of the type only — never the error text, which could hold data from the request.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The routes, to tell "no such resource" (404) from "not with this method" (405).
     let book: EndpointBook
@@ -37,20 +34,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         } catch let problem as Problem {
             return try problem.response(from: request, context: context)
-        } catch let error as RegistryError {
-            if error.code == .recordIntegrity {
-                context.logger.critical("record integrity check failed", metadata: ["code": "\(error.code.rawValue)"])
-            }
-            return try Problem.from(error).response(from: request, context: context)
-        } catch let error as CardOfficeError {
-            return try Problem.from(error).response(from: request, context: context)
-        } catch let error as LinkageError {
-            return try Problem.from(error).response(from: request, context: context)
-        } catch let error as ServiceError {
-            return try Problem.from(error).response(from: request, context: context)
-        } catch let error as PortalError {
-            if error.code != .tooManyAttempts { RegistryMetrics.portalSignIn(error.code.rawValue) }
-            return try Problem.from(error).response(from: request, context: context)
+        } catch let error as any CodedError {
+            (error as? any NotedError)?.note(context.logger)
+            return try Problem(error).response(from: request, context: context)
         } catch is NIOTooManyBytesError {
             // Any handler that collects its body with a limit (forms, the token endpoint): one answer here.
             return try Problem(.contentTooLarge, code: "body-too-large", detail: "the body is too large").response(from: request, context: context)
@@ -67,5 +53,26 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try Problem(.internalServerError, code: "internal-error", detail: "the server could not complete the request")
                 .response(from: request, context: context)
         }
+    }
+}
+
+/// A module's error the server also notes somewhere — a log line, a metric — as it
+/// answers with the error's problem document. The conformance lives here, in the server,
+/// because the logs and the metrics are the server's; most errors have nothing to note.
+protocol NotedError: CodedError {
+    func note(_ logger: Logger)
+}
+
+extension RegistryError: NotedError {
+    func note(_ logger: Logger) {
+        if code == .recordIntegrity {
+            logger.critical("record integrity check failed", metadata: ["code": "\(code.rawValue)"])
+        }
+    }
+}
+
+extension PortalError: NotedError {
+    func note(_ logger: Logger) {
+        if code != .tooManyAttempts { RegistryMetrics.portalSignIn(code.rawValue) }
     }
 }

@@ -1,11 +1,7 @@
 import Foundation
 public import HTTPTypes
 public import Hummingbird
-import MynaCardOffice
-import MynaLinkage
-import MynaPortal
-import MynaServices
-import MynaRegistry
+import MynaCore
 
 /// An RFC 9457 problem document: the one shape of every error Myna returns. `code` is
 /// the stable identifier clients program against; `detail` is a fixed, human text that
@@ -50,87 +46,26 @@ public struct Problem: Error, HTTPResponseError, Encodable, Sendable {
 }
 
 extension Problem {
-    static func from(_ error: RegistryError) -> Problem {
-        let status: HTTPResponse.Status = switch error.code {
-        // A well-formed code naming no municipality in the directory is "nothing there",
-        // as an unknown resident or provider is: the document can state the code's form
-        // but not the directory's contents.
-        case .residentNotFound, .unknownMunicipality: .notFound
-        case .invalidFacts, .invalidRequest, .weakPassword: .unprocessableContent
-        case .wrongStatus, .procedureAlreadyOpen, .usernameTaken: .conflict
-        case .outsideJurisdiction, .roleNotPermitted, .procedureRequired, .procedureForAnotherResident: .forbidden
-        case .invalidCredentials, .sessionRequired: .unauthorized
-        case .accountLocked: .tooManyRequests
-        case .recordIntegrity, .numberExhausted: .internalServerError
-        }
-        var problem = Problem(status, code: error.code.rawValue, detail: error.message)
-        if error.code == .accountLocked { problem.retryAfter = Int(StaffDirectory.lockoutDuration) }
-        return problem
+    /// The problem document for a module's refusal: its code, its fixed message, its
+    /// `Retry-After`, and the status its kind has. Any ``CodedError`` from any module.
+    init(_ error: some CodedError) {
+        self.init(HTTPResponse.Status(error.kind), code: error.code.rawValue, detail: error.message)
+        retryAfter = error.retryAfter
     }
 }
 
-extension Problem {
-    static func from(_ error: CardOfficeError) -> Problem {
-        let status: HTTPResponse.Status = switch error.code {
-        // Facts that match no card are "nothing there" (which of them is wrong is never said).
-        case .cardNotFound, .factsDoNotMatch: .notFound
-        // A person moved out or deceased is a state the card step does not fit, as a card's is.
-        case .wrongCardState, .cardAlreadyLive, .conflict, .residentNotEligible: .conflict
-        case .outsideJurisdiction: .forbidden
-        case .tooManyAttempts: .tooManyRequests
-        case .identityNotVerified, .reasonRequired, .signatureKeyNotAllowed, .renewalTooEarly, .invalidKey,
-            .keyPossessionNotProven, .keysNotDistinct: .unprocessableContent
-        case .keyAlreadyCertified: .conflict
-        }
-        var problem = Problem(status, code: error.code.rawValue, detail: error.message)
-        problem.retryAfter = error.retryAfter
-        return problem
-    }
-}
-
-extension Problem {
-    static func from(_ error: LinkageError) -> Problem {
-        let status: HTTPResponse.Status = switch error.code {
-        case .credentialRequired, .invalidAssertion, .expiredAssertion, .replayedAssertion, .unknownAgency: .unauthorized
-        // What the allow-list (the law, published at /v1/linkage/allow-list) does not permit,
-        // a refusal of a linkage the law makes compulsory among it.
-        case .notOnAllowList, .refusedByPerson, .notProvider, .nonDisclosureNotAllowed, .numbersNotPermitted, .notRefusable: .forbidden
-        case .unknownCode, .noData, .personNotFound: .notFound
-        case .invalidItem, .invalidValue, .invalidEndpoint, .endpointNotHTTPS, .endpointNotPublic, .endpointUnresolvable:
-            .unprocessableContent
-        case .invalidAllowList: .internalServerError
-        }
-        return Problem(status, code: error.code.rawValue, detail: error.message)
-    }
-}
-
-extension Problem {
-    static func from(_ error: ServiceError) -> Problem {
-        let status: HTTPResponse.Status = switch error.kind {
+extension HTTPResponse.Status {
+    /// The one place a kind of "no" becomes an HTTP status (RFC 9110 §15).
+    init(_ kind: ErrorKind) {
+        self = switch kind {
         case .invalid: .unprocessableContent
         case .notFound: .notFound
         case .conflict: .conflict
         case .forbidden: .forbidden
+        case .unauthorized: .unauthorized
+        case .tooManyRequests: .tooManyRequests
         case .unavailable: .serviceUnavailable
+        case .internal: .internalServerError
         }
-        return Problem(status, code: error.code.rawValue, detail: error.message)
-    }
-
-    static func from(_ error: PortalError) -> Problem {
-        let status: HTTPResponse.Status = switch error.code {
-        case .invalidCode, .challengeExpired: .notFound
-        // An account holder or an insurer's record that disagrees with the resident's record
-        // conflicts with that record (RFC 9110 §15.5.10); the request itself is well formed.
-        case .challengeUsed, .holderNameMismatch, .insuranceFactsMismatch: .conflict
-        case .signatureInvalid, .certificateNotAccepted, .certificateRevoked, .sessionRequired: .unauthorized
-        case .cardNotUsable, .holderNotEligible, .csrfFailed, .notApproved, .challengePurposeMismatch: .forbidden
-        case .cardFaceUnavailable: .conflict
-        case .tooManyAttempts: .tooManyRequests
-        case .invalidAccount, .invalidInsurance, .confirmationRequired: .unprocessableContent
-        case .insuranceRecordNotFound: .notFound
-        }
-        var problem = Problem(status, code: error.code.rawValue, detail: error.message)
-        if error.code == .tooManyAttempts { problem.retryAfter = Int(CardSignIn.failureWindow / 1000) }
-        return problem
     }
 }

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Logging
 import MynaAudit
+import MynaCore
 import MynaCardOffice
 import MynaLinkage
 import MynaPortal
@@ -57,8 +58,7 @@ struct StoreOptions: ParsableArguments {
             return result
         } catch {
             try? await system.close()
-            if let refusal = error as? ServiceError { throw UsageFailure(refusal.description) }
-            if let refusal = error as? LinkageError { throw UsageFailure(refusal.message) }
+            if let refusal = error as? any CodedError { throw UsageFailure(refusal.description) }
             throw error
         }
     }
