@@ -25,8 +25,12 @@ final class SQLiteHandle: @unchecked Sendable {
         self.threadPool = threadPool
     }
 
+    /// The library's process-wide settings, made once before its first use.
+    private static let configured: Int32 = myna_sqlite3_configure()
+
     static func open(path: String, threadPool: NIOThreadPool) async throws -> SQLiteHandle {
-        try await threadPool.runIfActive {
+        _ = configured
+        return try await threadPool.runIfActive {
             var connection: OpaquePointer?
             // NOMUTEX: the pool already guarantees one user at a time.
             let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
