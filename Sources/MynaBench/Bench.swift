@@ -381,10 +381,8 @@ extension Bench {
         func run() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myna-bench-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
-            let registry = try await openBenchRegistry(in: directory, database: database)
-            let keys = KeyStore(directory: directory.appendingPathComponent("keys"))
-            let hub = try await LinkageHub.open(registry: registry, keys: keys)
-            let log = try TransparencyLog(database: registry.database, keys: keys)
+            let bench = try await BenchSystem.open(in: directory, database: database)
+            let (registry, hub, log) = (bench.registry, bench.hub, bench.system.log)
             let insurer = try await hub.agencies.register(name: "健康保険組合", type: .healthInsurer, municipality: nil).agency
             let pension = try await hub.agencies.register(name: "日本年金機構", type: .pension, municipality: nil).agency
 
@@ -447,7 +445,7 @@ extension Bench {
             let appended = Int(after.treeSize - before.treeSize)
             guard appended >= queries else { throw BenchFailure("the log has \(appended) new leaves for \(queries) queries") }
             let verified = try await log.verifyLeaves()
-            try await registry.database.close()
+            try await bench.system.close()
             let label = database == nil ? "SQLite" : "PostgreSQL"
             print("""
                 | \(label), \(persons) persons, \(concurrency) in flight | per second | p50 | p99 |

@@ -34,11 +34,8 @@ extension Bench {
         func run() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myna-bench-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
-            let registry = try await openBenchRegistry(in: directory, database: database)
-            let keys = KeyStore(directory: directory.appendingPathComponent("keys"))
-            let office = try openBenchCardOffice(in: directory, registry: registry, keys: keys)
-            let portal = Portal(registry: registry, cards: office)
-            let oidc = try await OIDCProvider.open(registry: registry, keys: keys, issuer: "https://myna.example")
+            let bench = try await BenchSystem.open(in: directory, database: database)
+            let (registry, office, portal, oidc) = (bench.registry, bench.office, bench.portal, bench.system.oidc)
 
             // Holders with issued cards, as at the counter.
             var cards = try await issueBenchCards(holders, office: office, registry: registry)
@@ -90,7 +87,7 @@ extension Bench {
                 ])
                 _ = try await oidc.token(body: Data(body.utf8), authorization: authorization)
             }
-            try await registry.database.close()
+            try await bench.system.close()
             let label = database == nil ? "SQLite" : "PostgreSQL"
             print("""
                 | \(label), \(concurrency) in flight, \(requests) each | per second | p50 | p99 | Keycloak's sizing on 2 vCPU |
@@ -102,12 +99,4 @@ extension Bench {
                 """)
         }
     }
-}
-
-/// A card office with its own throwaway CAs in `directory`, for the benchmarks that issue cards.
-func openBenchCardOffice(in directory: URL, registry: MynaRegistry.Registry, keys: KeyStore) throws -> CardOffice {
-    let authorities = try CertificateAuthorities.initialize(
-        in: directory.appendingPathComponent("ca"), urls: RevocationURLs(base: "http://127.0.0.1:8080/v1/pki"))
-    return try CardOffice(
-        registry: registry, publisher: RevocationPublisher(authorities: authorities, ledger: SQLCertificateLedger(database: registry.database)), keys: keys)
 }

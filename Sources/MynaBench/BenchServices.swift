@@ -44,7 +44,7 @@ extension Bench {
         func run() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myna-bench-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
-            let bench = try await ServicesBench.open(in: directory, database: database)
+            let bench = try await BenchSystem.open(in: directory, database: database)
             let pay = try await bench.hub.agencies.register(name: "みらいペイ", type: .cashlessProvider, municipality: nil).agency
             let seats = Int64(Double(holders) * seatShare)
             let window = MynaServices.Campaign.Window(
@@ -184,7 +184,7 @@ extension Bench {
         func run() async throws {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("myna-bench-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: directory) }
-            let bench = try await ServicesBench.open(in: directory, database: database)
+            let bench = try await BenchSystem.open(in: directory, database: database)
             let kiosk = try await bench.hub.agencies.register(name: "まちかどストア", type: .certificateKiosk, municipality: nil).agency
             var cards = try await issueBenchCards(holders, office: bench.office, registry: bench.registry)
             var requests: [CertificateIssuingCentre.Request] = []
@@ -222,8 +222,8 @@ extension Bench {
     }
 }
 
-/// A registry, card office, hub, portal and services in a throwaway directory.
-struct ServicesBench {
+/// The system a benchmark measures, opened in a throwaway directory.
+struct BenchSystem {
     let system: MynaSystem
     var registry: MynaRegistry.Registry { system.registry }
     var office: CardOffice { system.cards }
@@ -232,12 +232,13 @@ struct ServicesBench {
     var services: Services { system.services }
 
     /// The whole system in a throwaway data directory (SQLite there, or the empty
-    /// PostgreSQL database given), kiosks open at any hour, logging quiet.
-    static func open(in directory: URL, database: String?) async throws -> ServicesBench {
+    /// PostgreSQL database given), through the wiring point the server uses; kiosks open
+    /// at any hour, logging quiet.
+    static func open(in directory: URL, database: String?) async throws -> BenchSystem {
         let logger = benchLogger("myna.bench")
         let configuration = SystemConfiguration(
             dataDirectory: directory, database: try DatabaseLocation(database, dataDirectory: directory), kioskHours: .always)
-        return ServicesBench(system: try await MynaSystem.open(configuration, logger: logger))
+        return BenchSystem(system: try await MynaSystem.open(configuration, logger: logger))
     }
 }
 
